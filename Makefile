@@ -1,0 +1,38 @@
+# xinfang — two commands on a fresh machine: `make report` and `make test`.
+# Each builds .venv from pyproject.toml when it is missing or older than pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+YEAR   ?= 2023
+
+.DEFAULT_GOAL := help
+.PHONY: help venv report test bench sample clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)  ## create or update .venv from pyproject.toml
+
+report: $(STAMP)  ## sample reports of $(YEAR) into output/
+	$(BIN)/xinfang validate seeds/信访事项登记表.csv
+	$(BIN)/xinfang report --year $(YEAR)
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)  ## benchmarks (timings, not tests)
+	$(BIN)/python benchmarks/scale.py
+
+sample: $(STAMP)  ## regenerate seeds/ sample data
+	$(BIN)/xinfang sample --out seeds
+
+clean:  ## remove generated output (keeps .venv)
+	rm -rf output

@@ -1,0 +1,53 @@
+"""Shared fixtures: tiny hand-made registers written as users' exports."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADERS = ["信访件编号", "信访事项编号", "登记日期", "登记层级", "信访形式", "人数", "责任单位", "问题领域",
+           "信访目的", "初重件", "办理方式", "受理日期", "延期天数", "答复日期", "评价结果",
+           "信访人", "证件号码", "联系电话", "住址", "诉求摘要"]
+UNITS_YAML = """district: 测试区
+units:
+  - {name: 城南街道, kind: 乡镇街道, aliases: [城南]}
+  - {name: 城北街道, kind: 乡镇街道}
+  - {name: 区住房和城乡建设局, kind: 区直部门, aliases: [区住建局]}
+"""
+
+
+def row(case_id: str, matter: str, registered: str, *, level="区", channel="来信", persons="1",
+        unit="城南街道", domain="城乡建设", purpose="求决", kind="初件", decision="受理",
+        accepted: str | None = None, ext="", replied="", evaluation="", summary="反映问题") -> dict:
+    """One register row with sensible defaults (accepted the day it was registered)."""
+    if accepted is None:
+        accepted = registered if decision else ""
+    return {"信访件编号": case_id, "信访事项编号": matter, "登记日期": registered, "登记层级": level,
+            "信访形式": channel, "人数": persons, "责任单位": unit, "问题领域": domain, "信访目的": purpose,
+            "初重件": kind, "办理方式": decision, "受理日期": accepted, "延期天数": ext, "答复日期": replied,
+            "评价结果": evaluation, "信访人": "张测试", "证件号码": "430503199001010011",
+            "联系电话": "13800000000", "住址": "测试路1号", "诉求摘要": summary}
+
+
+def write_csv(path: Path, rows: list[dict], *, encoding="utf-8", headers=HEADERS) -> Path:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=headers, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def units_file(tmp_path: Path) -> Path:
+    p = tmp_path / "units.yaml"
+    p.write_text(UNITS_YAML, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def units(units_file: Path):
+    from xinfang.io import read_units
+
+    return read_units(units_file)

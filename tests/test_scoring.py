@@ -1,0 +1,364 @@
+"""Tests of xinfang.scoring: framework validation, one test per rule, scorecard, grade."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from xinfang.budget import BUDGET_KEYS
+from xinfang.errors import ParameterError
+from xinfang.result import Indicator
+from xinfang.scoring import (
+    NOTE_UNDEFINED,
+    grade,
+    load_framework,
+    parse_framework,
+    score,
+)
+
+DATA = Path(__file__).parent / "data" / "scoring"
+DEFAULT = Path(__file__).parents[1] / "params" / "scoring" / "default.yaml"
+
+# The indicator catalogue keys of DESIGN.md §5 (the lead passes the catalogue's own keys).
+CATALOGUE_KEYS = [
+    "national.volume", "national.letters", "national.visits", "national.online",
+    "national.share", "total.registrations", "national.first_demand",
+    "handling.timely_acceptance", "handling.on_time_reply", "handling.participation",
+    "handling.satisfaction", "resolution.demand_first", "resolution.national_online_first",
+    "resolution.national_letters_first", "repeat.national_letters",
+    "visits.city_group_batches", "visits.city_group_persons",
+    "visits.city_individual_batches", "visits.city_individual_persons",
+    "campaign.b12.assigned", "campaign.b12.reported", "campaign.b12.resolved",
+    "campaign.b12.repeated", "campaign.b3.assigned", "campaign.b3.reported",
+    "campaign.b3.resolved", "campaign.b3.repeated", "beijing.persons", "beijing.registered",
+]
+
+
+def rate(key: str, value, numerator=None, denominator=None) -> Indicator:
+    return Indicator(key=key, name=key, value=value, numerator=numerator,
+                     denominator=denominator, unit="%", caliber=f"{key} 口径")
+
+
+def count(key: str, value, previous=None) -> Indicator:
+    yoy = None if previous in (None, 0) or value is None else (value - previous) / previous
+    return Indicator(key=key, name=key, value=value, unit="件人次", previous=previous, yoy=yoy)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return load_framework(DATA / "small.yaml", CATALOGUE_KEYS)
+
+
+def leaf(card, name):
+    (found,) = [s for s in card.leaves if s.level3 == name]
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# loading
+
+
+def test_small_framework_loads(small):
+    assert small.name == "测试指标体系"
+    assert small.file == "small.yaml"
+    assert [g.name for g in small.groups] == ["产出", "决策"]
+    assert small.total_weight == 100
+    assert len(small.leaves) == 10
+    assert small.leaf("goal").path == ("决策", "目标设定", "目标合理性")
+    assert small.leaf("产出/质量指标/参评率").target == Decimal("0.95")  # "95%" → 0.95
+    assert small.leaf("产出/质量指标/按期答复率").per == Decimal("0.01")  # 1% → 0.01
+
+
+@pytest.mark.parametrize(("name", "where", "words"), [
+    ("bad_weights.yaml", "产出", ["二级指标权重之和 50 不等于 60"]),
+    ("bad_leaf_weights.yaml", "产出/质量指标", ["三级指标权重之和 11 不等于 100"]),
+    ("bad_total.yaml", "(一级指标)", ["一级指标权重之和 90 不等于 100"]),
+    ("unknown_key.yaml", "产出/质量指标/及时受理率",
+     ["handling.timly_acceptance", "handling.timely_acceptance"]),
+    ("bad_target.yaml", "产出/质量指标/参评率", ["九成五", "target"]),
+    ("manual_above.yaml", "决策/目标设定/目标合理性", ["人工评分 12 超过权重 10"]),
+    ("unknown_rule.yaml", "产出/质量指标/及时受理率", ["linear", "ratio"]),
+    ("missing_field.yaml", "产出/质量指标/及时受理率", ["缺少字段 target"]),
+])
+def test_invalid_framework_names_file_and_node(name, where, words):
+    with pytest.raises(ParameterError) as info:
+        load_framework(DATA / name, CATALOGUE_KEYS)
+    message = str(info.value)
+    assert message.startswith(f"{name}: {where}: ")
+    for word in words:
+        assert word in message
+
+
+def _one_leaf(**fields) -> dict:
+    node = {"name": "及时受理率", "weight": 100, "indicator": "handling.timely_acceptance",
+            "rule": "ratio", "target": 1} | fields
+    node = {k: v for k, v in node.items() if v is not None}
+    return {"indicators": [{"name": "产出", "weight": 100, "children": [
+        {"name": "质量指标", "weight": 100, "children": [node]}]}]}
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (0.9, Decimal("0.9")), (1, Decimal(1)), ("90%", Decimal("0.9")),
+    ("95.5%", Decimal("0.955")), ("100％", Decimal(1)),
+])
+def test_target_numbers_and_percent_strings(target, expected):
+    framework = parse_framework(_one_leaf(target=target), CATALOGUE_KEYS, file="t.yaml")
+    assert framework.leaves[0].target == expected
+
+
+@pytest.mark.parametrize("target", ["九成", "0.9 ", "90 percent", True, [0.9], {"v": 1}, "abc%"])
+def test_wrong_target_type(target):
+    if target == "0.9 ":  # a number written as text is not accepted either
+        target = "0.9"
+    with pytest.raises(ParameterError, match=r"^t\.yaml: 产出/质量指标/及时受理率: 目标值"):
+        parse_framework(_one_leaf(target=target), CATALOGUE_KEYS, file="t.yaml")
+
+
+def test_unknown_field_and_field_value():
+    with pytest.raises(ParameterError, match="未知字段 taget"):
+        parse_framework(_one_leaf(taget=1), CATALOGUE_KEYS, file="t.yaml")
+    with pytest.raises(ParameterError, match="field"):
+        parse_framework(_one_leaf(field="mom"), CATALOGUE_KEYS, file="t.yaml")
+
+
+def test_budget_keys_are_always_known():
+    framework = parse_framework(_one_leaf(indicator="budget.procurement_rate"), [], file="t.yaml")
+    assert framework.leaves[0].indicator == "budget.procurement_rate"
+    with pytest.raises(ParameterError, match="national.volume"):
+        parse_framework(_one_leaf(indicator="national.volume"), [], file="t.yaml")
+
+
+def test_invalid_yaml_names_file(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("indicators: [\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"^broken\.yaml: "):
+        load_framework(bad, CATALOGUE_KEYS)
+
+
+# ------------------------------------------------------------------------------------------------
+# one test per rule (hand-computed)
+
+
+def test_ratio(small):
+    key = "handling.timely_acceptance"  # weight 10, target 0.9
+    # 10 × 0.72 / 0.9 = 8
+    assert leaf(score(small, {key: rate(key, 0.72)}), "及时受理率").score == 8.0
+    # 10 × 0.8 / 0.9 = 8.888… → 8.89
+    assert leaf(score(small, {key: rate(key, 0.8)}), "及时受理率").score == 8.89
+    # 10 × 0.10125 / 0.9 = 1.125 → 1.13 (ROUND_HALF_UP; round() would give 1.12)
+    assert leaf(score(small, {key: rate(key, 0.10125)}), "及时受理率").score == 1.13
+
+
+def test_ratio_is_capped(small):
+    key = "handling.timely_acceptance"
+    # 10 × 0.99 / 0.9 = 11 → capped at the weight 10
+    s = leaf(score(small, {key: rate(key, 0.99, 99, 100)}), "及时受理率")
+    assert s.score == 10.0
+    assert (s.target_text, s.actual_text, s.evidence) == ("90.00%", "99.00%", "99/100")
+
+
+def test_threshold(small):
+    key = "handling.participation"  # weight 10, target 95%, no floor
+    assert leaf(score(small, {key: rate(key, 0.95)}), "参评率").score == 10.0
+    assert leaf(score(small, {key: rate(key, 0.9944)}), "参评率").score == 10.0
+    # 10 × 0.76 / 0.95 = 8
+    assert leaf(score(small, {key: rate(key, 0.76)}), "参评率").score == 8.0
+
+
+def test_threshold_with_floor(small):
+    key = "handling.satisfaction"  # weight 10, target 0.95, floor 0.75
+    # 10 × (0.85 − 0.75) / (0.95 − 0.75) = 5
+    assert leaf(score(small, {key: rate(key, 0.85)}), "满意率").score == 5.0
+    assert leaf(score(small, {key: rate(key, 0.70)}), "满意率").score == 0.0
+    assert leaf(score(small, {key: rate(key, 0.96)}), "满意率").score == 10.0
+
+
+def test_deduction(small):
+    key = "handling.on_time_reply"  # weight 10, target 100%, 2 points per 1 percentage point
+    assert leaf(score(small, {key: rate(key, 1.0)}), "按期答复率").score == 10.0
+    # 3 points short: 10 − 2 × 3 = 4
+    assert leaf(score(small, {key: rate(key, 0.97)}), "按期答复率").score == 4.0
+    # 0.25 point short, pro rata: 10 − 2 × 0.25 = 9.5
+    assert leaf(score(small, {key: rate(key, 0.9975)}), "按期答复率").score == 9.5
+
+
+def test_deduction_reaches_the_floor(small):
+    key = "handling.on_time_reply"
+    # 10 points short: 10 − 2 × 10 = −10 → floor 0
+    s = leaf(score(small, {key: rate(key, 0.90)}), "按期答复率")
+    assert s.score == 0.0
+    assert s.rule_text == "每低于目标值1个百分点扣2分（按比例），扣完为止"
+
+
+def test_reversed_level(small):
+    key = "repeat.national_letters"  # weight 10, target 50%, lower is better
+    assert leaf(score(small, {key: rate(key, 0.4)}), "来信重复率").score == 10.0
+    # 10 × 0.5 / 2.0 = 2.5
+    assert leaf(score(small, {key: rate(key, 2.0)}), "来信重复率").score == 2.5
+    # 45/14 = 321.43 %: 10 × 0.5 × 14 / 45 = 1.5555… → 1.56
+    s = leaf(score(small, {key: rate(key, 45 / 14, 45, 14)}), "来信重复率")
+    assert (s.score, s.actual_text, s.target_text) == (1.56, "321.43%", "≤50.00%")
+
+
+def test_reversed_growth_with_base_zero(small):
+    key = "national.volume"  # weight 10, field yoy, target 0
+    # growth 25 %: 10 × (1 − 0.25) = 7.5
+    s = leaf(score(small, {key: count(key, 125, 100)}), "信访量变化率")
+    assert (s.score, s.actual_text, s.evidence) == (7.5, "25.00%", "本期 125，上年同期 100")
+    # a decrease is below the target 0: full marks
+    assert leaf(score(small, {key: count(key, 70, 100)}), "信访量变化率").score == 10.0
+    # growth 150 %: 10 × max(0, 1 − 1.5) = 0
+    assert leaf(score(small, {key: count(key, 250, 100)}), "信访量变化率").score == 0.0
+    # previous 0, value 0: growth 0 (持平), full marks
+    s = leaf(score(small, {key: count(key, 0, 0)}), "信访量变化率")
+    assert (s.score, s.actual_text) == (10.0, "0.00%")
+    # previous 0, value 12: growth from zero is unbounded, 0 points
+    s = leaf(score(small, {key: count(key, 12, 0)}), "信访量变化率")
+    assert (s.score, s.actual_text) == (0.0, "上年同期为0")
+
+
+def test_reversed_rate_change_on_value(small):
+    key = "budget.three_public_change"  # weight 8, target 0
+    assert leaf(score(small, {key: rate(key, -0.2)}), "三公经费变动率").score == 8.0
+    # +10 %: 8 × (1 − 0.1) = 7.2
+    assert leaf(score(small, {key: rate(key, 0.1)}), "三公经费变动率").score == 7.2
+
+
+def test_manual_from_params(small):
+    card = score(small, {}, {"goal": {"score": 7.5, "evidence": "目标与三定方案一致"}},
+                 manual_source="2023.yaml")
+    s = leaf(card, "目标合理性")
+    assert (s.score, s.evidence, s.note) == (7.5, "目标与三定方案一致", "")
+    assert s.rule_text == "人工评分：目标与职责相符"
+    # the framework's default score is used where params give none
+    assert leaf(card, "指标明确性").score == 8.0
+    assert leaf(card, "指标明确性").evidence == "框架默认"
+    # a path works as well as an id, and a bare number as well as a mapping
+    card = score(small, {}, {"决策/目标设定/指标明确性": 9.25})
+    assert leaf(card, "指标明确性").score == 9.25
+    assert leaf(card, "目标合理性").score == 0.0
+    assert leaf(card, "目标合理性").note == "未提供人工评分"
+
+
+@pytest.mark.parametrize(("manual", "words"), [
+    ({"goal": {"score": 10.5, "evidence": "x"}}, ["决策/目标设定/目标合理性", "超过权重 10"]),
+    ({"goal": {"score": -1}}, ["决策/目标设定/目标合理性", "不能为负"]),
+    ({"goal": {"score": "满分"}}, ["决策/目标设定/目标合理性", "满分"]),
+    ({"goal": {"points": 5}}, ["决策/目标设定/目标合理性", "points"]),
+    ({"nosuch": 5}, ["nosuch", "goal"]),
+    ({"产出/质量指标/参评率": 5}, ["产出/质量指标/参评率", "threshold"]),
+])
+def test_manual_errors_name_file_and_node(small, manual, words):
+    with pytest.raises(ParameterError) as info:
+        score(small, {}, manual, manual_source="2023.yaml")
+    assert str(info.value).startswith("2023.yaml: ")
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_undefined_indicator_scores_zero(small):
+    key = "budget.execution_rate"
+    s = leaf(score(small, {key: rate(key, None, 0, 0)}), "预算执行率")
+    assert (s.score, s.actual, s.actual_text, s.note) == (0.0, None, "—", NOTE_UNDEFINED)
+    s = leaf(score(small, {}), "预算执行率")  # not computed at all (no 预算执行表)
+    assert s.score == 0.0 and s.note.startswith(NOTE_UNDEFINED)
+    # a yoy leaf without a previous value is undefined too
+    s = leaf(score(small, {"national.volume": count("national.volume", 50)}), "信访量变化率")
+    assert (s.score, s.actual_text) == (0.0, "无上年数据")
+    assert s.note.startswith(NOTE_UNDEFINED)
+
+
+# ------------------------------------------------------------------------------------------------
+# scorecard
+
+
+def _full_values() -> dict[str, Indicator]:
+    return {
+        "handling.timely_acceptance": rate("handling.timely_acceptance", 0.8),   # 8.888… → 8.89
+        "handling.participation": rate("handling.participation", 0.76),          # 8.00
+        "handling.on_time_reply": rate("handling.on_time_reply", 0.9975),        # 9.50
+        "handling.satisfaction": rate("handling.satisfaction", 0.85),            # 5.00
+        "national.volume": count("national.volume", 125, 100),                   # 7.50
+        "repeat.national_letters": rate("repeat.national_letters", 45 / 14),     # 1.5555… → 1.56
+        "budget.execution_rate": rate("budget.execution_rate", 0.9),             # 12 × 0.9 = 10.80
+        "budget.three_public_change": rate("budget.three_public_change", 0.1),   # 7.20
+    }
+
+
+def test_scorecard_totals_add_up(small):
+    card = score(small, _full_values(), {"goal": {"score": 7.5, "evidence": "e"}})  # 7.50, 8.00
+    assert card.level2 == {
+        ("产出", "质量指标"): 31.39,   # 8.89 + 8 + 9.5 + 5
+        ("产出", "数量指标"): 9.06,    # 7.5 + 1.56
+        ("决策", "目标设定"): 15.5,    # 7.5 + 8
+        ("决策", "资金管理"): 18.0,    # 10.8 + 7.2
+    }
+    assert card.level1 == {"产出": 40.45, "决策": 33.5}
+    # sum of the rounded leaf scores (the unrounded sum 73.944… would round to 73.94)
+    assert card.total == 73.95
+    assert card.grade == "中"
+
+
+def test_scorecard_frame(small):
+    card = score(small, _full_values(), {"goal": {"score": 7.5, "evidence": "e"}})
+    frame = card.to_frame()
+    assert list(frame.columns) == ["一级指标", "二级指标", "三级指标", "权重", "目标值", "实际值",
+                                   "得分", "评分规则"]
+    assert len(frame) == 11
+    first = frame.iloc[0].to_dict()
+    assert first == {"一级指标": "产出", "二级指标": "质量指标", "三级指标": "及时受理率",
+                     "权重": 10.0, "目标值": "90.00%", "实际值": "80.00%", "得分": 8.89,
+                     "评分规则": "实际值÷目标值×权重，最高得满分"}
+    assert frame.iloc[1]["目标值"] == "≥95.00%"
+    last = frame.iloc[-1]
+    assert (last["一级指标"], last["权重"], last["得分"]) == ("合计", 100.0, 73.95)
+    assert "评价等级：中" in last["评分规则"]
+    assert round(frame["得分"].iloc[:-1].sum(), 2) == 73.95
+    wide = card.to_frame(detail=True, percent="％")
+    assert wide.iloc[0]["实际值"] == "80.00％"
+    assert {"指标", "依据", "说明", "口径"} <= set(wide.columns)
+    assert wide.iloc[4]["指标"] == "national.volume (yoy)"
+
+
+@pytest.mark.parametrize(("total", "expected"), [
+    (100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"),
+    (59.99, "差"), (0, "差"), (Decimal("90.00"), "优"),
+])
+def test_grade_boundaries(total, expected):
+    assert grade(total) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# the default framework
+
+
+def test_default_framework_loads_and_sums_to_100():
+    framework = load_framework(DEFAULT, CATALOGUE_KEYS)
+    assert framework.total_weight == 100
+    assert [(g.name, g.weight) for g in framework.groups] == [
+        ("决策", 15), ("过程", 25), ("产出", 40), ("效益", 20)]
+    for group in framework.groups:
+        assert sum(s.weight for s in group.children) == group.weight
+        for sub in group.children:
+            assert sum(leaf.weight for leaf in sub.children) == sub.weight
+    read = {leaf.indicator for leaf in framework.leaves if leaf.indicator}
+    assert read <= set(CATALOGUE_KEYS) | set(BUDGET_KEYS)
+    assert {"budget.execution_rate", "handling.timely_acceptance", "beijing.registered"} <= read
+    assert framework.leaf("产出/质量指标/及时受理率").rule == "deduction"
+
+
+def test_default_framework_full_marks():
+    framework = load_framework(DEFAULT, CATALOGUE_KEYS)
+    values = {key: rate(key, 1.0) for key in CATALOGUE_KEYS + list(BUDGET_KEYS)}
+    values["budget.carryover_rate"] = rate("budget.carryover_rate", 0.0)
+    values["budget.three_public_change"] = rate("budget.three_public_change", -0.1)
+    values["repeat.national_letters"] = rate("repeat.national_letters", 0.2)
+    values["national.volume"] = count("national.volume", 90, 100)
+    values["beijing.registered"] = count("beijing.registered", 0, 3)
+    manual = {leaf.id: {"score": float(leaf.weight), "evidence": "满分"}
+              for leaf in framework.leaves if leaf.rule == "manual"}
+    card = score(framework, values, manual)
+    assert card.total == 100.0
+    assert card.grade == "优"
+    assert card.level1 == {"决策": 15.0, "过程": 25.0, "产出": 40.0, "效益": 20.0}

@@ -1,0 +1,530 @@
+"""Charts of the report: seaborn style, a CJK font that is always there, deterministic PNG bytes.
+
+Each chart function takes plain pandas / Python data (no other part of xinfang is needed),
+draws on a private :class:`matplotlib.figure.Figure` with the Agg canvas (never pyplot, so
+nothing leaks between charts and a notebook shows each chart exactly once) and returns a
+:class:`Chart`: the PNG bytes plus a title and an alt text.
+
+Fonts (:func:`setup_fonts`): a Chinese system font is used where one is installed;
+otherwise the Noto Sans CJK SC file shipped inside the PyPI package ``mplfonts`` is
+registered with matplotlib, so a fresh machine without any CJK font still renders every
+label (no "Glyph … missing" warning). Nothing is downloaded.
+
+Determinism: fixed figure size (15 cm wide), 200 dpi, constrained layout, PNG written
+with no ``Software`` text chunk; the same input gives the same bytes.
+
+Examples
+--------
+>>> chart = channel_comparison({"来信": 156, "来访": 65, "网上信访": 287},
+...                            {"来信": 53, "来访": 16, "网上信访": 192})
+>>> chart.png[:4] == b"\\x89PNG", chart.title
+(True, '到国家信访局信访量（分渠道）')
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import os
+import tempfile
+from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from xinfang.errors import RenderError
+from xinfang.narrative import count as _count
+from xinfang.narrative import percent as _percent
+from xinfang.narrative import ratio_percent as _ratio_percent
+
+__all__ = ["Chart", "setup_fonts", "channel_comparison", "monthly_trend", "domain_bars",
+           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI"]
+
+WIDTH_CM = 15.0   # page width of an A4 body with GB/T 9704 margins (21 − 2.8 − 2.6 ≈ 15.6)
+HEIGHT_CM = 8.0
+DPI = 200
+_CM = 1 / 2.54
+
+#: Chinese system fonts tried in this order before the bundled one.
+SYSTEM_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Hiragino Sans GB", "Heiti SC", "STHeiti",
+)
+_BUNDLED_PACKAGE = "mplfonts"
+_BUNDLED_FILE = "NotoSansCJKsc-Regular.otf"
+
+# Muted colours that print well in grey too.
+CURRENT = "#2F5597"    # 本期 / 完成值: dark blue
+PREVIOUS = "#A6B3C9"   # 上年同期 / 预算: grey blue
+HIGHLIGHT = "#C0504D"  # the unit a report is about; targets
+TEXT = "#262626"
+
+NO_DATA = "无数据"
+
+
+# --- the result ------------------------------------------------------------------------
+
+@dataclass(frozen=True, repr=False)
+class Chart:
+    """A rendered chart: PNG bytes plus what a reader who cannot see it needs.
+
+    A notebook displays it as exactly one ``image/png`` output (``_repr_png_``); the
+    Word and HTML exporters take that output as it is.
+    """
+
+    png: bytes
+    title: str
+    alt: str = ""
+    width_cm: float = WIDTH_CM
+    height_cm: float = HEIGHT_CM
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return f"<Chart {self.title!r}: {self.width_cm:g}×{self.height_cm:g} cm, {len(self.png)} bytes>"
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the PNG atomically (temporary file, then rename); returns the path."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(self.png)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+# --- fonts -------------------------------------------------------------------------------
+
+def _bundled_font_path() -> Path | None:
+    """Path of the Noto Sans CJK SC file inside the installed ``mplfonts`` package (not imported)."""
+    spec = importlib.util.find_spec(_BUNDLED_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / "fonts" / _BUNDLED_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _system_cjk_family() -> str | None:
+    """The first of :data:`SYSTEM_CJK_FAMILIES` matplotlib knows, not counting mplfonts' files."""
+    bundled = _bundled_font_path()
+    bundled_dir = bundled.parent.resolve() if bundled else None
+    known = {entry.name for entry in font_manager.fontManager.ttflist
+             if bundled_dir is None or Path(entry.fname).resolve().parent != bundled_dir}
+    return next((family for family in SYSTEM_CJK_FAMILIES if family in known), None)
+
+
+def _bundled_family() -> str:
+    """Register the bundled font with matplotlib (once) and return its family name."""
+    path = _bundled_font_path()
+    if path is None:
+        raise RenderError(
+            "找不到中文字体：系统未安装中文字体，且未找到 mplfonts 包自带的 "
+            f"{_BUNDLED_FILE} / no CJK font: install the 'mplfonts' package or a system CJK font")
+    resolved = path.resolve()
+    if not any(Path(entry.fname).resolve() == resolved
+               for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.get_font(str(path)).family_name
+
+
+def setup_fonts(*, prefer_system: bool = True, apply: bool = False) -> str:
+    """Make a CJK font available to matplotlib and return its family name.
+
+    A Chinese system font is preferred (``prefer_system``); else the Noto Sans CJK SC file
+    shipped by the ``mplfonts`` package is registered. Idempotent and cheap: the font file
+    is registered once per process. Chart functions call it themselves and apply the font
+    only while they draw; ``apply=True`` also sets it in the global ``matplotlib.rcParams``
+    (for an analyst's own plots in a notebook).
+
+    >>> family = setup_fonts()
+    >>> family == setup_fonts() and bool(family)
+    True
+    """
+    family = _system_cjk_family() if prefer_system else None
+    if family is None:
+        family = _bundled_family()
+    if apply:
+        matplotlib.rcParams.update(_font_rc(family))
+    return family
+
+
+def _font_rc(family: str) -> dict:
+    return {"font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False}
+
+
+def _rc(family: str) -> dict:
+    """The rc settings of every chart: seaborn's whitegrid, the CJK font, print sizes."""
+    rc = dict(sns.axes_style("whitegrid"))
+    rc.update(_font_rc(family))
+    rc.update({
+        "font.size": 9, "axes.titlesize": 10.5, "axes.titlepad": 8, "axes.labelsize": 9,
+        "xtick.labelsize": 8.5, "ytick.labelsize": 8.5, "legend.fontsize": 8.5,
+        "legend.frameon": False, "text.color": TEXT, "axes.labelcolor": TEXT,
+        "xtick.color": TEXT, "ytick.color": TEXT, "axes.edgecolor": "#BFBFBF",
+        "grid.color": "#E3E3E3", "grid.linewidth": 0.6, "axes.linewidth": 0.8,
+        "patch.force_edgecolor": False, "figure.dpi": DPI, "savefig.dpi": DPI,
+        "savefig.facecolor": "white", "path.simplify": False,
+    })
+    return rc
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+def _render(draw: Callable[[Figure], None], *, title: str, alt: str,
+            height_cm: float = HEIGHT_CM) -> Chart:
+    """Draw on a fresh Agg figure under the chart rc, return its PNG as a :class:`Chart`."""
+    family = setup_fonts()
+    with matplotlib.rc_context(_rc(family)):
+        fig = Figure(figsize=(WIDTH_CM * _CM, height_cm * _CM), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        try:
+            draw(fig)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        finally:
+            fig.clear()
+    return Chart(buffer.getvalue(), title=title, alt=alt, width_cm=WIDTH_CM, height_cm=height_cm)
+
+
+def _no_data(title: str) -> Chart:
+    """A chart that says 无数据 (an empty input is not an error)."""
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        ax.set_axis_off()
+        ax.set_title(title)
+        ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#7F7F7F",
+                transform=ax.transAxes)
+    return _render(draw, title=title, alt=f"{title}：{NO_DATA}")
+
+
+def _round2(value: float) -> int | float:
+    """A value as labels show it: integral values as ``int``, others to two decimals (half up).
+
+    >>> _round2(156), _round2(12.0), _round2(12.345), _round2(0.5)
+    (156, 12, 12.35, 0.5)
+    """
+    d = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return int(d) if d == d.to_integral_value() else float(d.normalize())
+
+
+def _style_axes(ax, *, grid_axis: str) -> None:
+    ax.grid(False)
+    ax.grid(True, axis=grid_axis)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
+
+
+def _finite(values) -> pd.Series:
+    """Numeric values with NaN/None dropped."""
+    return pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").dropna()
+
+
+def _wrap(label: str, width: int) -> str:
+    """Break a long Chinese label: before a bracketed suffix （…）, then every ``width`` characters.
+
+    >>> _wrap("到国家信访局初次网信一次性化解率（全类别）", 16)
+    '到国家信访局初次网信一次性化解率\\n（全类别）'
+    >>> _wrap("求决类初次信访一次性化解率", 8)
+    '求决类初次信访一\\n次性化解率'
+    >>> _wrap("满意率", 8)
+    '满意率'
+    """
+    label = str(label)
+    if len(label) <= width:
+        return label
+    head, bracket, tail = label.partition("（")
+    pieces = [head, bracket + tail] if head and bracket else [label]
+    return "\n".join(piece[i:i + width] for piece in pieces for i in range(0, len(piece), width))
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: 缺少列 / missing column(s) {missing}; "
+                         f"需要 / required {list(columns)}, 现有 / present {list(frame.columns)}")
+
+
+# --- charts ------------------------------------------------------------------------------
+
+CHANNELS = ("来信", "来访", "网上信访")
+
+
+def channel_comparison(current: Mapping[str, int], previous: Mapping[str, int], *,
+                       title: str = "到国家信访局信访量（分渠道）", unit: str = "件人次",
+                       labels: tuple[str, str] = ("本期", "上年同期")) -> Chart:
+    """Grouped bars per channel (来信, 来访, 网上信访, then any others): 本期 vs 上年同期.
+
+    A channel missing from one mapping counts 0 there; no channel at all gives 无数据.
+    """
+    names = [c for c in CHANNELS if c in current or c in previous]
+    names += [c for c in [*current, *previous] if c not in names]
+    names = list(dict.fromkeys(names))
+    if not names:
+        return _no_data(title)
+    cur = [_round2(current.get(c, 0) or 0) for c in names]
+    prev = [_round2(previous.get(c, 0) or 0) for c in names]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        x = np.arange(len(names))
+        width = 0.36
+        b_prev = ax.bar(x - width / 2, prev, width, color=PREVIOUS, label=labels[1])
+        b_cur = ax.bar(x + width / 2, cur, width, color=CURRENT, label=labels[0])
+        for bars, values in ((b_prev, prev), (b_cur, cur)):
+            ax.bar_label(bars, labels=[str(v) for v in values], padding=2, fontsize=8)
+        ax.set_xticks(x, names)
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.margins(y=0.15)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        fig.legend(loc="outside lower center", ncols=2)
+        _style_axes(ax, grid_axis="y")
+
+    alt = f"{title}：" + "；".join(
+        f"{n}{labels[0]}{_count(c, unit)}、{labels[1]}{_count(p, unit)}"
+        for n, c, p in zip(names, cur, prev))
+    return _render(draw, title=title, alt=alt)
+
+
+def _months(series: pd.Series | None, name: str) -> pd.Series:
+    if series is None or len(series) == 0:
+        return pd.Series(dtype="float64")
+    values = pd.to_numeric(pd.Series(series), errors="coerce")
+    try:
+        months = [int(m) for m in values.index]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: 索引应为月份 1–12 / index must be month numbers 1..12") from exc
+    if any(m < 1 or m > 12 for m in months) or len(set(months)) != len(months):
+        raise ValueError(f"{name}: 索引应为不重复的月份 1–12 / index must be distinct months 1..12, "
+                         f"got {months}")
+    return pd.Series(values.to_numpy(dtype="float64"), index=months).sort_index()
+
+
+def monthly_trend(current: pd.Series, previous: pd.Series | None = None, *,
+                  title: str = "月度信访量走势", unit: str = "件次",
+                  labels: tuple[str, str] = ("本年", "上年")) -> Chart:
+    """Two lines over the months 1月…12月: 本年 (with value labels) and 上年.
+
+    Both series are indexed by month number (1..12); a month that is absent (or NaN) is not
+    drawn — pass 0 for a month with no registrations.
+    """
+    cur = _months(current, "current").dropna()
+    prev = _months(previous, "previous").dropna()
+    if cur.empty and prev.empty:
+        return _no_data(title)
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        if not prev.empty:
+            ax.plot(prev.index, prev.to_numpy(), color=PREVIOUS, linewidth=1.6, linestyle="--",
+                    marker="o", markersize=3.5, label=labels[1])
+        if not cur.empty:
+            ax.plot(cur.index, cur.to_numpy(), color=CURRENT, linewidth=1.8, marker="o",
+                    markersize=4, label=labels[0])
+            for m, v in cur.items():
+                ax.annotate(str(_round2(v)), (m, v), textcoords="offset points", xytext=(0, 5),
+                            ha="center", fontsize=7.5, color=CURRENT)
+        ax.set_xticks(range(1, 13), [f"{m}月" for m in range(1, 13)])
+        ax.set_xlim(0.5, 12.5)
+        highest = max([*cur.to_list(), *prev.to_list(), 0.0])
+        ax.set_ylim(0, highest * 1.15 if highest > 0 else 1)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        fig.legend(loc="outside lower center", ncols=2)
+        _style_axes(ax, grid_axis="y")
+
+    parts = []
+    for label, s in ((labels[0], cur), (labels[1], prev)):
+        if not s.empty:
+            parts.append(label + "：" + "、".join(f"{m}月{_count(_round2(v), unit)}"
+                                                  for m, v in s.items()))
+    return _render(draw, title=title, alt=f"{title}。" + "；".join(parts))
+
+
+def _hbars(fig: Figure, names: list[str], values: list, *, title: str, unit: str,
+           texts: list[str], colors: list[str]) -> None:
+    """Horizontal bars, first item at the top, value text at the end of each bar."""
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    bars = ax.barh(y, values, height=0.62, color=colors)
+    ax.bar_label(bars, labels=texts, padding=3, fontsize=8 if len(names) <= 15 else 7.5)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.margins(x=0.14)
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(unit)
+    ax.set_title(title)
+    if len(names) > 15:
+        ax.tick_params(axis="y", labelsize=7.5)
+    _style_axes(ax, grid_axis="x")
+
+
+def _height_for(rows: int, per_row_cm: float, extra_cm: float = 2.2) -> float:
+    return max(HEIGHT_CM, round(extra_cm + per_row_cm * rows, 1))
+
+
+def domain_bars(counts: pd.Series, *, title: str = "信访问题领域分布", unit: str = "件次",
+                top: int = 10, other: str = "其他") -> Chart:
+    """Horizontal bars of the problem domains, largest first, with count and share.
+
+    The ``top`` largest domains are shown (ties keep the input order); the remaining ones
+    are added up into one ``other`` bar at the bottom (together with a domain already named
+    ``other``). Shares are of the total of all domains.
+    """
+    s = _finite(counts) if counts is not None else pd.Series(dtype="float64")
+    if s.empty:
+        return _no_data(title)
+    s.index = [str(i) for i in s.index]
+    s = s.groupby(level=0, sort=False).sum()
+    rest = s.pop(other) if other in s.index else 0
+    s = s.sort_values(ascending=False, kind="stable")
+    if top is not None and len(s) > top:
+        rest = rest + s.iloc[top:].sum()
+        s = s.iloc[:top]
+    if rest:
+        s = pd.concat([s, pd.Series({other: rest})])
+    total = s.sum()
+    names = list(s.index)
+    values = [_round2(v) for v in s]
+    shares = [_ratio_percent(v, total, decimals=1) for v in s]
+    texts = [f"{v}（{p}）" if total else str(v) for v, p in zip(values, shares)]
+
+    def draw(fig: Figure) -> None:
+        _hbars(fig, names, values, title=title, unit=unit, texts=texts,
+               colors=[CURRENT] * len(names))
+
+    alt = f"{title}：" + "；".join(f"{n}{_count(v, unit)}，占{p}"
+                                  for n, v, p in zip(names, values, shares))
+    return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.55))
+
+
+def unit_ranking(values: pd.Series, *, title: str, unit: str, highlight: str | None = None,
+                 top: int | None = None) -> Chart:
+    """Units ranked by a value, largest at the top, with value labels.
+
+    Ties keep the input order (e.g. the unit register's). The figure grows with the number
+    of units so that 20+ units stay legible. ``highlight`` names the unit a report is about:
+    its bar is drawn in red (a name not among the units highlights nothing).
+    """
+    s = _finite(values) if values is not None else pd.Series(dtype="float64")
+    if s.empty:
+        return _no_data(title)
+    s.index = [str(i) for i in s.index]
+    s = s.sort_values(ascending=False, kind="stable")
+    if top is not None:
+        s = s.iloc[:top]
+    names = list(s.index)
+    vals = [_round2(v) for v in s]
+    colors = [HIGHLIGHT if n == highlight else CURRENT for n in names]
+
+    def draw(fig: Figure) -> None:
+        _hbars(fig, names, vals, title=title, unit=unit, texts=[str(v) for v in vals],
+               colors=colors)
+
+    alt = f"{title}（由高到低）：" + "；".join(f"{n}{_count(v, unit)}" for n, v in zip(names, vals))
+    return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.45))
+
+
+def rates_vs_targets(frame: pd.DataFrame, *, title: str = "主要指标完成情况") -> Chart:
+    """Horizontal bars of rates (in ％) with a target mark on each bar.
+
+    ``frame`` has columns ``name``, ``value`` (a fraction; NaN/None = undefined) and
+    ``target`` (a fraction; NaN = no target). An undefined value is labelled "—" and drawn
+    as no bar at all, never as 0. Rates may exceed 100％ (e.g. 来信重复率).
+    """
+    if frame is None or len(frame) == 0:
+        return _no_data(title)
+    _require_columns(frame, ("name", "value", "target"), "rates_vs_targets")
+    names = [str(n) for n in frame["name"]]
+    value = pd.to_numeric(frame["value"].astype("object"), errors="coerce").to_numpy(dtype="float64")
+    target = pd.to_numeric(frame["target"].astype("object"), errors="coerce").to_numpy(dtype="float64")
+    texts = [_percent(None if math.isnan(v) else v) for v in value]
+    n = len(names)
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        y = np.arange(n)
+        ax.barh(y, np.nan_to_num(value * 100, nan=0.0), height=0.56, color=CURRENT,
+                label="完成值")
+        has_target = ~np.isnan(target)
+        if has_target.any():
+            ax.scatter(target[has_target] * 100, y[has_target], marker="|", s=260,
+                       linewidths=2.2, color=HIGHLIGHT, zorder=3, label="目标值")
+        finite = np.concatenate([value[~np.isnan(value)], target[has_target]]) * 100
+        right = max(100.0, float(finite.max()) if finite.size else 100.0)
+        pad = right * 0.012
+        for yi, v, g, text in zip(y, value, target, texts):
+            # after the bar and after the target mark, so that neither hides the figure
+            at = max(0.0 if math.isnan(v) else v * 100, 0.0 if math.isnan(g) else g * 100)
+            ax.text(at + pad, yi, text, va="center", ha="left", fontsize=8)
+        ax.set_yticks(y, [_wrap(name, 16) for name in names])
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, right * 1.18)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}％"))
+        ax.set_title(title)
+        fig.legend(loc="outside lower center", ncols=2)
+        _style_axes(ax, grid_axis="x")
+
+    alt = f"{title}：" + "；".join(
+        f"{nm}{t}" + ("" if math.isnan(g) else f"（目标{_percent(g)}）")
+        for nm, t, g in zip(names, texts, target))
+    return _render(draw, title=title, alt=alt, height_cm=_height_for(n, 0.85))
+
+
+def budget_bars(frame: pd.DataFrame, *, title: str = "预算执行情况", unit: str = "万元") -> Chart:
+    """Grouped bars per budget item: 预算 vs 实际支出, with the 执行率 under each item.
+
+    ``frame`` has columns ``item``, ``budget`` and ``actual`` (amounts in ``unit``).
+    执行率 = actual ÷ budget, "—" when the budget is 0.
+    """
+    if frame is None or len(frame) == 0:
+        return _no_data(title)
+    _require_columns(frame, ("item", "budget", "actual"), "budget_bars")
+    items = [str(i) for i in frame["item"]]
+    budget = [_round2(v) for v in pd.to_numeric(frame["budget"]).fillna(0)]
+    actual = [_round2(v) for v in pd.to_numeric(frame["actual"]).fillna(0)]
+    rates = [_ratio_percent(a, b) for a, b in zip(actual, budget)]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        x = np.arange(len(items))
+        width = 0.36
+        b_budget = ax.bar(x - width / 2, budget, width, color=PREVIOUS, label="预算")
+        b_actual = ax.bar(x + width / 2, actual, width, color=CURRENT, label="实际支出")
+        for bars, vals in ((b_budget, budget), (b_actual, actual)):
+            ax.bar_label(bars, labels=[str(v) for v in vals], padding=2, fontsize=7.5)
+        ax.set_xticks(x, [f"{_wrap(i, 10)}\n执行率{r}" for i, r in zip(items, rates)])
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.margins(y=0.15)
+        fig.legend(loc="outside lower center", ncols=2)
+        _style_axes(ax, grid_axis="y")
+
+    alt = f"{title}：" + "；".join(
+        f"{i}预算{_count(b, unit)}、实际支出{_count(a, unit)}、执行率{r}"
+        for i, b, a, r in zip(items, budget, actual, rates))
+    return _render(draw, title=title, alt=alt)

@@ -1,0 +1,187 @@
+"""The ``xinfang`` command. Thin: it parses options and calls the library.
+
+Errors the user can fix (bad input, bad parameters) print a bilingual message to stderr and
+exit with code 2, without a traceback.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import XinfangError
+
+log = logging.getLogger("xinfang")
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _friendly(func):
+    """Turn XinfangError into a clean message and exit code 2."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except XinfangError as exc:
+            click.echo(f"错误 / error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("已中断 / interrupted", err=True)
+            sys.exit(130)
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="xinfang")
+@click.option("-v", "--verbose", is_flag=True, help="输出调试日志 / debug logging.")
+def main(verbose: bool) -> None:
+    """信访工作绩效评价报告生成器 / petition-work performance reports.
+
+    \b
+    常用 / common:
+      xinfang validate seeds/信访事项登记表.csv        校验登记表 / validate a register
+      xinfang indicators DATA --year 2023            计算指标 / compute the indicator catalogue
+      xinfang report --year 2023                     区级报告 / district report (HTML + DOCX)
+      xinfang batch --year 2023 --by unit            各单位报告 / one report per unit
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+
+
+def _params_dir(params: str | None) -> Path:
+    return Path(params or "params")
+
+
+def _units(units: str | None, params_dir: Path):
+    from .io import read_units
+    from .params import load_params, resolve
+
+    if units:
+        return read_units(units)
+    defaults = load_params(params_dir, 2000)
+    return read_units(resolve(defaults, defaults["units"]))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--units", type=click.Path(dir_okay=False), help="单位名册 YAML / unit register (default: from params).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@_friendly
+def validate(data: str, units: str | None, params_dir: str | None) -> None:
+    """校验信访事项登记表 / validate a register export (CSV or XLSX).
+
+    Exit code 0 when valid, 2 when not (every problem listed with row and column).
+    """
+    from .io import read_table
+    from .schema import validate_register
+
+    register = _units(units, _params_dir(params_dir))
+    frame = validate_register(read_table(data), register)
+    src = frame.attrs["source"]
+    first, last = frame["registered_on"].min(), frame["registered_on"].max()
+    click.echo(f"有效 / valid: {src['file']}，{src['rows']} 行 / rows，编码 / encoding {src['encoding']}，"
+               f"登记日期 {first:%Y-%m-%d} 至 {last:%Y-%m-%d}，sha256 {src['sha256'][:12]}…")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--start", help="统计期开始 / period start (YYYY-MM-DD).")
+@click.option("--end", help="统计期结束 / period end (YYYY-MM-DD).")
+@click.option("--year", type=int, help="年度：用 params 中该年的统计期 / take the period of this year from params.")
+@click.option("--unit", help="责任单位 / one unit (default: the whole district).")
+@click.option("--units", type=click.Path(dir_okay=False), help="单位名册 / unit register.")
+@click.option("--campaign", type=click.Path(dir_okay=False), help="治重化积交办件 / campaign table.")
+@click.option("--beijing", type=click.Path(dir_okay=False), help="进京上访台账 / Beijing visits ledger.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table", "xlsx"]), default="json", show_default=True,
+              help="输出格式 / output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出文件 / output file (required for xlsx).")
+@_friendly
+def indicators(data, start, end, year, unit, units, campaign, beijing, params_dir, fmt, output) -> None:
+    """计算指标目录 / compute the indicator catalogue (DESIGN.md §5).
+
+    Options left out come from params/defaults.yaml (unit register, optional tables) and
+    params/<year>.yaml (period). JSON: {"period", "unit", "indicators": {KEY: {...}}}.
+    """
+    from .errors import ParameterError
+    from .indicators import compute_catalogue
+    from .io import read_units
+    from .params import load_params, load_table, resolve
+    from .periods import Period
+
+    pdir = _params_dir(params_dir)
+    defaults = load_params(pdir, year or 2000) if pdir.joinpath("defaults.yaml").exists() else None
+    if start and end:
+        period = Period.of(start, end)
+    elif year and defaults:
+        period = Period.of(defaults["period_start"], defaults["period_end"])
+    else:
+        raise ParameterError("请给出 --start 与 --end，或 --year / give --start and --end, or --year")
+    if units:
+        register = read_units(units)
+    elif defaults:
+        register = read_units(resolve(defaults, defaults["units"]))
+    else:
+        raise ParameterError("请给出 --units / give --units (no params/defaults.yaml here)")
+    if unit is not None and unit not in register.names:
+        unit = register.lookup().get(unit, unit)
+        if unit not in register.names:
+            raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit (可用 / valid: {'、'.join(register.names)})")
+    optional = {}
+    for kind, given in (("campaign", campaign), ("beijing", beijing)):
+        path = given
+        if path is None and defaults and defaults["data"].get(kind):
+            path = resolve(defaults, defaults["data"][kind])
+        optional[kind] = load_table(Path(path), kind, register) if path else None
+    frame = load_table(Path(data), "register", register)
+    results = compute_catalogue(frame, period, unit=unit, **optional)
+    doc = {"period": period.to_dict(), "unit": unit,
+           "indicators": {k: v.to_dict() for k, v in results.items()}}
+    if fmt == "json":
+        text = json.dumps(doc, ensure_ascii=False, indent=2)
+        if output:
+            from .io import write_text_atomic
+            write_text_atomic(output, text + "\n")
+        else:
+            click.echo(text)
+    elif fmt == "table":
+        from .narrative import percent
+
+        lines = [f"{period.label}  {unit or register.district}"]
+        for ind in results.values():
+            shown = percent(ind.value) if ind.is_rate else ("—" if ind.value is None else f"{ind.value}{ind.unit}")
+            extra = f"  ({ind.numerator}/{ind.denominator})" if ind.is_rate else ""
+            lines.append(f"{ind.key:<42} {ind.name:<30} {shown}{extra}")
+        text = "\n".join(lines)
+        if output:
+            from .io import write_text_atomic
+            write_text_atomic(output, text + "\n")
+        else:
+            click.echo(text)
+    else:
+        if not output:
+            raise ParameterError("xlsx 格式须用 -o 指定输出文件 / --format xlsx needs -o FILE")
+        from .report import indicator_frame
+        from .io import write_xlsx
+
+        write_xlsx({"指标": indicator_frame(results)}, output)
+        click.echo(f"已写入 / written: {output}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="seeds", show_default=True,
+              help="输出目录 / output folder.")
+@_friendly
+def sample(out_dir: str) -> None:
+    """重新生成样例数据 / regenerate the synthetic sample data (deterministic)."""
+    from .sample import write_sample
+
+    for path in write_sample(Path(out_dir)):
+        click.echo(f"已写入 / written: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

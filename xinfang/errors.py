@@ -1,0 +1,76 @@
+"""Typed errors of xinfang.
+
+Every error a user can cause derives from :class:`XinfangError`; the command line turns it
+into a clean bilingual message and exit code 2, never a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class XinfangError(Exception):
+    """Base of all errors xinfang raises on purpose."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure, located as the user sees it in Excel.
+
+    ``row`` is the Excel row number (header = row 1), or ``None`` for a file-level problem.
+    ``rule`` is the Chinese description, ``rule_en`` the short English rule name.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    rule_en: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"第{self.row}行 (row {self.row})")
+        if self.column:
+            parts.append(f"列「{self.column}」")
+        if self.value is not None:
+            parts.append(f"值「{self.value}」")
+        text = ", ".join(parts) + f": {self.rule} [{self.rule_en}]"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class InputError(XinfangError):
+    """An input file cannot be used; ``problems`` lists every failure found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, file: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(file, None, None, None, problems, "input")]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        n = len(self.problems)
+        head = f"输入数据有 {n} 处错误 / {n} input error(s):"
+        lines = [head] + [f"  - {p}" for p in self.problems[:200]]
+        if n > 200:
+            lines.append(f"  … 另有 {n - 200} 处 / {n - 200} more")
+        return "\n".join(lines)
+
+
+class ParameterError(XinfangError):
+    """A parameter file or value is wrong (unknown key, missing key, wrong type)."""
+
+
+class RenderError(XinfangError):
+    """A notebook could not be turned into HTML or Word."""
+
+
+class BatchError(XinfangError):
+    """A batch run could not start or one of its reports failed."""

@@ -1,0 +1,428 @@
+"""Reading and writing files: CSV/XLSX exports with Chinese headers, the unit register,
+deterministic xlsx output and atomic writes.
+
+Nothing here judges the content of a table: that is :mod:`xinfang.schema`. This module only
+turns bytes into a table of text (or Excel cell values) whose columns carry internal names,
+and drops personal data on the way in.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io as _io
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import pandas as pd
+import yaml
+
+from .errors import InputError, ParameterError, Problem
+
+#: Header as exported → internal name, per table. Variants seen in exports are listed too.
+REGISTER_HEADERS: dict[str, str] = {
+    "信访件编号": "case_id",
+    "信访事项编号": "matter_id",
+    "登记日期": "registered_on",
+    "登记层级": "level",
+    "信访形式": "channel",
+    "人数": "persons",
+    "责任单位": "unit",
+    "问题领域": "domain",
+    "信访目的": "purpose",
+    "初重件": "first_or_repeat",
+    "办理方式": "decision",
+    "受理日期": "accepted_on",
+    "延期天数": "extension_days",
+    "答复日期": "replied_on",
+    "评价结果": "evaluation",
+    "诉求摘要": "summary",
+}
+CAMPAIGN_HEADERS: dict[str, str] = {
+    "交办批次": "batch",
+    "信访事项编号": "matter_id",
+    "责任单位": "unit",
+    "是否汇报": "reported",
+    "审核化解": "resolved",
+    "化解日期": "resolved_on",
+}
+BEIJING_HEADERS: dict[str, str] = {
+    "日期": "date",
+    "责任单位": "unit",
+    "人数": "persons",
+    "是否登记": "registered",
+}
+#: Header variants that mean the same column.
+HEADER_VARIANTS: dict[str, str] = {
+    "登记时间": "登记日期",
+    "信访日期": "登记日期",
+    "受理时间": "受理日期",
+    "答复时间": "答复日期",
+    "办结日期": "答复日期",
+    "满意度评价": "评价结果",
+    "信访人数": "人数",
+    "上访日期": "日期",
+    "进京日期": "日期",
+    "批次": "交办批次",
+}
+#: Personal data (PII): dropped at load, never kept in memory past :func:`read_table`.
+PII_HEADERS: frozenset[str] = frozenset(
+    {"信访人", "姓名", "信访人姓名", "证件号码", "身份证号", "身份证号码", "联系电话", "电话", "手机号码", "住址", "地址", "家庭住址"}
+)
+
+TABLE_HEADERS = {"register": REGISTER_HEADERS, "campaign": CAMPAIGN_HEADERS, "beijing": BEIJING_HEADERS}
+TABLE_NAMES = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
+
+
+@dataclass
+class RawTable:
+    """A table as read from a file, before validation.
+
+    ``frame`` has internal column names; cells are ``str`` for CSV and Excel cell values
+    (str, float, int, datetime) for .xlsx; blank cells are ``""``. ``headers`` maps each
+    internal name back to the header the user sees. Row *i* of ``frame`` is Excel row
+    ``i + 2`` (the header is row 1).
+    """
+
+    path: Path
+    kind: str
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    sha256: str
+    encoding: str
+    dropped_pii: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def excel_row(self, positions) -> list[int]:
+        return [int(p) + 2 for p in positions]
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _clean_header(text: object) -> str:
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    return re.sub(r"\s+", "", s)
+
+
+def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode CSV bytes: UTF-8 with BOM, UTF-8, else GB18030 (detected, never asked for)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+        try:
+            return data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            pass
+    raise InputError(Problem(
+        str(path), None, None, None,
+        "无法识别文件编码：既不是 UTF-8 也不是 GB18030，请在 Excel 中另存为“CSV UTF-8”或 .xlsx",
+        "encoding"))
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    """Parse CSV text with every cell as a string ('' for blank); fast path via pyarrow."""
+    first = text.split("\n", 1)[0]
+    header = next(csv.reader([first.rstrip("\r")]))
+    if len(set(header)) == len(header) and all(h.strip() for h in header):
+        try:
+            import pyarrow as pa
+            import pyarrow.csv as pacsv
+
+            table = pacsv.read_csv(
+                _io.BytesIO(text.encode("utf-8")),
+                read_options=pacsv.ReadOptions(block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={h: pa.string() for h in header},
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+            return table.to_pandas()
+        except Exception:  # noqa: BLE001 - fall back to pandas' own parser, which explains better
+            pass
+    return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+
+
+def read_table(path: str | Path, kind: str = "register") -> RawTable:
+    """Read one exported table (CSV or .xlsx) and map its Chinese headers.
+
+    Parameters
+    ----------
+    path : the file (``.csv``/``.txt`` in UTF-8, UTF-8-BOM or GB18030, or ``.xlsx``/``.xls``).
+    kind : ``"register"`` (信访事项登记表), ``"campaign"`` (治重化积交办件) or ``"beijing"``
+        (进京上访台账).
+
+    Personal-data columns (信访人, 证件号码, 联系电话, 住址 and their variants) are dropped
+    here and never reach the returned table. Unknown columns are kept out as well; required
+    columns are checked by :mod:`xinfang.schema`.
+
+    Raises
+    ------
+    InputError : missing or empty file, undecodable bytes, unreadable workbook.
+    """
+    path = Path(path)
+    mapping = TABLE_HEADERS[kind]
+    if not path.exists():
+        raise InputError(Problem(str(path), None, None, None, "文件不存在", "file not found"))
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(Problem(str(path), None, None, None, "文件为空", "empty file"))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        encoding = "xlsx"
+        try:
+            frame = pd.read_excel(_io.BytesIO(data), engine="calamine", dtype=object, header=0)
+        except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
+            raise InputError(Problem(str(path), None, None, None, f"无法读取 Excel 文件：{exc}",
+                                     "unreadable workbook")) from None
+        frame = frame.astype(object).where(frame.notna(), "")
+    else:
+        text, encoding = decode_bytes(data, path)
+        try:
+            frame = _read_csv_text(text)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(Problem(str(path), None, None, None, f"无法解析 CSV：{exc}",
+                                     "unreadable csv")) from None
+    cleaned = [_clean_header(c) for c in frame.columns]
+    frame.columns = cleaned
+    dropped = [c for c in cleaned if c in PII_HEADERS]
+    headers: dict[str, str] = {}
+    keep: list[str] = []
+    for col in cleaned:
+        canonical = HEADER_VARIANTS.get(col, col)
+        internal = mapping.get(canonical)
+        if internal and internal not in headers:
+            headers[internal] = col
+            keep.append(col)
+    frame = frame[keep]
+    frame.columns = [mapping[HEADER_VARIANTS.get(c, c)] for c in keep]
+    frame = frame.reset_index(drop=True)
+    return RawTable(path, kind, frame, headers, sha, encoding, dropped)
+
+
+# ---------------------------------------------------------------------------------------------
+# unit register
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    kind: str
+    code: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitRegister:
+    """The district's 责任单位名册: names, kinds and aliases (DESIGN.md §3.3)."""
+
+    district: str
+    units: tuple[Unit, ...]
+    path: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [u.name for u in self.units]
+
+    def lookup(self) -> dict[str, str]:
+        """Every accepted spelling (name or alias, NFKC, no spaces) → official name."""
+        table: dict[str, str] = {}
+        for u in self.units:
+            for s in (u.name, *u.aliases):
+                table[_clean_header(s)] = u.name
+        return table
+
+    def kind_of(self, name: str) -> str | None:
+        return next((u.kind for u in self.units if u.name == name), None)
+
+
+UNIT_KINDS = ("乡镇街道", "区直部门")
+
+
+def read_units(path: str | Path) -> UnitRegister:
+    """Load the unit register YAML; errors name the file and the entry."""
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: 单位名册不存在 / unit register not found") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("units"), list) or not doc.get("district"):
+        raise ParameterError(f"{path}: 需要 district 与 units 列表 / expected keys 'district' and 'units'")
+    units: list[Unit] = []
+    seen: dict[str, str] = {}
+    for i, entry in enumerate(doc["units"], start=1):
+        where = f"{path}: units[{i}]"
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise ParameterError(f"{where}: 缺少 name / missing 'name'")
+        unknown = set(entry) - {"name", "kind", "code", "aliases"}
+        if unknown:
+            raise ParameterError(f"{where}: 未知字段 / unknown keys {sorted(unknown)}")
+        kind = entry.get("kind")
+        if kind not in UNIT_KINDS:
+            raise ParameterError(f"{where} ({entry['name']}): kind 须为 {'/'.join(UNIT_KINDS)} / bad kind {kind!r}")
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise ParameterError(f"{where}: aliases 须为列表 / aliases must be a list")
+        unit = Unit(str(entry["name"]), kind, None if entry.get("code") is None else str(entry["code"]),
+                    tuple(str(a) for a in aliases))
+        for s in (unit.name, *unit.aliases):
+            key = _clean_header(s)
+            if key in seen and seen[key] != unit.name:
+                raise ParameterError(f"{where}: 名称或别名「{s}」与「{seen[key]}」重复 / duplicate name or alias")
+            seen[key] = unit.name
+        units.append(unit)
+    return UnitRegister(str(doc["district"]), tuple(units), str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temp path beside ``path``; on success it is fsynced and renamed onto ``path``.
+
+    An interrupted write leaves at most a hidden ``.~tmp`` file, never a truncated ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".~{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME) -> bytes:
+    """Rewrite a zip (xlsx/docx) with fixed entry times and order, so equal content → equal bytes."""
+    src = zipfile.ZipFile(_io.BytesIO(data))
+    out = _io.BytesIO()
+    names = src.namelist()
+    # [Content_Types].xml first, as Office writes it; then the rest in their original order.
+    names.sort(key=lambda n: n != "[Content_Types].xml")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: object) -> object:
+    """Prefix text that Excel would run as a formula (= + - @) with an apostrophe-like quote.
+
+    >>> neutralize_formula("=1+1"), neutralize_formula("-3"), neutralize_formula(-3)
+    ("'=1+1", "'-3", -3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write DataFrames as sheets of one .xlsx, atomically and deterministically.
+
+    Text cells starting with = + - @ are neutralised (formula injection); column widths are
+    set for Chinese text; the file's bytes depend only on the data (no timestamps).
+    """
+    import datetime as _dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, frame in sheets.items():
+        ws = wb.create_sheet(title=str(title)[:31])
+        cols = [str(c) for c in frame.columns]
+        ws.append(cols)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([None if (v is None or (isinstance(v, float) and v != v)) else neutralize_formula(v)
+                       for v in row])
+        for i, c in enumerate(cols, start=1):
+            width = max([len(c) * 2] + [len(str(v)) * (2 if re.search(r"[^\x00-\x7f]", str(v)) else 1)
+                                         for v in frame.iloc[:200, i - 1]]) + 2
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, width)
+        ws.freeze_panes = "A2"
+    fixed = _dt.datetime(2000, 1, 1)
+    wb.properties.creator = "xinfang"
+    wb.properties.created = fixed
+    wb.properties.modified = fixed
+    wb.properties.lastModifiedBy = None
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return write_bytes_atomic(path, normalize_zip(buf.getvalue()))
+
+
+def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
+    return write_bytes_atomic(path, text.encode(encoding))
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def safe_filename(name: str) -> str:
+    """A unit or report name made safe as one file name (no separators, no ``..``, no controls).
+
+    Raises :class:`ParameterError` when nothing usable remains.
+
+    >>> safe_filename("城南街道")
+    '城南街道'
+    >>> safe_filename("../etc/passwd")
+    '_.._etc_passwd'
+    >>> safe_filename("a\\nb")
+    'a_b'
+    """
+    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(name))).strip()
+    if cleaned.startswith("."):
+        cleaned = "_" + cleaned
+    cleaned = cleaned[:120]
+    if not cleaned.strip("._ "):
+        raise ParameterError(f"名称「{name!r}」不能用作文件名 / unusable as a file name")
+    return cleaned

@@ -1,0 +1,188 @@
+"""Report parameters: YAML layers merged into one plain dict, and the inputs they name.
+
+Layering, later wins: ``params/defaults.yaml`` → ``params/<year>.yaml`` →
+``params/<year>/<unit>.yaml`` → command-line values. ``defaults.yaml`` names every key; a key
+unknown there, or a required key left empty, is an error before any notebook runs.
+Parameters stay plain YAML types (str, int, float, bool, list, dict, null); dates are ISO
+strings, so papermill can pass them to a notebook unchanged.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+import yaml
+
+from .errors import InputError, ParameterError
+from .io import UnitRegister, read_table, read_units, safe_filename, sha256_file
+from .periods import Period, parse_date
+from .schema import validate_beijing, validate_campaign, validate_register
+
+REQUIRED = ("district", "units", "data")
+PLAIN = (str, int, float, bool, type(None), list, dict)
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ParameterError(f"{path}: 顶层须为键值映射 / top level must be a mapping")
+    return doc
+
+
+def _check_plain(value: Any, where: str) -> None:
+    if isinstance(value, (dt.date, dt.datetime)):
+        raise ParameterError(f"{where}: 日期须写成带引号的 ISO 字符串，如 \"2023-12-31\" / dates must be quoted ISO strings")
+    if not isinstance(value, PLAIN):
+        raise ParameterError(f"{where}: 不支持的取值类型 {type(value).__name__} / unsupported type")
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_plain(v, f"{where}[{i}]")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_plain(v, f"{where}.{k}")
+
+
+def _merge(base: dict, layer: Mapping, source: str, schema: Mapping | None, prefix: str = "") -> dict:
+    out = dict(base)
+    for key, value in layer.items():
+        where = f"{source}: {prefix}{key}"
+        _check_plain(value, where)
+        if schema is not None and key not in schema:
+            known = "、".join(map(str, schema)) or "（无）"
+            raise ParameterError(f"{where}: 未知参数 / unknown key (可用 / valid: {known})")
+        sub = None if schema is None else schema[key]
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("targets", "manual_scores"):
+            out[key] = _merge(out[key], value, source, sub if isinstance(sub, dict) else None, f"{prefix}{key}.")
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_params(params_dir: str | Path, year: int, unit: str | None = None,
+                overrides: Mapping[str, Any] | None = None) -> dict:
+    """Merge the parameter layers for ``year`` (and ``unit``) into one dict.
+
+    The result also carries ``year``, ``unit``, ``params_dir`` (absolute) and the resolved
+    ``period_start`` / ``period_end`` (ISO strings).
+    """
+    params_dir = Path(params_dir).resolve()
+    defaults_path = params_dir / "defaults.yaml"
+    if not defaults_path.exists():
+        raise ParameterError(f"{defaults_path}: 缺少默认参数文件 / defaults.yaml not found")
+    defaults = _load_yaml(defaults_path)
+    for key, value in defaults.items():
+        _check_plain(value, f"{defaults_path.name}: {key}")
+    merged = copy.deepcopy(defaults)
+    layers = [params_dir / f"{year}.yaml"]
+    if unit is not None:
+        layers.append(params_dir / str(year) / f"{safe_filename(unit)}.yaml")
+    for path in layers:
+        if path.exists():
+            merged = _merge(merged, _load_yaml(path), path.name, defaults)
+    if overrides:
+        merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None}, "命令行 / command line", defaults)
+    for key in REQUIRED:
+        if merged.get(key) in (None, "", {}):
+            raise ParameterError(f"参数 {key} 缺失 / missing required parameter '{key}'")
+    if not (merged.get("data") or {}).get("register"):
+        raise ParameterError("参数 data.register 缺失 / missing required parameter 'data.register'")
+    start = merged.get("period_start") or f"{year}-01-01"
+    end = merged.get("period_end") or f"{year}-12-31"
+    period = Period.of(parse_date(start, "period_start"), parse_date(end, "period_end"))
+    merged.update(year=int(year), unit=unit, params_dir=str(params_dir),
+                  period_start=period.start.isoformat(), period_end=period.end.isoformat())
+    return merged
+
+
+def params_hash(params: Mapping) -> str:
+    """sha256 of the parameters in canonical JSON (for the batch's out-of-date check)."""
+    text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def resolve(params: Mapping, relative: str | None) -> Path | None:
+    """A path from params, relative to the params folder."""
+    if not relative:
+        return None
+    p = Path(relative)
+    return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
+
+
+@dataclass
+class Inputs:
+    """The validated inputs of one report."""
+
+    period: Period
+    units: UnitRegister
+    register: pd.DataFrame
+    campaign: pd.DataFrame | None = None
+    beijing: pd.DataFrame | None = None
+    files: list[dict] = field(default_factory=list)  # file, sha256, rows, table: for 数据说明
+    missing: list[str] = field(default_factory=list)  # optional tables not provided
+
+
+def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str) -> Path | None:
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:v1".encode()).hexdigest()[:32]
+    return cache_dir / f"{kind}-{key}.pkl"
+
+
+def load_table(path: Path, kind: str, units: UnitRegister, *, cache_dir: Path | None = None,
+               today: dt.date | None = None) -> pd.DataFrame:
+    """Read and validate one table; with ``cache_dir`` the validated frame is cached by the
+    file's content hash (and the unit register's), so a batch parses an export only once."""
+    validate = {"register": validate_register, "campaign": validate_campaign, "beijing": validate_beijing}[kind]
+    cache = None
+    if cache_dir is not None:
+        units_sha = sha256_file(units.path) if units.path and Path(units.path).exists() else ""
+        cache = _cache_path(cache_dir, kind, sha256_file(path), units_sha)
+        if cache.exists():
+            return pd.read_pickle(cache)
+    frame = validate(read_table(path, kind), units, today=today)
+    if cache is not None:
+        from .io import atomic_path
+
+        with atomic_path(cache) as tmp:
+            frame.to_pickle(tmp)
+    return frame
+
+
+def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: dt.date | None = None) -> Inputs:
+    """Read and validate every input the parameters name. All tables are validated and
+    their problems reported together."""
+    units = read_units(resolve(params, params["units"]))
+    period = Period.of(params["period_start"], params["period_end"])
+    cache = Path(cache_dir) if cache_dir else None
+    data = params["data"]
+    tables: dict[str, pd.DataFrame | None] = {}
+    problems = []
+    files, missing = [], []
+    names = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
+    for kind in ("register", "campaign", "beijing"):
+        path = resolve(params, data.get(kind))
+        if path is None:
+            tables[kind] = None
+            missing.append(names[kind])
+            continue
+        try:
+            tables[kind] = load_table(path, kind, units, cache_dir=cache, today=today)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        files.append({"table": names[kind], "file": path.name, "sha256": sha256_file(path),
+                      "rows": len(tables[kind])})
+    if problems:
+        raise InputError(problems)
+    return Inputs(period, units, tables["register"], tables["campaign"], tables["beijing"], files, missing)

@@ -1,0 +1,392 @@
+"""Validation of the input tables (DESIGN.md §3.1, §3.4).
+
+Every rule is checked on whole columns; all failures are collected into one
+:class:`~xinfang.errors.InputError` listing file, Excel row, column header, value and rule
+(in Chinese, with the English rule name). What passes is a typed DataFrame that the rest of
+the library trusts. No row is ever dropped: a table either validates whole or not at all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .io import RawTable, UnitRegister, _clean_header
+
+LEVELS = ("国家", "省", "市", "区")
+CHANNELS = ("来信", "来访", "网上信访")
+PURPOSES = ("求决", "申诉", "建议意见", "检举控告")
+FIRST_OR_REPEAT = ("初件", "重件")
+DECISIONS = ("受理", "不予受理", "不再受理")
+EVALUATIONS = ("满意", "基本满意", "不满意")
+YES_NO = ("是", "否")
+
+#: Common spellings normalised to the enum value; anything else is an error, not a guess.
+VARIANTS: dict[str, dict[str, str]] = {
+    "level": {"国家信访局": "国家", "国家级": "国家", "中央": "国家", "省级": "省", "省信访局": "省",
+              "市级": "市", "市信访局": "市", "区级": "区", "县级": "区", "区信访局": "区", "县": "区"},
+    "channel": {"信": "来信", "写信": "来信", "访": "来访", "走访": "来访", "网信": "网上信访",
+                "网上": "网上信访", "网上投诉": "网上信访", "网络信访": "网上信访"},
+    "purpose": {"建议": "建议意见", "意见建议": "建议意见", "检举": "检举控告", "控告": "检举控告"},
+    "first_or_repeat": {"初": "初件", "初信初访": "初件", "初信": "初件", "初访": "初件",
+                        "重": "重件", "重复件": "重件", "重信重访": "重件", "重信": "重件", "重访": "重件"},
+    "decision": {"不予受理告知": "不予受理", "不再受理告知": "不再受理", "受理告知": "受理"},
+    "evaluation": {"未评价": "", "非常满意": "满意"},
+    "yes_no": {"Y": "是", "N": "否", "y": "是", "n": "否", "1": "是", "0": "否"},
+}
+
+REGISTER_REQUIRED = ("case_id", "matter_id", "registered_on", "level", "channel", "persons", "unit",
+                     "domain", "purpose", "first_or_repeat", "decision", "accepted_on",
+                     "extension_days", "replied_on", "evaluation")
+OPTIONAL_DEFAULTS = {"extension_days": "", "evaluation": "", "summary": ""}
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_MAX_PER_RULE = 500
+
+
+class _Collector:
+    """Collects problems of one table, with the user's file name and header spellings."""
+
+    def __init__(self, raw: RawTable, headers: dict[str, str]) -> None:
+        self.raw = raw
+        self.file = raw.name
+        self.headers = headers
+        self.problems: list[Problem] = []
+        self.overflow = 0
+
+    def header(self, col: str) -> str:
+        return self.raw.headers.get(col) or self.headers.get(col, col)
+
+    def add(self, mask: np.ndarray, col: str, values: pd.Series | None, rule: str, rule_en: str,
+            hint_of=None) -> None:
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return
+        if idx.size > _MAX_PER_RULE:
+            self.overflow += idx.size - _MAX_PER_RULE
+            idx = idx[:_MAX_PER_RULE]
+        for i in idx:
+            value = None if values is None else _show(values.iat[i])
+            hint = hint_of(value) if hint_of else None
+            self.problems.append(Problem(self.file, int(i) + 2, self.header(col), value, rule, rule_en, hint))
+
+    def file_problem(self, rule: str, rule_en: str, column: str | None = None) -> None:
+        self.problems.append(Problem(self.file, None, column, None, rule, rule_en))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            if self.overflow:
+                self.problems.append(Problem(self.file, None, None, None,
+                                             f"另有 {self.overflow} 处同类错误未逐一列出", "more errors"))
+            self.problems.sort(key=lambda p: (p.row or 0))
+            raise InputError(self.problems)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Cells as stripped text ('' for blank); Excel numbers like 3.0 become '3'."""
+    if series.dtype == object:
+        def conv(v):
+            if isinstance(v, float) and v.is_integer():
+                return str(int(v))
+            if isinstance(v, (dt.datetime, pd.Timestamp)):
+                return v.strftime("%Y-%m-%d")
+            return "" if v is None else str(v)
+        series = series.map(conv)
+    return series.astype(str).str.strip()
+
+
+def _by_unique(series: pd.Series, func) -> pd.Series:
+    """Apply ``func`` to each distinct value once (dates and enums repeat a lot)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = pd.Series([func(u) for u in uniques], dtype=object)
+    return pd.Series(mapped.to_numpy()[codes], index=series.index)
+
+
+_DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)?\s*$")
+_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+
+
+def _parse_one_date(value: object) -> object:
+    """One cell → numpy datetime64[D]; NaT for blank; the string 'ERR' when it cannot parse."""
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return np.datetime64(value.date() if isinstance(value, dt.datetime) else value, "D")
+    if isinstance(value, dt.date):
+        return np.datetime64(value, "D")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value != value:  # NaN
+            return np.datetime64("NaT")
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _EXCEL_EPOCH + np.timedelta64(int(value), "D")
+        return "ERR"
+    text = str(value).strip()
+    if not text:
+        return np.datetime64("NaT")
+    m = _DATE_CN.match(text)
+    if m:
+        try:
+            return np.datetime64(dt.date(int(m[1]), int(m[2]), int(m[3])), "D")
+        except ValueError:
+            return "ERR"
+    if _SERIAL.match(text):
+        n = int(float(text))
+        if 20000 <= n <= 80000:  # 1954 … 2119: a plausible Excel serial date
+            return _EXCEL_EPOCH + np.timedelta64(n, "D")
+    return "ERR"
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse a date column; returns (datetime64 series with NaT for blank, bad-value mask).
+
+    Accepts 2023-01-05, 2023/1/5, 2023年1月5日, 2023.1.5, Excel serial numbers and Excel date
+    cells. Each distinct value is parsed once.
+
+    >>> d, bad = parse_dates(pd.Series(["2023-01-05", "2023/1/5", "2023年1月5日", "44931", "", "5号"]))
+    >>> [str(x)[:10] for x in d], bad.tolist()
+    (['2023-01-05', '2023-01-05', '2023-01-05', '2023-01-05', 'NaT', 'NaT'], [False, False, False, False, False, True])
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    parsed = [_parse_one_date(u) for u in uniques]
+    bad_u = np.array([isinstance(v, str) for v in parsed], dtype=bool)
+    values_u = np.array([np.datetime64("NaT") if isinstance(v, str) else v for v in parsed],
+                        dtype="datetime64[D]")
+    out = pd.Series(values_u[codes].astype("datetime64[s]"), index=series.index)
+    return out, bad_u[codes]
+
+
+def _enum(text: pd.Series, allowed: Iterable[str], variants: dict[str, str]) -> tuple[pd.Series, np.ndarray]:
+    allowed = tuple(allowed)
+    normalised = _by_unique(text, lambda v: variants.get(v, v))
+    bad = ~normalised.isin(allowed + ("",)).to_numpy()
+    return normalised, bad
+
+
+def _integers(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Whole numbers from text ('3', '3.0'); blank → NaN; bad mask for anything else."""
+    num = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    bad = (text != "").to_numpy() & (num.isna().to_numpy() | (num.fillna(0) % 1 != 0).to_numpy())
+    return num, bad
+
+
+def _categorical(series: pd.Series, categories: Iterable[str]) -> pd.Series:
+    return pd.Categorical(series.where(series != "", None), categories=list(categories))
+
+
+def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
+    """Validate a 信访事项登记表 and return it typed, with canonical unit names.
+
+    Rules (each failure names file, Excel row, column, value):
+    required columns present; at least one data row; 信访件编号 present and unique;
+    信访事项编号 present; dates parse and are not in the future; 登记层级, 信访形式, 信访目的,
+    初重件, 办理方式, 评价结果 in their enums (common variants normalised); 人数 whole ≥ 1;
+    责任单位 in the unit register (aliases allowed, near misses suggested); 问题领域 non-empty;
+    受理日期 blank exactly when 办理方式 is blank, and ≥ 登记日期; 延期天数 whole 0–30 (blank = 0);
+    答复日期 only when 办理方式 = 受理, and ≥ 受理日期; 评价结果 only when replied.
+
+    Raises
+    ------
+    InputError : with every problem found.
+    """
+    from .io import REGISTER_HEADERS
+
+    today64 = np.datetime64(today or dt.date.today(), "D")
+    headers = {v: k for k, v in REGISTER_HEADERS.items()}
+    c = _Collector(raw, headers)
+    frame = raw.frame
+    missing = [col for col in REGISTER_REQUIRED if col not in frame.columns and col not in OPTIONAL_DEFAULTS]
+    for col in missing:
+        c.file_problem(f"缺少必需列「{headers[col]}」", "missing column", headers[col])
+    if len(frame) == 0 and not missing:
+        c.file_problem("没有数据行（只有表头）", "no data rows")
+    c.raise_if_any()
+    n = len(frame)
+    t = {col: (_text(frame[col]) if col in frame.columns else pd.Series([""] * n, dtype=str))
+         for col in REGISTER_HEADERS.values()}
+
+    case_id = t["case_id"]
+    c.add((case_id == "").to_numpy(), "case_id", case_id, "信访件编号不能为空", "required")
+    dup = case_id.duplicated(keep=False).to_numpy() & (case_id != "").to_numpy()
+    if dup.any():
+        first_row = {}
+        for i in np.flatnonzero(dup):
+            first_row.setdefault(case_id.iat[i], int(i) + 2)
+        c.add(dup, "case_id", case_id, "信访件编号重复", "unique",
+              hint_of=lambda v: f"首次出现在第{first_row.get(v)}行")
+    c.add((t["matter_id"] == "").to_numpy(), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
+    c.add((t["domain"] == "").to_numpy(), "domain", t["domain"], "问题领域不能为空", "required")
+
+    dates = {}
+    for col in ("registered_on", "accepted_on", "replied_on"):
+        parsed, bad = parse_dates(frame[col] if col in frame.columns else t[col])
+        c.add(bad, col, frame[col], "日期无法识别（可用 2023-01-05、2023/1/5、2023年1月5日）", "date format")
+        future = (parsed.to_numpy(dtype="datetime64[D]") > today64)
+        c.add(future, col, frame[col], "日期晚于今天（在未来）", "date in future")
+        dates[col] = parsed
+    reg, acc, rep = dates["registered_on"], dates["accepted_on"], dates["replied_on"]
+    reg_bad_blank = reg.isna().to_numpy() & (t["registered_on"] == "").to_numpy()
+    c.add(reg_bad_blank, "registered_on", t["registered_on"], "登记日期不能为空", "required")
+
+    enums = {}
+    for col, allowed, required in (("level", LEVELS, True), ("channel", CHANNELS, True),
+                                   ("purpose", PURPOSES, True), ("first_or_repeat", FIRST_OR_REPEAT, True),
+                                   ("decision", DECISIONS, False), ("evaluation", EVALUATIONS, False)):
+        values, bad = _enum(t[col], allowed, VARIANTS.get(col, {}))
+        c.add(bad, col, t[col], f"取值不在允许范围内（{'、'.join(allowed)}）", "enum")
+        if required:
+            c.add((values == "").to_numpy(), col, t[col], "不能为空", "required")
+        enums[col] = values
+
+    persons, bad = _integers(t["persons"])
+    c.add(bad, "persons", t["persons"], "人数须为整数", "integer")
+    c.add(~bad & (persons.isna().to_numpy() | (persons.fillna(1) < 1).to_numpy()), "persons", t["persons"],
+          "人数须为不小于1的整数", "persons >= 1")
+
+    ext, bad = _integers(t["extension_days"])
+    c.add(bad, "extension_days", t["extension_days"], "延期天数须为整数", "integer")
+    c.add(~bad & ((ext.fillna(0) < 0) | (ext.fillna(0) > 30)).to_numpy(), "extension_days",
+          t["extension_days"], "延期天数须在0至30天之间（《信访工作条例》）", "extension 0-30")
+
+    lookup = units.lookup()
+    unit_key = _by_unique(t["unit"], _clean_header)
+    unit = unit_key.map(lookup)
+    unknown = unit.isna().to_numpy()
+    names = list(lookup)
+
+    def suggest(value: str | None) -> str | None:
+        if not value:
+            return "责任单位不能为空"
+        close = difflib.get_close_matches(_clean_header(value), names, n=3, cutoff=0.5)
+        if close:
+            return "是否为：" + "、".join(dict.fromkeys(lookup[x] for x in close)) + "？"
+        return f"单位名册（{units.path or 'units'}）中没有该单位"
+    c.add(unknown, "unit", t["unit"], "责任单位不在单位名册中", "unknown unit", hint_of=suggest)
+
+    decision = enums["decision"]
+    decided = (decision != "").to_numpy()
+    has_acc = acc.notna().to_numpy()
+    c.add(decided & ~has_acc & (t["accepted_on"] == "").to_numpy(), "accepted_on", t["accepted_on"],
+          "已填办理方式但受理日期为空", "accepted_on required with decision")
+    c.add(~decided & has_acc, "accepted_on", t["accepted_on"], "受理日期已填但办理方式为空",
+          "accepted_on only with decision")
+    reg_d, acc_d, rep_d = (s.to_numpy(dtype="datetime64[D]") for s in (reg, acc, rep))
+    c.add(acc_d < reg_d, "accepted_on", t["accepted_on"], "受理日期早于登记日期", "accepted_on >= registered_on")
+    has_rep = rep.notna().to_numpy()
+    c.add(has_rep & (decision != "受理").to_numpy(), "replied_on", t["replied_on"],
+          "只有办理方式为“受理”的信访件才有答复日期", "reply only when accepted")
+    c.add(rep_d < acc_d, "replied_on", t["replied_on"], "答复日期早于受理日期", "replied_on >= accepted_on")
+    c.add((enums["evaluation"] != "").to_numpy() & ~has_rep, "evaluation", t["evaluation"],
+          "未答复的信访件不能有评价结果", "evaluation only when replied")
+    c.raise_if_any()
+
+    out = pd.DataFrame({
+        "case_id": case_id.to_numpy(),
+        "matter_id": t["matter_id"].to_numpy(),
+        "registered_on": reg.to_numpy(),
+        "level": _categorical(enums["level"], LEVELS),
+        "channel": _categorical(enums["channel"], CHANNELS),
+        "persons": persons.to_numpy(dtype="int64"),
+        "unit": pd.Categorical(unit, categories=units.names),
+        "domain": pd.Categorical(t["domain"]),
+        "purpose": _categorical(enums["purpose"], PURPOSES),
+        "first_or_repeat": _categorical(enums["first_or_repeat"], FIRST_OR_REPEAT),
+        "decision": _categorical(decision, DECISIONS),
+        "accepted_on": acc.to_numpy(),
+        "extension_days": ext.fillna(0).to_numpy(dtype="int64"),
+        "replied_on": rep.to_numpy(),
+        "evaluation": _categorical(enums["evaluation"], EVALUATIONS),
+        "summary": t["summary"].to_numpy(),
+    })
+    out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
+    return out
+
+
+def _yes_no(c: _Collector, text: pd.Series, col: str) -> pd.Series:
+    values, bad = _enum(text, YES_NO, VARIANTS["yes_no"])
+    c.add(bad | (values == "").to_numpy(), col, text, "须填“是”或“否”", "yes/no")
+    return values == "是"
+
+
+def _units_column(c: _Collector, text: pd.Series, units: UnitRegister) -> pd.Series:
+    lookup = units.lookup()
+    unit = _by_unique(text, _clean_header).map(lookup)
+    c.add(unit.isna().to_numpy(), "unit", text, "责任单位不在单位名册中", "unknown unit")
+    return pd.Categorical(unit, categories=units.names)
+
+
+def _start(raw: RawTable, required: tuple[str, ...], headers: dict[str, str]) -> _Collector:
+    c = _Collector(raw, headers)
+    for col in required:
+        if col not in raw.frame.columns:
+            c.file_problem(f"缺少必需列「{headers[col]}」", "missing column", headers[col])
+    if len(raw.frame) == 0 and not c.problems:
+        c.file_problem("没有数据行（只有表头）", "no data rows")
+    c.raise_if_any()
+    return c
+
+
+def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
+    """Validate a 治重化积交办件 table: 交办批次 whole ≥ 1, 信访事项编号 present, 责任单位 known,
+    是否汇报/审核化解 是 or 否, 化解日期 a date (not in the future) present exactly when 审核化解 = 是."""
+    from .io import CAMPAIGN_HEADERS
+
+    headers = {v: k for k, v in CAMPAIGN_HEADERS.items()}
+    required = ("batch", "matter_id", "unit", "reported", "resolved", "resolved_on")
+    c = _start(raw, required, headers)
+    f = raw.frame
+    t = {col: _text(f[col]) for col in required}
+    batch, bad = _integers(t["batch"])
+    c.add(bad | batch.isna().to_numpy() | (batch.fillna(1) < 1).to_numpy(), "batch", t["batch"],
+          "交办批次须为正整数", "batch integer >= 1")
+    c.add((t["matter_id"] == "").to_numpy(), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
+    unit = _units_column(c, t["unit"], units)
+    reported = _yes_no(c, t["reported"], "reported")
+    resolved = _yes_no(c, t["resolved"], "resolved")
+    when, bad = parse_dates(f["resolved_on"])
+    c.add(bad, "resolved_on", f["resolved_on"], "日期无法识别", "date format")
+    c.add(when.to_numpy(dtype="datetime64[D]") > np.datetime64(today or dt.date.today(), "D"),
+          "resolved_on", f["resolved_on"], "日期晚于今天（在未来）", "date in future")
+    c.add(resolved.to_numpy() & when.isna().to_numpy() & ~bad, "resolved_on", t["resolved_on"],
+          "审核化解为“是”时须填化解日期", "resolved_on required")
+    c.raise_if_any()
+    out = pd.DataFrame({"batch": batch.to_numpy(dtype="int64"), "matter_id": t["matter_id"].to_numpy(),
+                        "unit": unit, "reported": reported.to_numpy(), "resolved": resolved.to_numpy(),
+                        "resolved_on": when.to_numpy()})
+    out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
+    return out
+
+
+def validate_beijing(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
+    """Validate a 进京上访台账: 日期 a date not in the future, 责任单位 known, 人数 whole ≥ 1,
+    是否登记 是 or 否."""
+    from .io import BEIJING_HEADERS
+
+    headers = {v: k for k, v in BEIJING_HEADERS.items()}
+    required = ("date", "unit", "persons", "registered")
+    c = _start(raw, required, headers)
+    f = raw.frame
+    t = {col: _text(f[col]) for col in required}
+    when, bad = parse_dates(f["date"])
+    c.add(bad | (when.isna().to_numpy() & ~bad), "date", t["date"], "日期无法识别或为空", "date")
+    c.add(when.to_numpy(dtype="datetime64[D]") > np.datetime64(today or dt.date.today(), "D"),
+          "date", t["date"], "日期晚于今天（在未来）", "date in future")
+    unit = _units_column(c, t["unit"], units)
+    persons, badp = _integers(t["persons"])
+    c.add(badp | persons.isna().to_numpy() | (persons.fillna(1) < 1).to_numpy(), "persons", t["persons"],
+          "人数须为不小于1的整数", "persons >= 1")
+    registered = _yes_no(c, t["registered"], "registered")
+    c.raise_if_any()
+    out = pd.DataFrame({"date": when.to_numpy(), "unit": unit, "persons": persons.to_numpy(dtype="int64"),
+                        "registered": registered.to_numpy()})
+    out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
+    return out
