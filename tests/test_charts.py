@@ -216,17 +216,20 @@ def test_setup_fonts_apply_sets_rcparams(monkeypatch):
 
 # --- content ---------------------------------------------------------------------------------
 
-def _colours(png: bytes) -> set[tuple[int, int, int]]:
+def _has_colour(png: bytes, rgb: tuple[int, int, int]) -> bool:
     pixels = (imread(io.BytesIO(png), format="png")[..., :3] * 255).round().astype(int)
-    return set(map(tuple, pixels.reshape(-1, 3)))
+    return bool(np.all(pixels == np.array(rgb), axis=-1).any())
 
 
 def test_unit_ranking_highlight_colour():
     red = (0xC0, 0x50, 0x4D)
+    blue = (0x2F, 0x55, 0x97)
     values = pd.Series([27, 7, 6], index=["城南街道", "火车南站街道", "城西街道"])
-    assert red in _colours(unit_ranking(values, title="进京登记人次", unit="人次", highlight="城西街道").png)
-    assert red not in _colours(unit_ranking(values, title="进京登记人次", unit="人次").png)
-    assert red not in _colours(unit_ranking(values, title="进京登记人次", unit="人次", highlight="板桥乡").png)
+    highlighted = unit_ranking(values, title="进京登记人次", unit="人次", highlight="城西街道").png
+    assert _has_colour(highlighted, red) and _has_colour(highlighted, blue)
+    assert not _has_colour(unit_ranking(values, title="进京登记人次", unit="人次").png, red)
+    assert not _has_colour(unit_ranking(values, title="进京登记人次", unit="人次",
+                                        highlight="板桥乡").png, red)
 
 
 def test_unit_ranking_order_and_ties_keep_input_order():

@@ -214,6 +214,27 @@ def test_bad_metadata_date_is_a_render_error():
         render.build_report(nb)
 
 
+def test_merged_header_cells_keep_their_span():
+    df = pd.DataFrame([[1, 2, 3, 4]], columns=pd.MultiIndex.from_tuples(
+        [("来信", "2023"), ("来信", "2022"), ("来访", "2023"), ("来访", "2022")]))
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("t")
+    cell.outputs = [_display({"text/html": df.to_html(index=False)})]
+    nb.cells = [cell]
+    assert '<th class="xf-center" colspan="2" scope="col">来信</th>' in render.report_html(nb)
+    table = Document(io.BytesIO(render.report_docx(render.build_report(nb)))).tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["来信", "来信", "来访", "来访"]  # merged
+    assert table.rows[0]._tr.findall(f".//{{{W}}}gridSpan")[0].get(f"{{{W}}}val") == "2"
+    assert [c.text for c in table.rows[2].cells] == ["1", "2", "3", "4"]
+
+
+def test_object_reprs_are_not_printed():
+    for text in ("<Figure size 640x480 with 1 Axes>", "<IPython.core.display.Markdown object>",
+                 "<foo.Bar object at 0x7f3a2c>"):
+        out = {"output_type": "execute_result", "metadata": {}, "data": {"text/plain": text}}
+        assert render.output_blocks(out) == []
+
+
 # --- DOCX ---------------------------------------------------------------------------------
 def _document_xml(data: bytes) -> etree._Element:
     with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -22,6 +22,7 @@ Examples
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import math
@@ -111,6 +112,7 @@ class Chart:
 
 # --- fonts -------------------------------------------------------------------------------
 
+@functools.cache
 def _bundled_font_path() -> Path | None:
     """Path of the Noto Sans CJK SC file inside the installed ``mplfonts`` package (not imported)."""
     spec = importlib.util.find_spec(_BUNDLED_PACKAGE)
@@ -146,6 +148,10 @@ def _bundled_family() -> str:
     return font_manager.get_font(str(path)).family_name
 
 
+# the answer of setup_fonts, valid while matplotlib's font list is unchanged
+_FAMILY_CACHE: dict[tuple, str] = {}
+
+
 def setup_fonts(*, prefer_system: bool = True, apply: bool = False) -> str:
     """Make a CJK font available to matplotlib and return its family name.
 
@@ -159,9 +165,16 @@ def setup_fonts(*, prefer_system: bool = True, apply: bool = False) -> str:
     >>> family == setup_fonts() and bool(family)
     True
     """
-    family = _system_cjk_family() if prefer_system else None
+    fonts = font_manager.fontManager.ttflist
+    key = (prefer_system, SYSTEM_CJK_FAMILIES, id(fonts), len(fonts))
+    family = _FAMILY_CACHE.get(key)
     if family is None:
-        family = _bundled_family()
+        family = _system_cjk_family() if prefer_system else None
+        if family is None:
+            family = _bundled_family()
+        fonts = font_manager.fontManager.ttflist
+        _FAMILY_CACHE.clear()
+        _FAMILY_CACHE[(prefer_system, SYSTEM_CJK_FAMILIES, id(fonts), len(fonts))] = family
     if apply:
         matplotlib.rcParams.update(_font_rc(family))
     return family

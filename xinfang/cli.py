@@ -183,5 +183,39 @@ def sample(out_dir: str) -> None:
         click.echo(f"已写入 / written: {path}")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--year", type=int, required=True, help="报告年度 / report year.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
+@click.option("--unit", help="只出某一单位的报告 / one unit's report instead of the district's.")
+@_friendly
+def report(year: int, params_dir: str | None, data: str | None, unit: str | None) -> None:
+    """区级年度报告 / the district's annual report → output/<year>/ (.ipynb, .html, .docx).
+
+    The inputs are validated before any notebook runs; bad input exits 2 with every problem
+    listed and nothing written.
+    """
+    from .batch import DISTRICT_NOTEBOOK, UNIT_NOTEBOOK, report_parameters, run_report
+    from .errors import BatchError
+    from .params import resolve
+    from .report import load_report
+
+    pdir = _params_dir(params_dir)
+    rep = load_report(year, pdir, unit, register=data)  # validates inputs and params up front
+    out_dir = resolve(rep.params, rep.params.get("output") or "../output") / str(year)
+    if unit:
+        out_dir = out_dir / "units"
+    click.echo(f"生成 / running: {rep.title}")
+    result = run_report(UNIT_NOTEBOOK if unit else DISTRICT_NOTEBOOK,
+                        report_parameters(year, pdir, rep.unit, data), out_dir, rep.file_stem, rep.metadata(),
+                        progress=sys.stderr.isatty())
+    if result.status != "ok":
+        raise BatchError(f"报告生成失败 / report failed: {result.error}"
+                         + (f"（见 / see {result.files.get('failed')}）" if result.files.get("failed") else ""))
+    for kind, path in result.files.items():
+        click.echo(f"已写入 / written: {path}")
+    click.echo(f"用时 / took {result.seconds:.1f} s")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

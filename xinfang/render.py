@@ -25,7 +25,6 @@ pages left, one character from the edge), and its bytes depend only on the noteb
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import html
 import io
@@ -44,7 +43,7 @@ import mistune
 import nbformat
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -246,7 +245,8 @@ class Report:
 # =========================================================================================
 _MARKDOWN = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-_OBJECT_REPR = re.compile(r"^<[^<>\n]*(?: at 0x[0-9a-fA-F]+|Figure size [^<>]*)>$")
+#: text/plain reprs that say nothing to a reader: <Figure size 640x480 with 1 Axes>, <… object at 0x…>
+_OBJECT_REPR = re.compile(r"^<(?:Figure size [^<>\n]*|[^<>\n]* object(?: at 0x[0-9a-fA-F]+)?)>$")
 _CJK_PUNCT = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\uf900-\ufaff]")
 _NUMBER = re.compile(
     r"^[+\-−]?[¥$￥]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:%|％|‰|个百分点)?$"
@@ -851,11 +851,14 @@ def _ppr_xml(
     outline: int | None = None,
     keep_next: bool = False,
     after_pt: float = 0,
+    before_pt: float = 0,
 ) -> str:
+    """Paragraph properties; ``line`` = exact line spacing in pt, None = single spacing."""
+    around = f'w:before="{round(before_pt * 20)}" w:after="{round(after_pt * 20)}"'
     spacing = (
-        f'<w:spacing w:before="0" w:after="{round(after_pt * 20)}" w:line="{round(line * 20)}" w:lineRule="exact"/>'
+        f'<w:spacing {around} w:line="{round(line * 20)}" w:lineRule="exact"/>'
         if line
-        else f'<w:spacing w:before="0" w:after="{round(after_pt * 20)}" w:line="240" w:lineRule="auto"/>'
+        else f'<w:spacing {around} w:line="240" w:lineRule="auto"/>'
     )
     ind = (
         f'<w:ind w:firstLineChars="{first_chars}" w:firstLine="{round(first_pt * 20)}"/>'
@@ -908,11 +911,18 @@ _H2 = _ParaStyle("Heading 2", FONT_H2, SIZE_BODY, False, _ppr_xml(outline=1, kee
 _H3 = _ParaStyle("Heading 3", FONT_H3, SIZE_BODY, True, _ppr_xml(outline=2, keep_next=True))
 _CAPTION = _ParaStyle(
     "Caption", FONT_H1, SIZE_CAPTION, False,
-    _ppr_xml(jc="center", line=None, first_chars=0, keep_next=True, after_pt=3),
+    _ppr_xml(jc="center", line=None, first_chars=0, keep_next=True, after_pt=3, before_pt=7),
 )
 _QUOTE = _ParaStyle("Quote", FONT_H2, SIZE_BODY, False, _ppr_xml())
 _PLAIN_PPR = _ppr_xml(jc="left", first_chars=0)
 _FIGURE_PPR = _ppr_xml(jc="center", line=None, first_chars=0)
+_SPACER_PPR = _ppr_xml(jc="left", line=None, first_chars=0).replace(
+    "</w:pPr>", _rpr_xml(FONT_BODY, 8).replace(f' {nsdecls("w")}', "") + "</w:pPr>"
+)
+_STYLE_IDS = {
+    "Normal": "Normal", "Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1",
+    "Heading 2": "Heading2", "Heading 3": "Heading3", "Caption": "Caption", "Quote": "Quote",
+}
 _CELL_PPR = {
     align: _ppr_xml(jc=align, line=None, first_chars=0)
     for align in ("left", "center", "right", "both")
@@ -1031,23 +1041,23 @@ class _DocxBuilder:
     # -- paragraphs ---------------------------------------------------------------------
     def _para(self, spec: _ParaStyle, spans: list[Span], ppr: str | None = None,
               east_asia: str | None = None, size: float | None = None, bold: bool | None = None):
-        p = self.doc.add_paragraph(style=self.doc.styles[spec.style])
-        self._set_ppr(p, ppr or spec.ppr)
+        p = self.doc.add_paragraph()
+        self._set_ppr(p, ppr or spec.ppr, _STYLE_IDS[spec.style])
         for span in spans:
             self._run(p, span, east_asia or spec.east_asia, size or spec.size,
                       spec.bold if bold is None else bold)
         return p
 
     @staticmethod
-    def _set_ppr(p: Any, ppr_xml: str) -> None:
-        """Direct paragraph properties (after the pStyle), so that every viewer agrees."""
+    def _set_ppr(p: Any, ppr_xml: str, style_id: str | None = None) -> None:
+        """Paragraph style (by id; python-docx's lookup by name is slow) and direct
+        paragraph properties, so that every viewer agrees."""
         old = p._p.pPr
-        style = old.find(qn("w:pStyle")) if old is not None else None
         if old is not None:
             p._p.remove(old)
         new = parse_xml(ppr_xml)
-        if style is not None:
-            new.insert(0, style)
+        if style_id and style_id != "Normal":
+            new.insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style_id}"/>'))
         p._p.insert(0, new)
 
     @staticmethod
@@ -1115,7 +1125,7 @@ class _DocxBuilder:
             first = False
 
     def add_figure(self, fig: Figure) -> None:
-        p = self.doc.add_paragraph(style=self.doc.styles["Normal"])
+        p = self.doc.add_paragraph()
         self._set_ppr(p, _FIGURE_PPR)
         run = p.add_run()
         _set_rpr(run, _rpr_xml(FONT_BODY, SIZE_BODY))
@@ -1133,35 +1143,40 @@ class _DocxBuilder:
         if ncols == 0:
             return
         numeric = _numeric_columns(table)
-        widths_em = [0.0] * ncols
-        for line in grid:
+        # body cells should not wrap; header cells may take two lines
+        widths_em = [2.0] * ncols
+        for r, line in enumerate(grid):
             for c, pos in enumerate(line):
                 if pos is not None and pos[1] and pos[0].colspan == 1:
-                    widths_em[c] = max(widths_em[c], _text_em(pos[0].text))
-        widths_em = [min(max(w, 2.0), 24.0) + 1.0 for w in widths_em]
-        natural_cm = sum(widths_em) * SIZE_CELL / 72 * 2.54
-        size = SIZE_CELL if natural_cm <= TEXT_WIDTH_CM and ncols <= 7 else SIZE_CELL_WIDE
+                    em = _text_em(pos[0].text)
+                    if r < len(table.head):
+                        em = -(-em // 2)
+                    widths_em[c] = max(widths_em[c], em)
         total = _twips(TEXT_WIDTH_CM)
-        col_tw = [max(1, int(total * w / sum(widths_em))) for w in widths_em]
-        col_tw[-1] += total - sum(col_tw)
+        pad = 2 * 108 + 30  # cell margins left + right, and a little air, in twips
+
+        def natural(size: float) -> list[float]:
+            return [w * size * 20 + pad for w in widths_em]
+
+        size = SIZE_CELL if sum(natural(SIZE_CELL)) <= total and ncols <= 7 else SIZE_CELL_WIDE
+        col_tw = _fit_widths(natural(size), total)
 
         if table.caption:
             self._para(_CAPTION, [Span(table.caption)])
         doc_table = self.doc.add_table(rows=len(grid), cols=ncols)
-        doc_table.style = self.doc.styles["Table Grid"]
-        doc_table.alignment = WD_TABLE_ALIGNMENT.CENTER
         tbl = doc_table._tbl
-        tbl_pr = tbl.tblPr
-        for tag in ("w:tblW", "w:tblLayout", "w:tblBorders", "w:tblLook"):
-            for el in tbl_pr.findall(qn(tag)):
-                tbl_pr.remove(el)
-        tbl_pr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{total}" w:type="dxa"/>'))
         edges = "".join(
             f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
             for e in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        tbl_pr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{edges}</w:tblBorders>'))
-        tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+        # children in schema order: tblStyle, tblW, jc, tblBorders, tblLayout, tblLook
+        tbl.replace(tbl.tblPr, parse_xml(
+            f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="TableGrid"/>'
+            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        ))
         for gc, tw in zip(tbl.tblGrid.findall(qn("w:gridCol")), col_tw):
             gc.set(qn("w:w"), str(tw))
 
@@ -1198,6 +1213,9 @@ class _DocxBuilder:
                 align = _cell_align(cell, c, numeric, in_head)
                 self._set_ppr(p, _CELL_PPR.get(align, _CELL_PPR["left"]))
                 self._run(p, Span(cell.text), FONT_BODY, size, in_head)
+        # a paragraph after every table: Word joins tables that touch
+        spacer = self.doc.add_paragraph()
+        self._set_ppr(spacer, _SPACER_PPR)
 
     # -- package --------------------------------------------------------------------------
     def core_properties(self) -> None:
@@ -1234,6 +1252,35 @@ _APP_XML = (
     b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
     b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
 )
+
+
+def _fit_widths(natural: list[float], total: int) -> list[int]:
+    """Column widths (twips) summing to ``total``.
+
+    If the natural widths fit, the spare width is shared in proportion; if not, the widest
+    columns are narrowed first to a common cap (narrow number columns keep their width).
+
+    >>> _fit_widths([100, 100], 400)
+    [200, 200]
+    >>> _fit_widths([100, 300, 500], 600)
+    [100, 250, 250]
+    """
+    n = len(natural)
+    if sum(natural) <= total:
+        widths = [total * w / sum(natural) for w in natural]
+    else:
+        rest, remaining = total, sorted(natural)
+        cap = total / n
+        for i, w in enumerate(remaining):
+            share = rest / (n - i)
+            if w >= share:
+                cap = share
+                break
+            rest -= w
+        widths = [min(w, cap) for w in natural]
+    out = [int(w) for w in widths]
+    out[-1] += total - sum(out)
+    return out
 
 
 def _text_em(text: str) -> float:
