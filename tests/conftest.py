@@ -51,3 +51,35 @@ def units(units_file: Path):
     from xinfang.io import read_units
 
     return read_units(units_file)
+
+
+def copy_params(dest: Path, output: Path) -> Path:
+    """A copy of params/ whose data paths point at seeds/ and whose output goes to ``output``."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(ROOT / "params", dest)
+    defaults = dest / "defaults.yaml"
+    doc = yaml.safe_load(defaults.read_text(encoding="utf-8"))
+    doc["data"] = {k: str((ROOT / "params" / v).resolve()) if v else None for k, v in doc["data"].items()}
+    doc["output"] = str(output)
+    defaults.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def district_report(tmp_path_factory):
+    """The 2023 district report made once by the installed command, from a copy of params/."""
+    import subprocess
+
+    base = tmp_path_factory.mktemp("district")
+    params = copy_params(base / "params", base / "output")
+    exe = ROOT / ".venv" / "bin" / "xinfang"
+    proc = subprocess.run([str(exe), "report", "--year", "2023", "--params", str(params)],
+                          capture_output=True, text=True, cwd=base)
+    assert proc.returncode == 0, proc.stderr
+    out = base / "output" / "2023"
+    stem = "大祥区_2023_整体支出绩效评价报告"
+    return {"dir": out, "params": params, "html": out / f"{stem}.html", "docx": out / f"{stem}.docx",
+            "ipynb": out / f"{stem}.ipynb", "stderr": proc.stderr}

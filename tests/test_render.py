@@ -131,7 +131,7 @@ def test_html_is_self_contained_and_clean(html_text):
         assert secret not in html_text
     assert "In&nbsp;[" not in html_text and "In [" not in html_text
     assert html_text.startswith("<!DOCTYPE html>")
-    assert '<html lang="zh-CN">' in html_text and '<meta charset="utf-8"/>' in html_text
+    assert '<html lang="zh-CN">' in html_text and '<meta charset="utf-8">' in html_text
 
 
 def test_html_content(html_text):
@@ -221,11 +221,33 @@ def test_merged_header_cells_keep_their_span():
     cell = nbformat.v4.new_code_cell("t")
     cell.outputs = [_display({"text/html": df.to_html(index=False)})]
     nb.cells = [cell]
-    assert '<th class="xf-center" colspan="2" scope="col">来信</th>' in render.report_html(nb)
+    assert '<th scope="col" colspan="2" class="xf-center">来信</th>' in render.report_html(nb)
     table = Document(io.BytesIO(render.report_docx(render.build_report(nb)))).tables[0]
     assert [c.text for c in table.rows[0].cells] == ["来信", "来信", "来访", "来访"]  # merged
     assert table.rows[0]._tr.findall(f".//{{{W}}}gridSpan")[0].get(f"{{{W}}}val") == "2"
     assert [c.text for c in table.rows[2].cells] == ["1", "2", "3", "4"]
+
+
+def test_table_note_and_chart_alt_text():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("t")
+    cell.outputs = [
+        _display({"text/html": '<table class="xf-table"><caption>表1</caption><thead><tr><th>单位</th>'
+                  '</tr></thead><tbody><tr><td>城南街道</td></tr></tbody></table>'
+                  '<p class="xf-note">注：数据截至12月31日。</p>'}),
+        _display({"image/png": _png(1)}, {"image/png": {"alt": "各单位信访量柱状图"}}),
+    ]
+    nb.cells = [cell]
+    out = render.report_html(nb)
+    assert '<p class="xf-note">注：数据截至12月31日。</p>' in out
+    assert 'alt="各单位信访量柱状图"' in out
+    data = render.report_docx(render.build_report(nb))
+    body = _document_xml(data).find("w:body", NS)
+    kinds = [etree.QName(el).localname for el in body]
+    note = body[kinds.index("tbl") + 1]  # the note follows the table directly
+    assert "".join(note.itertext()) == "注：数据截至12月31日。"
+    assert note.find(".//w:sz", NS).get(_w("val")) == "24"
+    assert 'descr="各单位信访量柱状图"' in etree.tostring(body, encoding="unicode")
 
 
 def test_object_reprs_are_not_printed():

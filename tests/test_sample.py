@@ -188,7 +188,7 @@ def test_beijing_ledger(tables):
 
 def test_write_sample_encodings_and_bytes(tmp_path, tables):
     paths = write_sample(tmp_path / "a")
-    assert [p.name for p in paths] == list(SAMPLE_FILES.values())
+    assert [p.name for p in paths] == [*SAMPLE_FILES.values(), "预算执行表.csv"]
     raw = {p.name: p.read_bytes() for p in paths}
     register_bytes = raw[SAMPLE_FILES["register"]]
     assert not register_bytes.startswith(b"\xef\xbb\xbf")

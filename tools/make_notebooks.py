@@ -34,15 +34,17 @@ def report_cells(unit: bool) -> list:
         "report.chart_channels()",
         "report.chart_monthly()",
         "report.chart_domains()",
+        "report.chart_rates()",
+        "report.basic_campaign()",
         "report.table_campaign()",
+        "report.basic_visits()",
         "report.table_visits()",
-        "report.budget()",
-        "report.table_budget()",
-        "report.chart_budget()",
         "report.table_units()",
         "report.chart_volume_units()",
         "report.chart_beijing_units()",
-        "report.chart_rates()",
+        "report.budget()",
+        "report.table_budget()",
+        "report.chart_budget()",
         "report.practices()",
         "report.problems()",
         "report.plans()",
@@ -59,6 +61,51 @@ def report_cells(unit: bool) -> list:
     return cells
 
 
+EXPLORE = [
+    ("md", "# 信访数据探索 / exploring a register\n\n"
+           "这是 xinfang 的分析入门：读取并校验登记表，计算指标，查看口径，画图，比较两个单位。"
+           "所有计算都在 `xinfang` 库中，本笔记本只调用它。"),
+    ("code", "# 参数 / parameters\nyear = 2023\nparams_dir = \"../params\"\nunit_a = \"城南街道\"\nunit_b = \"火车南站街道\"",
+     ["parameters"]),
+    ("md", "## 1. 读取与校验\n\n`load_params` 合并参数层（defaults → 年度 → 单位），`load_inputs` 读取并校验全部输入；"
+           "个人信息列在读取时即被剔除。校验不通过会列出每一处错误（文件、Excel 行号、列、值、规则）。"),
+    ("code", "import pandas as pd\nimport xinfang\nfrom xinfang import charts, narrative\n\n"
+             "params = xinfang.load_params(params_dir, year)\ninputs = xinfang.load_inputs(params)\n"
+             "register = inputs.register\nprint(inputs.period.label, len(register), \"行\")\nregister.dtypes"),
+    ("code", "# 个人信息（信访人、证件号码、联系电话、住址）不在数据框中\nsorted(register.columns)"),
+    ("md", "## 2. 指标目录\n\n每个指标都带有分子、分母、上年同期、同比和口径说明。"),
+    ("code", "results = xinfang.compute_catalogue(register, inputs.period, campaign=inputs.campaign, beijing=inputs.beijing)\n"
+             "results[\"national.volume\"]"),
+    ("code", "from xinfang.report import indicator_frame\nindicator_frame(results).head(15)"),
+    ("code", "narrative.phrase(results[\"national.volume\"]), narrative.ratio_percent(45, 14)"),
+    ("md", "## 3. 图表\n\n图表使用随包提供的中文字体（Noto Sans CJK SC），在没有中文系统字体的机器上也能正确显示。"),
+    ("code", "from xinfang.indicators import channel_volumes, monthly_counts\n"
+             "current, previous = channel_volumes(results)\ncharts.channel_comparison(current, previous)"),
+    ("code", "charts.monthly_trend(monthly_counts(register, inputs.period), monthly_counts(register, inputs.period.previous()))"),
+    ("md", "## 4. 比较两个单位\n\n同一口径按单位计算；后续登记不论记在哪个单位，都计入原事项的一次性化解判断。"),
+    ("code", "district, per_unit = xinfang.compute_all(register, inputs.period, inputs.units.names,\n"
+             "                                         campaign=inputs.campaign, beijing=inputs.beijing)\n"
+             "keys = [\"total.registrations\", \"national.volume\", \"beijing.registered\", \"resolution.demand_first\"]\n"
+             "pd.DataFrame({u: {k: per_unit[u][k].value for k in keys} for u in (unit_a, unit_b)})"),
+    ("code", "xinfang.rank_units(per_unit, \"beijing.registered\").head(8)"),
+]
+
+
+def explore() -> nbformat.NotebookNode:
+    nb = new_notebook(metadata=dict(KERNEL))
+    for item in EXPLORE:
+        if item[0] == "md":
+            nb.cells.append(new_markdown_cell(item[1]))
+        else:
+            cell = new_code_cell(item[1])
+            if len(item) > 2:
+                cell.metadata["tags"] = item[2]
+            nb.cells.append(cell)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
 def main() -> None:
     out = ROOT / "notebooks"
     out.mkdir(exist_ok=True)
@@ -71,6 +118,7 @@ def main() -> None:
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"cell-{i:02d}"
         nbformat.write(nb, out / name)
+    nbformat.write(explore(), out / "explore.ipynb")
 
 
 if __name__ == "__main__":

@@ -217,5 +217,86 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     click.echo(f"用时 / took {result.seconds:.1f} s")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--year", type=int, required=True, help="评价年度 / evaluation year.")
+@click.option("--framework", type=click.Path(dir_okay=False), help="评分框架 YAML / scoring framework (default: from params).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder.")
+@click.option("--detail", is_flag=True, help="显示依据与口径 / also show evidence and caliber.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the table to an .xlsx file.")
+@_friendly
+def score(year: int, framework: str | None, params_dir: str | None, detail: bool, output: str | None) -> None:
+    """绩效评价指标评分表 / the scoring table: leaf scores, subtotals, total and grade."""
+    from .params import load_params
+    from .report import load_report
+
+    overrides = {"framework": str(Path(framework).resolve())} if framework else None
+    pdir = _params_dir(params_dir)
+    if overrides:
+        load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
+    rep = load_report(year, pdir, overrides=overrides)
+    card = rep.scorecard
+    frame = card.to_frame(detail=detail, percent=rep.sign)
+    if output:
+        from .io import write_xlsx
+
+        write_xlsx({"绩效评价指标评分表": frame}, output)
+        click.echo(f"已写入 / written: {output}")
+    with_width = frame.astype(str)
+    click.echo(with_width.to_string(index=False))
+    click.echo(f"总分 / total: {card.total:.2f}  等级 / grade: {card.grade}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--year", type=int, help="报告年度（--by unit）/ report year (--by unit).")
+@click.option("--by", "by", type=click.Choice(["unit", "year"]), default="unit", show_default=True,
+              help="按单位或按年度 / one report per unit, or the district report per year.")
+@click.option("--years", type=int, multiple=True, help="年度（--by year，可多个）/ years (--by year).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
+@click.option("--workers", type=click.IntRange(min=1), help="并行数（默认 CPU 核数）/ parallel workers (default: cores).")
+@click.option("--only", multiple=True, help="只运行这些单位（可多次）/ only these units (repeatable).")
+@click.option("--force", is_flag=True, help="全部重做 / redo every report, even if up to date.")
+@click.option("--quiet", is_flag=True, help="不显示进度条，每完成一份输出一行 / one line per report, no bar.")
+@click.argument("extra", nargs=-1)
+@_friendly
+def batch(year, by, years, params_dir, data, workers, only, force, quiet, extra) -> None:
+    """批量生成报告 / many reports in parallel, each in its own fresh kernel.
+
+    \b
+    xinfang batch --year 2023 --by unit [--workers N] [--only NAME …] [--force] [--quiet]
+    xinfang batch --by year --years 2022 2023
+
+    Writes output/<year>/units/<unit>.{ipynb,html,docx}, output/<year>/indicators.xlsx and
+    output/<year>/manifest.json; a re-run redoes only failed or out-of-date reports. Exit code
+    0 when all succeed, 1 when a report failed, 2 for bad input or parameters.
+    """
+    from .batch import run_batch
+    from .errors import ParameterError
+
+    # `--years 2022 2023` and `--only A B`: extra values follow the option they belong to
+    extra = list(extra)
+    if extra:
+        argv = sys.argv[1:]
+        last = max((i for i, a in enumerate(argv) if a in ("--years", "--only")), default=None)
+        if last is None:
+            raise ParameterError(f"多余的参数 / unexpected arguments: {' '.join(extra)}")
+        if argv[last] == "--years":
+            try:
+                years = tuple(years) + tuple(int(v) for v in extra)
+            except ValueError:
+                raise ParameterError(f"--years 须为年份 / --years takes years: {' '.join(extra)}") from None
+        else:
+            only = tuple(only) + tuple(extra)
+    result = run_batch(year, _params_dir(params_dir), by=by, years=years, workers=workers, only=only or None,
+                       force=force, quiet=quiet, register=data)
+    click.echo(result.summary())
+    for path in result.manifests:
+        click.echo(f"清单 / manifest: {path}")
+    for path in result.xlsx:
+        click.echo(f"指标表 / indicators: {path}")
+    if result.exit_code:
+        sys.exit(result.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -43,15 +43,13 @@ import mistune
 import nbformat
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Emu, Pt
+from docx.shared import Cm
 from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup
-from nbconvert.exporters import Exporter, HTMLExporter
+from nbconvert.exporters import Exporter, HTMLExporter, TemplateExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
@@ -60,6 +58,9 @@ from xinfang.errors import RenderError
 __all__ = [
     "Report",
     "build_report",
+    "markdown_blocks",
+    "html_blocks",
+    "output_blocks",
     "report_html",
     "report_docx",
     "render_notebook",
@@ -139,6 +140,7 @@ class Heading:
 @dataclass
 class Paragraph:
     spans: list[Span]
+    role: str = ""  # "note": a note under a table (``<p class="xf-note">``), set smaller
 
 
 @dataclass
@@ -448,7 +450,8 @@ def html_blocks(source: str) -> list[Block]:
         if el.find(".//table") is None and el.find(".//h2") is None and el.find(".//h3") is None:
             text = _squash(el.text_content())
             if text:
-                blocks.append(Paragraph([Span(text)]))
+                note = el.tag == "p" and "xf-note" in (el.get("class") or "").split()
+                blocks.append(Paragraph([Span(text)], role="note" if note else ""))
             return
         if el.text and el.text.strip():
             blocks.append(Paragraph([Span(_squash(el.text))]))
@@ -503,7 +506,10 @@ def _figure(data: dict, metadata: dict, mimetype: str) -> Figure | None:
         if size and size[2]:
             width = round(size[0] * 96 / size[2])
             height = round(size[1] * 96 / size[2])
-    return Figure(raw, mimetype, _int_or_none(width), _int_or_none(height))
+    alt = meta.get("alt") if isinstance(meta, dict) else None
+    return Figure(
+        raw, mimetype, _int_or_none(width), _int_or_none(height), alt=_text(alt).strip() or "图表"
+    )
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -716,7 +722,8 @@ def _blocks_html(blocks: list[Block]) -> str:
             cls = ' class="xf-h1"' if level == 1 else ""
             out.append(f'<h{level} id="{b.anchor}"{cls}>{_spans_html(b.spans)}</h{level}>')
         elif isinstance(b, Paragraph):
-            out.append(f"<p>{_spans_html(b.spans)}</p>")
+            cls = ' class="xf-note"' if b.role == "note" else ""
+            out.append(f"<p{cls}>{_spans_html(b.spans)}</p>")
         elif isinstance(b, ListBlock):
             tag = "ol" if b.ordered else "ul"
             start = f' start="{b.start}"' if b.ordered and b.start != 1 else ""
@@ -806,6 +813,16 @@ class ReportHTMLExporter(HTMLExporter):
     def _exclude_output_prompt_default(self):
         return True
 
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        """Render the notebook with the report template; returns ``(html, resources)``.
+
+        HTMLExporter's own pass (code highlighting filters, a BeautifulSoup round trip that
+        adds alt texts and tab stops to notebook cells) has nothing to do on this page and
+        is skipped: the template's markup is written as is.
+        """
+        resources = self._init_resources(resources)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
 
 # =========================================================================================
 # DOCX
@@ -892,6 +909,14 @@ def _restyle(style_el: Any, ppr: str | None, rpr: str | None) -> None:
             style_el.append(el)
 
 
+def _style_el(styles_root: Any, style_id: str) -> Any:
+    """A w:style element by its id (python-docx's lookup by name scans every style)."""
+    found = styles_root.xpath(f'w:style[@w:styleId="{style_id}"]')
+    if not found:
+        raise RenderError(f"Word 模板缺少样式 {style_id} / template lacks style {style_id}")
+    return found[0]
+
+
 @dataclass(frozen=True)
 class _ParaStyle:
     style: str
@@ -923,6 +948,7 @@ _STYLE_IDS = {
     "Normal": "Normal", "Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1",
     "Heading 2": "Heading2", "Heading 3": "Heading3", "Caption": "Caption", "Quote": "Quote",
 }
+_NOTE_PPR = _ppr_xml(jc="both", line=None, first_chars=0, after_pt=6)
 _CELL_PPR = {
     align: _ppr_xml(jc=align, line=None, first_chars=0)
     for align in ("left", "center", "right", "both")
@@ -980,14 +1006,18 @@ class _DocxBuilder:
                 holder.remove(child)
             holder.append(parse_xml(xml))
         for spec in (_BODY, _TITLE, _SUBTITLE, _H1, _H2, _H3, _CAPTION, _QUOTE):
-            _restyle(styles[spec.style].element, spec.ppr, _rpr_xml(spec.east_asia, spec.size, spec.bold))
-        for name in ("Header", "Footer"):
             _restyle(
-                styles[name].element,
+                _style_el(root, _STYLE_IDS[spec.style]),
+                spec.ppr,
+                _rpr_xml(spec.east_asia, spec.size, spec.bold),
+            )
+        for style_id in ("Header", "Footer"):
+            _restyle(
+                _style_el(root, style_id),
                 _ppr_xml(jc="center", line=None, first_chars=0),
                 _rpr_xml(FONT_PAGE, SIZE_PAGE, latin=FONT_PAGE),
             )
-        grid = styles["Table Grid"].element
+        grid = _style_el(root, "TableGrid")
         _restyle(grid, _CELL_PPR["left"], _rpr_xml(FONT_BODY, SIZE_CELL))
         borders = grid.find(qn("w:tblPr")).find(qn("w:tblBorders"))
         for b in borders:
@@ -1067,7 +1097,7 @@ class _DocxBuilder:
         if span.br:
             run.add_break()
         else:
-            run.text = span.text
+            run.text = _XML_BAD.sub("", span.text)
 
     def add_title(self) -> None:
         r = self.report
@@ -1080,10 +1110,12 @@ class _DocxBuilder:
         spacing.set(qn("w:after"), str(round(LINE_BODY * 20)))
 
     def add_blocks(self, blocks: list[Block], depth: int = 0, quote: bool = False) -> None:
-        for b in blocks:
+        for i, b in enumerate(blocks):
             if isinstance(b, Heading):
                 spec = {1: _TITLE, 2: _H1, 3: _H2}.get(b.level, _H3)
                 self._para(spec, b.spans)
+            elif isinstance(b, Paragraph) and b.role == "note":
+                self._para(_BODY, b.spans, ppr=_NOTE_PPR, size=SIZE_CELL)
             elif isinstance(b, Paragraph):
                 spec = _QUOTE if quote else _BODY
                 self._para(spec, b.spans, ppr=self._indented(depth))
@@ -1100,6 +1132,10 @@ class _DocxBuilder:
                 continue
             elif isinstance(b, Table):
                 self.add_table(b)
+                following = blocks[i + 1] if i + 1 < len(blocks) else None
+                if not (isinstance(following, Paragraph) and following.role == "note"):
+                    # a paragraph after a table: Word joins tables that touch
+                    self._set_ppr(self.doc.add_paragraph(), _SPACER_PPR)
             elif isinstance(b, Figure):
                 self.add_figure(b)
             elif isinstance(b, ErrorBox):
@@ -1131,6 +1167,8 @@ class _DocxBuilder:
         _set_rpr(run, _rpr_xml(FONT_BODY, SIZE_BODY))
         try:
             run.add_picture(io.BytesIO(fig.data), width=Cm(FIGURE_WIDTH_CM))
+            for doc_pr in run._r.iter(qn("wp:docPr")):
+                doc_pr.set("descr", fig.alt)  # alternative text for screen readers
         except Exception as exc:  # python-docx raises several types for unreadable images
             raise RenderError(f"图片无法嵌入 Word 文件 / cannot embed an image: {exc}") from exc
 
@@ -1143,79 +1181,73 @@ class _DocxBuilder:
         if ncols == 0:
             return
         numeric = _numeric_columns(table)
-        # body cells should not wrap; header cells may take two lines
-        widths_em = [2.0] * ncols
+        # widest (no wrapping; header cells on two lines) and narrowest acceptable width of
+        # each column, in em: numbers never wrap, text may wrap down to 4 characters
+        max_em = [2.0] * ncols
+        min_em = [2.0] * ncols
         for r, line in enumerate(grid):
             for c, pos in enumerate(line):
-                if pos is not None and pos[1] and pos[0].colspan == 1:
-                    em = _text_em(pos[0].text)
-                    if r < len(table.head):
-                        em = -(-em // 2)
-                    widths_em[c] = max(widths_em[c], em)
+                if pos is None or not pos[1] or pos[0].colspan != 1:
+                    continue
+                em = _text_em(pos[0].text)
+                if r < len(table.head):
+                    em = -(-em // 2)
+                max_em[c] = max(max_em[c], em)
+                min_em[c] = max(min_em[c], em if _is_number(pos[0].text) else min(em, 4.0))
         total = _twips(TEXT_WIDTH_CM)
         pad = 2 * 108 + 30  # cell margins left + right, and a little air, in twips
 
-        def natural(size: float) -> list[float]:
-            return [w * size * 20 + pad for w in widths_em]
+        def tw(ems: list[float], size: float) -> list[float]:
+            return [w * size * 20 + pad for w in ems]
 
-        size = SIZE_CELL if sum(natural(SIZE_CELL)) <= total and ncols <= 7 else SIZE_CELL_WIDE
-        col_tw = _fit_widths(natural(size), total)
+        size = SIZE_CELL if sum(tw(max_em, SIZE_CELL)) <= total and ncols <= 7 else SIZE_CELL_WIDE
+        col_tw = _fit_widths(tw(max_em, size), total, tw(min_em, size))
 
         if table.caption:
             self._para(_CAPTION, [Span(table.caption)])
-        doc_table = self.doc.add_table(rows=len(grid), cols=ncols)
-        tbl = doc_table._tbl
+        # The table is written as XML in one go: python-docx's cell access is quadratic.
         edges = "".join(
             f'<w:{e} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
             for e in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        # children in schema order: tblStyle, tblW, jc, tblBorders, tblLayout, tblLook
-        tbl.replace(tbl.tblPr, parse_xml(
-            f'<w:tblPr {nsdecls("w")}><w:tblStyle w:val="TableGrid"/>'
-            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblBorders>{edges}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-        ))
-        for gc, tw in zip(tbl.tblGrid.findall(qn("w:gridCol")), col_tw):
-            gc.set(qn("w:w"), str(tw))
-
-        for r, doc_row in enumerate(doc_table.rows):
-            tr_pr = doc_row._tr.get_or_add_trPr()
-            tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
-            if r < len(table.head):
-                tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-        # merges first (python-docx merges by grid position), then the text
-        for r, line in enumerate(grid):
-            for c, pos in enumerate(line):
-                if pos is None or not pos[1]:
-                    continue
-                cell = pos[0]
-                if cell.colspan > 1 or cell.rowspan > 1:
-                    r2 = min(r + cell.rowspan, len(grid)) - 1
-                    c2 = min(c + cell.colspan, ncols) - 1
-                    doc_table.cell(r, c).merge(doc_table.cell(r2, c2))
+        xml = [
+            f'<w:tbl {nsdecls("w")}>'
+            # tblPr children in schema order: tblStyle, tblW, jc, tblBorders, tblLayout, tblLook
+            f'<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
+            f'<w:jc w:val="center"/><w:tblBorders>{edges}</w:tblBorders>'
+            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+            "".join(f'<w:gridCol w:w="{tw}"/>' for tw in col_tw),
+            "</w:tblGrid>",
+        ]
         for r, line in enumerate(grid):
             in_head = r < len(table.head)
-            for c, pos in enumerate(line):
-                doc_cell = doc_table.cell(r, c)
-                if pos is not None and not pos[1]:
-                    continue
-                span = pos[0].colspan if pos is not None else 1
-                doc_cell.width = Emu(sum(col_tw[c : c + span]) * 635)  # 635 EMU per twip
-                doc_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                p = doc_cell.paragraphs[0]
+            xml.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if in_head else "") + "</w:trPr>")
+            c = 0
+            while c < ncols:
+                pos = line[c]
                 if pos is None:
-                    self._set_ppr(p, _CELL_PPR["left"])
-                    self._run(p, Span(""), FONT_BODY, size, False)
+                    xml.append(_tc_xml(col_tw[c], 1, None, "left", "", size, False))
+                    c += 1
                     continue
-                cell = pos[0]
-                align = _cell_align(cell, c, numeric, in_head)
-                self._set_ppr(p, _CELL_PPR.get(align, _CELL_PPR["left"]))
-                self._run(p, Span(cell.text), FONT_BODY, size, in_head)
-        # a paragraph after every table: Word joins tables that touch
-        spacer = self.doc.add_paragraph()
-        self._set_ppr(spacer, _SPACER_PPR)
+                cell, origin = pos
+                span = max(1, min(cell.colspan, ncols - c))
+                if origin:
+                    vmerge = "restart" if cell.rowspan > 1 and r + 1 < len(grid) else None
+                    align = _cell_align(cell, c, numeric, in_head)
+                    xml.append(_tc_xml(sum(col_tw[c : c + span]), span, vmerge, align, cell.text, size, in_head))
+                else:  # the lower part of a cell spanning rows
+                    xml.append(_tc_xml(sum(col_tw[c : c + span]), span, "continue", "left", None, size, False))
+                c += span
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        body = self.doc.element.body
+        tbl = parse_xml("".join(xml))
+        sect_pr = body.find(qn("w:sectPr"))
+        if sect_pr is not None:
+            sect_pr.addprevious(tbl)
+        else:
+            body.append(tbl)
 
     # -- package --------------------------------------------------------------------------
     def core_properties(self) -> None:
@@ -1254,33 +1286,63 @@ _APP_XML = (
 )
 
 
-def _fit_widths(natural: list[float], total: int) -> list[int]:
-    """Column widths (twips) summing to ``total``.
+def _fit_widths(widest: list[float], total: int, narrowest: list[float] | None = None) -> list[int]:
+    """Column widths (twips) summing to ``total``, like a browser's automatic table layout.
 
-    If the natural widths fit, the spare width is shared in proportion; if not, the widest
-    columns are narrowed first to a common cap (narrow number columns keep their width).
+    If every column fits at its widest, the spare width is shared in proportion. If not,
+    each column gets its narrowest width and the rest is shared in proportion to how much
+    more each one would need (long text columns get most). If even the narrowest widths do
+    not fit, they are scaled down.
 
     >>> _fit_widths([100, 100], 400)
     [200, 200]
-    >>> _fit_widths([100, 300, 500], 600)
-    [100, 250, 250]
+    >>> _fit_widths([100, 300, 700], 600, [100, 100, 100])  # spare 300 shared 200 : 600
+    [100, 175, 325]
     """
-    n = len(natural)
-    if sum(natural) <= total:
-        widths = [total * w / sum(natural) for w in natural]
+    narrowest = list(narrowest or widest)
+    if sum(widest) <= total:
+        widths = [total * w / sum(widest) for w in widest]
+    elif sum(narrowest) >= total:
+        widths = [total * w / sum(narrowest) for w in narrowest]
     else:
-        rest, remaining = total, sorted(natural)
-        cap = total / n
-        for i, w in enumerate(remaining):
-            share = rest / (n - i)
-            if w >= share:
-                cap = share
-                break
-            rest -= w
-        widths = [min(w, cap) for w in natural]
+        need = [max(w - m, 0.0) for w, m in zip(widest, narrowest)]
+        spare = total - sum(narrowest)
+        widths = [m + spare * n / sum(need) for m, n in zip(narrowest, need)]
     out = [int(w) for w in widths]
     out[-1] += total - sum(out)
     return out
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_W_NS = f' {nsdecls("w")}'
+
+
+def _xml_text(text: str) -> str:
+    """Text for a w:t element: characters XML cannot hold removed, markup escaped."""
+    return html.escape(_XML_BAD.sub("", text), quote=False)
+
+
+def _tc_xml(
+    width: int, span: int, vmerge: str | None, align: str, text: str | None, size: float, bold: bool
+) -> str:
+    """One w:tc: width, span, vertical merge, centred vertically, one paragraph.
+
+    ``text`` None writes an empty paragraph (no run) for the covered part of a merged cell.
+    """
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif vmerge == "continue":
+        props += "<w:vMerge/>"
+    props += '<w:vAlign w:val="center"/>'
+    ppr = _CELL_PPR.get(align, _CELL_PPR["left"]).replace(_W_NS, "")
+    run = ""
+    if text is not None:
+        rpr = _rpr_xml(FONT_BODY, size, bold).replace(_W_NS, "")
+        run = f'<w:r>{rpr}<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p>{ppr}{run}</w:p></w:tc>"
 
 
 def _text_em(text: str) -> float:

@@ -136,12 +136,10 @@ class Report:
         return Markdown(f"# {self.title}\n\n{intro}")
 
     def basic(self) -> Markdown:
-        """一、基本情况: every figure in sentences, in the order the annual report gives them."""
-        r = self.results
+        """一、基本情况 （一）: the key figures in sentences, in the order the annual report gives them."""
         who = "本单位" if self.unit else "全区"
-        s = []
-        s.append(f"## 一、基本情况\n\n### （一）信访工作重点考核指标完成情况\n")
-        s.append(
+        return Markdown(
+            "## 一、基本情况\n\n### （一）信访工作重点考核指标完成情况\n\n"
             f"统计期内，{who}到国家信访局信访量{self.cnt('national.volume')}，{self.yoy('national.volume')}，"
             f"占{who}信访总量（{self.cnt('total.registrations')}）的{self.pct('national.share')}。"
             f"其中，来信{self.cnt('national.letters')}，{self.yoy('national.letters')}；"
@@ -154,17 +152,24 @@ class Report:
             f"到国家信访局初次网信一次性化解率（全类别）{self.pct('resolution.national_online_first')}，"
             f"到国家信访局初次来信一次性化解率（全类别）{self.pct('resolution.national_letters_first')}，"
             f"到国家信访局来信重复率{self.pct('repeat.national_letters')}。")
-        s.append("\n\n### （二）“治重化积”专项工作情况\n")
-        if r["campaign.b12.assigned"].value is None:
-            s.append("未提供治重化积交办件数据，本节从略。")
-        else:
-            s.append(
-                f"“治重化积”专项工作第一、二批交办信访事项{self.cnt('campaign.b12.assigned')}，"
-                f"汇报率{self.pct('campaign.b12.reported')}，审核化解率{self.pct('campaign.b12.resolved')}，"
-                f"再次信访率{self.pct('campaign.b12.repeated')}；第三批交办信访事项{self.cnt('campaign.b3.assigned')}，"
-                f"汇报率{self.pct('campaign.b3.reported')}，审核化解率{self.pct('campaign.b3.resolved')}，"
-                f"再次信访率{self.pct('campaign.b3.repeated')}。")
-        s.append("\n\n### （三）进京越级访及到市集访个访情况\n")
+
+    def basic_campaign(self) -> Markdown:
+        """（二）治重化积."""
+        head = "### （二）“治重化积”专项工作情况\n\n"
+        if self.results["campaign.b12.assigned"].value is None:
+            return Markdown(head + "未提供治重化积交办件数据，本节从略。")
+        return Markdown(head +
+            f"“治重化积”专项工作第一、二批交办信访事项{self.cnt('campaign.b12.assigned')}，"
+            f"汇报率{self.pct('campaign.b12.reported')}，审核化解率{self.pct('campaign.b12.resolved')}，"
+            f"再次信访率{self.pct('campaign.b12.repeated')}；第三批交办信访事项{self.cnt('campaign.b3.assigned')}，"
+            f"汇报率{self.pct('campaign.b3.reported')}，审核化解率{self.pct('campaign.b3.resolved')}，"
+            f"再次信访率{self.pct('campaign.b3.repeated')}。")
+
+    def basic_visits(self) -> Markdown:
+        """（三）进京越级访 and 到市集访/个访; for a unit, its rank among the units."""
+        r = self.results
+        who = "本单位" if self.unit else "全区"
+        s = ["### （三）进京越级访及到市集访个访情况\n\n"]
         if r["beijing.persons"].value is None:
             s.append("未提供进京上访台账，进京上访情况从略。")
         else:
@@ -173,8 +178,7 @@ class Report:
             if not self.unit:
                 top = self.beijing_by_unit()
                 if len(top):
-                    parts = "，".join(f"{u}{nv.count(v, '人次')}" for u, v in top.items())
-                    s.append(f"，分别是{parts}")
+                    s.append("，分别是" + "，".join(f"{u}{nv.count(v, '人次')}" for u, v in top.items()))
             s.append("。")
         s.append(f"到市集访{nv.count(r['visits.city_group_batches'].value, '批')}"
                  f"{nv.count(r['visits.city_group_persons'].value, '人次')}，"
@@ -310,7 +314,7 @@ class Report:
         frame["_k"] = [-(self.per_unit[u]["national.volume"].value or 0) for u in self.active_units]
         frame = frame.sort_values("_k", kind="stable").drop(columns="_k").reset_index(drop=True)
         frame.insert(0, "序号", range(1, len(frame) + 1))
-        caption = "表2 各单位信访情况（按到国家信访局信访量排序）"
+        caption = "表4 各单位信访情况（按到国家信访局信访量排序）"
         return Table(frame, caption)
 
     def table_campaign(self) -> Table:
@@ -319,7 +323,7 @@ class Report:
             rows.append([label, self.cnt(f"campaign.{tag}.assigned"), self.pct(f"campaign.{tag}.reported"),
                          self.pct(f"campaign.{tag}.resolved"), self.pct(f"campaign.{tag}.repeated")])
         frame = pd.DataFrame(rows, columns=["交办批次", "交办件数", "汇报率", "审核化解率", "再次信访率"])
-        return Table(frame, "表3 “治重化积”专项工作情况")
+        return Table(frame, "表2 “治重化积”专项工作情况")
 
     def table_visits(self) -> Table:
         r = self.results
@@ -331,7 +335,7 @@ class Report:
             ["到市个访", nv.count(r["visits.city_individual_batches"].value),
              nv.count(r["visits.city_individual_persons"].value), nv.count(r["visits.city_individual_persons"].previous)],
         ], columns=["类别", "批次", "人次", "上年同期人次"])
-        return Table(frame, "表4 进京上访及到市集访、个访情况")
+        return Table(frame, "表3 进京上访及到市集访、个访情况")
 
     def calibers(self) -> Markdown:
         return Markdown("## 附件2 口径说明\n\n" + "各指标的计算口径如下表。统计期内登记指登记日期在统计期内（含首尾两日）；"
@@ -491,7 +495,8 @@ class Report:
 
 
 def load_report(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
-                register: str | None = None, cache_dir: str | Path | None = None) -> Report:
+                register: str | None = None, cache_dir: str | Path | None = None,
+                overrides: Mapping | None = None) -> Report:
     """Load parameters and inputs, validate, and compute the catalogue for one report.
 
     ``unit`` = None gives the district report; a unit name (or alias) gives that unit's.
@@ -499,7 +504,9 @@ def load_report(year: int, params_dir: str | Path = "params", unit: str | None =
     """
     from .errors import ParameterError
 
-    overrides = {"data": {"register": str(Path(register).resolve())}} if register else None
+    overrides = dict(overrides or {})
+    if register:
+        overrides["data"] = {"register": str(Path(register).resolve())}
     params = load_params(params_dir, year, unit, overrides)
     inputs = load_inputs(params, cache_dir=cache_dir)
     if unit is not None and unit not in inputs.units.names:

@@ -62,6 +62,9 @@ SAMPLE_FILES = {
     "beijing": "进京上访台账.csv",
 }
 
+#: File name of the sample 预算执行表 (made by :func:`xinfang.budget.sample_budget`).
+BUDGET_FILE = "预算执行表.csv"
+
 #: Headers of the 信访事项登记表, in export order (DESIGN.md §3.1).
 REGISTER_COLUMNS = [
     "信访件编号", "信访事项编号", "登记日期", "登记层级", "信访形式", "人数", "责任单位", "问题领域",
@@ -660,13 +663,17 @@ def write_sample(out_dir: str | Path) -> list[Path]:
     UTF-8 with BOM; dates as ISO text, ``\\n`` line endings, no index. Returns the paths written,
     in the order of :data:`SAMPLE_FILES`. Same input, same bytes: nothing depends on the clock.
     """
+    from .budget import sample_budget
+    from .io import write_bytes_atomic
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = build_sample()
     paths = []
     for key, name in SAMPLE_FILES.items():
-        path = out / name
         encoding = "gb18030" if key == "register" else "utf-8-sig"
-        tables[key].to_csv(path, index=False, encoding=encoding, lineterminator="\n")
-        paths.append(path)
+        text = tables[key].to_csv(index=False, lineterminator="\n")
+        paths.append(write_bytes_atomic(out / name, text.encode(encoding)))
+    budget = sample_budget(2023).to_csv(index=False, lineterminator="\n")
+    paths.append(write_bytes_atomic(out / BUDGET_FILE, budget.encode("utf-8-sig")))
     return paths

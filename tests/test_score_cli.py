@@ -1,0 +1,49 @@
+"""`xinfang score`: the table on the sample, and every invalid framework exits 2 naming file and node."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import ROOT
+
+EXE = str(ROOT / ".venv" / "bin" / "xinfang")
+BAD = ROOT / "tests" / "data" / "scoring"
+
+# file → the node path its error must name
+CASES = {
+    "bad_weights.yaml": "产出",
+    "bad_leaf_weights.yaml": "产出/质量指标",
+    "bad_total.yaml": "(一级指标)",
+    "unknown_key.yaml": "产出/质量指标/及时受理率",
+    "bad_target.yaml": "产出/质量指标/参评率",
+    "manual_above.yaml": "决策/目标设定/目标合理性",
+    "unknown_rule.yaml": "产出/质量指标/及时受理率",
+    "missing_field.yaml": "产出/质量指标/及时受理率",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_invalid_framework_exits_2_and_names_file_and_node(name):
+    proc = subprocess.run([EXE, "score", "--year", "2023", "--framework", str(BAD / name)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert name in proc.stderr and "Traceback" not in proc.stderr
+    assert f"{name}: {CASES[name]}: " in proc.stderr
+
+
+def test_score_table_on_the_sample(tmp_path):
+    target = tmp_path / "score.xlsx"
+    proc = subprocess.run([EXE, "score", "--year", "2023", "-o", str(target)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.strip().splitlines()[-1]
+    total = float(last.split("total:")[1].split()[0])
+    grade = last.split("grade:")[1].strip()
+    assert grade == ("优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差")
+    import openpyxl
+
+    ws = openpyxl.load_workbook(target).active
+    header = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    col = header.index("得分")
+    leaves = [r[col] for r in rows if r[0] != "合计"]
+    assert round(sum(leaves), 2) == pytest.approx(total)
