@@ -8,9 +8,12 @@ A batch (:func:`run_batch`) runs many reports — one per unit of a year, or the
 of several years — in parallel worker processes:
 
 * every report gets a NEW kernel (its own process, listening on IPC sockets in a private
-  0700 runtime directory: no TCP port, so no port races between concurrent kernels); while a
-  worker renders one report, its next kernel is already starting and importing
-  ``xinfang.report`` (imports only, no unit data: the unit is assigned afterwards);
+  0700 runtime directory: no TCP port, so no port races between concurrent kernels); on Linux
+  the kernel process is forked from an import-only template (:class:`Zygote`, the idea of
+  multiprocessing's forkserver: modules imported, never any data), elsewhere (or with
+  ``XINFANG_FORK_KERNELS=0``) launched as ``ipykernel_launcher``; while a worker renders one
+  report, its next kernel is already starting (the unit is assigned afterwards);
+* rendering (HTML + DOCX) happens in the worker process, not in an nbconvert process;
 * the inputs are validated and cached (by content hash) once in the parent, so the notebooks
   only read the cache (``cache_dir`` parameter);
 * a failed report does not stop the others; the batch ends with a summary;
@@ -27,6 +30,7 @@ import json
 import logging
 import os
 import platform
+import re
 import resource
 import shutil
 import signal
@@ -98,9 +102,16 @@ class Kernel:
         self.runtime_dir = runtime_dir
         self.started = time.perf_counter()
         self.clients: list = []
+        self.forked = False
+        self.final_cpu: float | None = None
 
     @classmethod
-    def start(cls, cwd: Path | None = None, warm: Sequence[str] = WARM_LINES) -> "Kernel":
+    def start(cls, cwd: Path | None = None, warm: Sequence[str] = WARM_LINES,
+              zygote: "Zygote | None" = None) -> "Kernel":
+        """Start a kernel: launched as a new ``python -m ipykernel_launcher`` process, or, with
+        ``zygote``, forked from that import-only template process (see :class:`Zygote`)."""
+        import uuid
+
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -109,8 +120,13 @@ class Kernel:
         km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(runtime / "k"),
                                 connection_file=str(runtime / "kernel.json"))
         args = [f"--IPKernelApp.exec_lines={line}" for line in warm]
+        if zygote is not None:
+            km.kernel_id = str(uuid.uuid4())
+            km.provisioner = _forked_provisioner(zygote, km)
+            args = []
         run_sync(km.start_kernel)(cwd=str(cwd or NOTEBOOKS), env=kernel_env(), extra_arguments=args)
         kernel = cls(km, runtime)
+        kernel.forked = zygote is not None
         make_client = km.client
 
         def client(**kw):  # nbclient makes the client; keep it to stop its channels
@@ -127,11 +143,21 @@ class Kernel:
         proc = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(proc, "pid", None)
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the kernel process has used so far (Linux /proc), else None."""
+        pid = self.pid
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
+
     def close(self) -> None:
         """Stop the kernel at once and remove its sockets and connection file."""
         from jupyter_core.utils import run_sync
 
         _LIVE.discard(self)
+        self.final_cpu = self.cpu_seconds()
         for kc in self.clients:
             try:
                 kc.stop_channels()
@@ -158,6 +184,167 @@ class Kernel:
 
 
 _LIVE: set[Kernel] = set()
+
+
+class Zygote:
+    """An import-only template process that forks fresh kernels (like multiprocessing's forkserver).
+
+    It is a new interpreter that imports ``ipykernel`` and runs :data:`WARM_LINES`
+    (``import xinfang.report``) — modules only: it never loads a register, parameters or a
+    unit. Each kernel is a NEW process forked from it, whose IPython shell, user namespace and
+    sockets (IPC, private runtime dir) are created after the fork; only the imported modules
+    are shared, copy-on-write. This saves every kernel the ~2 s of starting Python and
+    importing pandas/matplotlib/seaborn. The template exits when its owner closes its stdin or
+    dies, killing its kernels; kernels also exit when the template is gone (ipykernel's parent
+    poller).
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+
+        env = kernel_env()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from xinfang.batch import _zygote_main; _zygote_main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=str(NOTEBOOKS), start_new_session=True)
+
+    @staticmethod
+    def available() -> bool:
+        return sys.platform.startswith("linux") and os.environ.get("XINFANG_FORK_KERNELS", "1") != "0"
+
+    def fork(self, connection_file: str, cwd: str) -> int:
+        line = json.dumps({"connection_file": connection_file, "cwd": cwd}) + "\n"
+        self.proc.stdin.write(line.encode())
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer.strip():
+            raise BatchError("内核模板进程已退出 / the kernel template process exited")
+        return int(answer)
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _zygote_main() -> None:  # pragma: no cover - runs in the template process
+    """The template process: import, then fork one kernel per request line on stdin."""
+    import ipykernel.kernelapp  # noqa: F401
+
+    for line in WARM_LINES:
+        exec(line, {})  # noqa: S102 - fixed import lines
+    kids: dict[int, str] = {}  # pid → its private runtime dir
+
+    def reap(*_):
+        while True:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            kids.pop(pid, None)
+
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        line = stdin.readline()
+        if not line:
+            break
+        req = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(null, 1)
+                os.chdir(req["cwd"])
+                os.environ["JPY_PARENT_PID"] = str(os.getppid())
+                from ipykernel.kernelapp import IPKernelApp
+
+                app = IPKernelApp.instance()
+                app.initialize(["-f", req["connection_file"]])
+                app.start()
+            except BaseException:  # noqa: BLE001
+                code = 1
+            finally:
+                os._exit(code)
+        kids[pid] = os.path.dirname(req["connection_file"])
+        stdout.write(f"{pid}\n".encode())
+        stdout.flush()
+    for pid, runtime in list(kids.items()):  # owner gone: no kernel outlives it
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+class _ForkedProcess:
+    """A Popen-like handle of a kernel forked by a :class:`Zygote` (which reaps it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                state = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state in ("Z", "X"):
+                    self.returncode = 0
+            except (OSError, IndexError):
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                import subprocess
+
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        try:
+            os.kill(self.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _forked_provisioner(zygote: Zygote, km):
+    from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd, **kwargs):
+            pid = zygote.fork(km.connection_file, str(kwargs.get("cwd") or NOTEBOOKS))
+            self.process = _ForkedProcess(pid)
+            self.pid = pid
+            self.pgid = pid  # the kernel calls setsid(): it leads its own process group
+            self.cwd = kwargs.get("cwd")
+            return self.connection_info
+
+    return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
 
 
 def _kill_live_kernels(*_args) -> None:
@@ -192,6 +379,9 @@ def execute(notebook: Path, parameters: dict, *, cwd: Path | None = None, timeou
             kernel = Kernel.start(cwd or notebook.parent)
         nb = load_notebook_node(str(notebook))
         nb = parameterize_notebook(nb, parameters, kernel_name="python3")
+        for cell in nb.cells:  # papermill gives it a random id: keep the notebook reproducible
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.id = "injected-parameters"
         nb = prepare_notebook_metadata(nb, str(notebook), None)
         nb = remove_error_markers(nb)
         nb = papermill_engines.execute_notebook_with_engine(
@@ -491,7 +681,18 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
                        "预算（budget.*）与人工评分指标只用于区信访局整体评价，不计入；按得分由高到低排名，同分同名次")
         scores = frame[["名次", "单位", "得分", "满分", "计分指标数", "说明"]]
     sheets = {"指标×单位": values, "明细": detail, "排名": ranking, "得分排名": scores}
-    return {name: frame.astype(object).where(frame.notna(), None) for name, frame in sheets.items()}
+    return {name: _cell_safe(frame) for name, frame in sheets.items()}
+
+
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _cell_safe(frame):
+    """Plain cell values: None for missing, control characters (illegal in xlsx) shown as U+FFFD."""
+    frame = frame.copy()
+    frame.columns = [_XLSX_ILLEGAL.sub("\ufffd", str(c)) for c in frame.columns]
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.map(lambda v: _XLSX_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v)
 
 
 # =============================================================================================
@@ -499,6 +700,7 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
 
 _QUEUE = None
 _NEXT: Kernel | None = None
+_ZYGOTE: Zygote | None = None
 
 
 def _worker_init(queue, env: Mapping[str, str]) -> None:
@@ -516,6 +718,10 @@ def _worker_init(queue, env: Mapping[str, str]) -> None:
 
     signal.signal(signal.SIGTERM, on_term)
     util.Finalize(None, _kill_live_kernels, exitpriority=100)
+    global _ZYGOTE
+    if Zygote.available():
+        _ZYGOTE = Zygote()
+        util.Finalize(None, _ZYGOTE.close, exitpriority=50)
     logging.getLogger("papermill").setLevel(logging.WARNING)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
@@ -523,7 +729,7 @@ def _worker_init(queue, env: Mapping[str, str]) -> None:
 def _take_kernel(cwd: Path) -> Kernel:
     global _NEXT
     kernel, _NEXT = _NEXT, None
-    return kernel if kernel is not None else Kernel.start(cwd)
+    return kernel if kernel is not None else Kernel.start(cwd, zygote=_ZYGOTE)
 
 
 def _work(job: Job) -> tuple[str, RunResult, float]:
@@ -541,7 +747,7 @@ def _work(job: Job) -> tuple[str, RunResult, float]:
     def start_next() -> None:
         global _NEXT
         if job.prestart and _NEXT is None:
-            _NEXT = Kernel.start(notebook.parent)
+            _NEXT = Kernel.start(notebook.parent, zygote=_ZYGOTE)
 
     try:
         result = run_report(notebook, job.parameters, Path(job.out_dir), job.stem, job.metadata,
@@ -553,6 +759,8 @@ def _work(job: Job) -> tuple[str, RunResult, float]:
     kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (self1.ru_utime + self1.ru_stime - self0.ru_utime - self0.ru_stime
            + kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime)
+    if kernel.forked and kernel.final_cpu is not None:  # reaped by the template, not by us
+        cpu += kernel.final_cpu
     return job.name, result, cpu
 
 
@@ -723,7 +931,11 @@ class _Progress:
         if not self.quiet and total:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, file=self.stream, unit="份", desc="报告", dynamic_ncols=True,
+            try:
+                width = os.get_terminal_size(self.stream.fileno()).columns
+            except (OSError, AttributeError, ValueError):
+                width = 0
+            self.bar = tqdm(total=total, file=self.stream, unit="份", desc="报告", ncols=width or 100,
                             bar_format="{desc}: {n_fmt}/{total_fmt} |{bar}| 已用 {elapsed} {postfix}")
 
     def started(self, name: str) -> None:
@@ -749,6 +961,15 @@ class _Progress:
     def _postfix(self) -> None:
         if self.bar is not None:
             self.bar.set_postfix_str("运行中：" + "、".join(self.running[-4:]) if self.running else "", refresh=True)
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the kernel process has used so far (Linux /proc), else None."""
+        pid = self.pid
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError, TypeError):
+            return None
 
     def close(self) -> None:
         if self.bar is not None:
@@ -873,7 +1094,6 @@ def _run_pool(todo: list[Job], n_workers: int, manifests: dict[int, Manifest], r
               cpu_by: dict, quiet: bool, stream) -> bool:
     """Run the jobs in ``n_workers`` spawned worker processes; True when interrupted."""
     import multiprocessing as mp
-    import queue as _queue
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = mp.get_context("spawn")
@@ -917,5 +1137,4 @@ def _run_pool(todo: list[Job], n_workers: int, manifests: dict[int, Manifest], r
         pool.shutdown(wait=False, cancel_futures=True)
     finally:
         progress.close()
-        del _queue
     return interrupted

@@ -135,48 +135,53 @@ def _later_registration(last: np.ndarray, codes: np.ndarray, after: np.ndarray) 
     return (~np.isnat(lr)) & (~np.isnat(after)) & (lr > after)
 
 
+def _is(column: pd.Series, value: str) -> np.ndarray:
+    """Row mask ``column == value`` for a Categorical column, compared on codes."""
+    cats = column.cat.categories
+    if value not in cats:
+        return np.zeros(len(column), dtype=bool)
+    return column.cat.codes.to_numpy() == cats.get_loc(value)
+
+
 def _register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_matters: int) -> pd.DataFrame:
     """One row per registration in the period; one column per numerator or denominator."""
     dates_all = reg["registered_on"].to_numpy(dtype="datetime64[D]")
     inside = (dates_all >= period.start64) & (dates_all <= period.end64)
-    r = reg.loc[inside]
     code = codes[inside]
     end = period.end64
     last = _last_registration(reg, codes, n_matters, end)
 
-    level = r["level"].to_numpy(dtype=object)
-    channel = r["channel"].to_numpy(dtype=object)
-    purpose = r["purpose"].to_numpy(dtype=object)
-    first = (r["first_or_repeat"] == "初件").to_numpy()
-    repeat = (r["first_or_repeat"] == "重件").to_numpy()
-    persons = r["persons"].to_numpy(dtype=np.int64)
-    reg_d = r["registered_on"].to_numpy(dtype="datetime64[D]")
-    acc_d = r["accepted_on"].to_numpy(dtype="datetime64[D]")
-    rep_d = r["replied_on"].to_numpy(dtype="datetime64[D]")
-    ext = r["extension_days"].to_numpy(dtype=np.int64)
-    evaluation = r["evaluation"].to_numpy(dtype=object)
+    def col(name, value):
+        return _is(reg[name], value)[inside]
 
-    nat = level == "国家"
-    city = level == "市"
-    letter = channel == "来信"
-    visit = channel == "来访"
-    online = channel == "网上信访"
-    demand = purpose == "求决"
+    persons = reg["persons"].to_numpy(dtype=np.int64)[inside]
+    reg_d = dates_all[inside]
+    acc_d = reg["accepted_on"].to_numpy(dtype="datetime64[D]")[inside]
+    rep_d = reg["replied_on"].to_numpy(dtype="datetime64[D]")[inside]
+    ext = reg["extension_days"].to_numpy(dtype=np.int64)[inside]
+    first = col("first_or_repeat", "初件")
+    repeat = col("first_or_repeat", "重件")
+    nat = col("level", "国家")
+    city = col("level", "市")
+    letter = col("channel", "来信")
+    visit = col("channel", "来访")
+    online = col("channel", "网上信访")
+    demand = col("purpose", "求决")
     volume = np.where(visit, persons, 1)
 
     decided = ~np.isnat(acc_d)
     timely = decided & (acc_d - reg_d <= ACCEPT_DAYS * DAY)
     late_acc = (decided & ~timely) | (~decided & (reg_d + ACCEPT_DAYS * DAY <= end))
 
-    accepted = (r["decision"] == "受理").to_numpy()
+    accepted = col("decision", "受理")
     replied = ~np.isnat(rep_d)
     due = acc_d + (REPLY_DAYS + ext) * DAY
     on_time = accepted & replied & (rep_d <= due)
     late_rep = accepted & ((replied & (rep_d > due)) | (~replied & (due <= end)))
 
     replied_by_end = replied & (rep_d <= end)
-    evaluated = replied_by_end & pd.notna(evaluation)
-    satisfied = evaluated & np.isin(evaluation, ["满意", "基本满意"])
+    evaluated = replied_by_end & (reg["evaluation"].cat.codes.to_numpy()[inside] >= 0)
+    satisfied = evaluated & (col("evaluation", "满意") | col("evaluation", "基本满意"))
     again = _later_registration(last, code, np.where(replied_by_end, rep_d, np.datetime64("NaT")))
 
     def resolution(scope):
@@ -189,16 +194,16 @@ def _register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_m
 
     group = city & visit & (persons >= GROUP_VISIT_PERSONS)
     individual = city & visit & (persons < GROUP_VISIT_PERSONS)
+    unit_codes = reg["unit"].cat.codes.to_numpy()[inside]
     i64 = np.int64
-    m = pd.DataFrame({
-        "unit": r["unit"].to_numpy(),
-        "matter": code,
+    m = {
+        "unit": unit_codes,
         "vol_nat": np.where(nat, volume, 0),
         "letters_nat": (nat & letter).astype(i64),
         "visits_nat": np.where(nat & visit, persons, 0),
         "online_nat": (nat & online).astype(i64),
         "reg_nat": nat.astype(i64),
-        "reg_all": np.ones(len(r), dtype=i64),
+        "reg_all": np.ones(len(code), dtype=i64),
         "first_demand_nat": np.where(nat & demand & first, volume, 0),
         "ta_num": timely.astype(i64), "ta_den": (timely | late_acc).astype(i64),
         "otr_num": on_time.astype(i64), "otr_den": (on_time | late_rep).astype(i64),
@@ -210,17 +215,16 @@ def _register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_m
         "rep_den": (nat & letter & first).astype(i64),
         "cg_batches": group.astype(i64), "cg_persons": np.where(group, persons, 0),
         "ci_batches": individual.astype(i64), "ci_persons": np.where(individual, persons, 0),
-    })
+    }
     # 重复率: N = 重件 national letters in R whose matter is among D's matters (D = 初件 national
     # letters in R); each counted under the unit of that 初件 (the matter's owner in D).
-    d_rows = m.loc[m["rep_den"] == 1, ["matter", "unit"]].drop_duplicates("matter")
-    owner = pd.Series(d_rows["unit"].to_numpy(), index=d_rows["matter"].to_numpy())
-    n_mask = nat & letter & repeat & np.isin(code, d_rows["matter"].to_numpy())
-    m["rep_num"] = 0
-    m["rep_unit"] = m["unit"]
-    if n_mask.any():
-        m.loc[n_mask, "rep_num"] = 1
-        m.loc[n_mask, "rep_unit"] = owner.reindex(code[n_mask]).to_numpy()
+    d_mask = m["rep_den"] == 1
+    owner = np.full(n_matters, -1, dtype=np.int64)
+    # first D row of each matter owns it (assign in reverse so the earliest row wins)
+    owner[code[d_mask][::-1]] = unit_codes[d_mask][::-1]
+    n_mask = nat & letter & repeat & (owner[code] >= 0) if n_matters else np.zeros(len(code), dtype=bool)
+    m["rep_num"] = n_mask.astype(i64)
+    m["rep_unit"] = np.where(n_mask, owner[code] if n_matters else -1, unit_codes)
     return m
 
 
@@ -234,21 +238,21 @@ def _campaign_measures(campaign: pd.DataFrame, last: np.ndarray, matter_index: M
     resolved = campaign["resolved"].to_numpy(dtype=bool)
     reported = campaign["reported"].to_numpy(dtype=bool)
     batch = campaign["batch"].to_numpy()
-    out = {"unit": campaign["unit"].to_numpy()}
+    out = {"unit": campaign["unit"].cat.codes.to_numpy()}
     for tag, sel in (("b12", np.isin(batch, [1, 2])), ("b3", batch == 3)):
         out[f"{tag}_assigned"] = sel.astype(np.int64)
         out[f"{tag}_reported"] = (sel & reported).astype(np.int64)
         out[f"{tag}_resolved"] = (sel & resolved).astype(np.int64)
         out[f"{tag}_repeated"] = (sel & resolved & again).astype(np.int64)
-    return pd.DataFrame(out)
+    return out
 
 
 def _beijing_measures(beijing: pd.DataFrame, period: Period) -> pd.DataFrame:
     inside = period.contains(beijing["date"])
-    b = beijing.loc[inside]
-    persons = b["persons"].to_numpy(dtype=np.int64)
-    return pd.DataFrame({"unit": b["unit"].to_numpy(), "bj_persons": persons,
-                         "bj_registered": np.where(b["registered"].to_numpy(dtype=bool), persons, 0)})
+    persons = beijing["persons"].to_numpy(dtype=np.int64)[inside]
+    registered = beijing["registered"].to_numpy(dtype=bool)[inside]
+    return {"unit": beijing["unit"].cat.codes.to_numpy()[inside], "bj_persons": persons,
+            "bj_registered": np.where(registered, persons, 0)}
 
 
 @dataclass
@@ -259,16 +263,19 @@ class _Totals:
     units: dict[str, dict[str, int]]
 
 
-def _sum(frame: pd.DataFrame, cols: Iterable[str], unit_col: str = "unit", units: Iterable[str] = ()) -> _Totals:
-    cols = [c for c in cols if c in frame.columns]
-    district = {c: int(frame[c].sum()) for c in cols}
-    unit_names = list(units)
-    if cols:
-        grouped = frame.groupby(frame[unit_col].astype(object), sort=False)[cols].sum()
-        grouped = grouped.reindex(unit_names, fill_value=0)
-        per_unit = {u: {c: int(v) for c, v in row.items()} for u, row in zip(grouped.index, grouped.to_dict("records"))}
-    else:
-        per_unit = {u: {} for u in unit_names}
+def _sum(measures: Mapping[str, np.ndarray], cols: Iterable[str], unit_col: str, categories: pd.Index,
+         units: Iterable[str]) -> _Totals:
+    """District sums and per-unit sums (``np.bincount`` over the unit codes)."""
+    cols = [c for c in cols if c in measures]
+    district = {c: int(measures[c].sum()) for c in cols}
+    wanted = [(u, categories.get_loc(u) if u in categories else -1) for u in units]
+    codes = measures[unit_col]
+    valid = codes >= 0
+    per_unit: dict[str, dict[str, int]] = {u: {} for u, _ in wanted}
+    for c in cols:
+        sums = np.bincount(codes[valid], weights=measures[c][valid], minlength=len(categories))
+        for u, i in wanted:
+            per_unit[u][c] = int(round(sums[i])) if i >= 0 else 0
     return _Totals(district, per_unit)
 
 
@@ -276,24 +283,25 @@ def _totals(reg: pd.DataFrame, period: Period, campaign: pd.DataFrame | None,
             beijing: pd.DataFrame | None, units: list[str]) -> _Totals:
     codes, uniques = pd.factorize(reg["matter_id"])
     n = len(uniques)
+    cats = reg["unit"].cat.categories
     m = _register_measures(reg, period, codes, n)
-    register_cols = [c for c in m.columns if c not in ("unit", "matter", "rep_num", "rep_unit")]
-    t = _sum(m, register_cols, "unit", units)
-    rep = _sum(m, ["rep_num"], "rep_unit", units)
+    register_cols = [c for c in m if c not in ("unit", "rep_num", "rep_unit")]
+    t = _sum(m, register_cols, "unit", cats, units)
+    rep = _sum(m, ["rep_num"], "rep_unit", cats, units)
     t.district.update(rep.district)
     for u in units:
         t.units[u].update(rep.units[u])
     if campaign is not None:
         last = _last_registration(reg, codes, n, period.end64)
-        index = pd.Series(np.arange(n), index=uniques)
+        index = pd.Series(np.arange(n), index=np.asarray(uniques, dtype=object))
         cm = _campaign_measures(campaign, last, index)
-        ct = _sum(cm, [c for c in cm.columns if c != "unit"], "unit", units)
+        ct = _sum(cm, [c for c in cm if c != "unit"], "unit", campaign["unit"].cat.categories, units)
         t.district.update(ct.district)
         for u in units:
             t.units[u].update(ct.units[u])
     if beijing is not None:
         bm = _beijing_measures(beijing, period)
-        bt = _sum(bm, ["bj_persons", "bj_registered"], "unit", units)
+        bt = _sum(bm, ["bj_persons", "bj_registered"], "unit", beijing["unit"].cat.categories, units)
         t.district.update(bt.district)
         for u in units:
             t.units[u].update(bt.units[u])

@@ -142,27 +142,86 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
         "encoding"))
 
 
-def _read_csv_text(text: str) -> pd.DataFrame:
-    """Parse CSV text with every cell as a string ('' for blank); fast path via pyarrow."""
-    first = text.split("\n", 1)[0]
-    header = next(csv.reader([first.rstrip("\r")]))
-    if len(set(header)) == len(header) and all(h.strip() for h in header):
-        try:
-            import pyarrow as pa
-            import pyarrow.csv as pacsv
+def _arrow_csv(data: bytes, header: list[str], keep=None) -> pd.DataFrame:
+    """pyarrow's multi-threaded reader, every column as text ('' for blank, never NaN).
 
-            table = pacsv.read_csv(
-                _io.BytesIO(text.encode("utf-8")),
-                read_options=pacsv.ReadOptions(block_size=1 << 24),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={h: pa.string() for h in header},
-                    strings_can_be_null=False, quoted_strings_can_be_null=False),
-            )
-            return table.to_pandas()
-        except Exception:  # noqa: BLE001 - fall back to pandas' own parser, which explains better
+    ``keep(header) -> bool`` selects the columns to convert: the others (personal data,
+    unknown columns) are skipped by the parser and never become Python objects.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    include = [h for h in header if keep is None or keep(h)]
+    source = pa.BufferReader(data) if isinstance(data, pa.Buffer) else _io.BytesIO(data)
+    table = pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in include},
+                                             include_columns=include,
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    return table.to_pandas()
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    """The first sheet of a workbook, header in row 1, cells as Excel values (blank → '').
+
+    python-calamine directly: pandas' read_excel wraps every cell in Python and is several
+    times slower on large sheets.
+    """
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(_io.BytesIO(data)).get_sheet_by_index(0).to_python()
+    if not rows:
+        return pd.DataFrame()
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    width = len(header)
+    body = rows[1:]
+    # trailing rows that are entirely blank are not data (Excel keeps formatted empty rows)
+    while body and all(v in ("", None) for v in body[-1]):
+        body.pop()
+    if any(len(r) != width for r in body):
+        body = [(r + [""] * (width - len(r)))[:width] for r in body]
+    columns = list(zip(*body)) if body else [()] * width
+    frame = pd.DataFrame({i: pd.Series(col, dtype=object) for i, col in enumerate(columns)})
+    frame.columns = header
+    return frame
+
+
+def read_csv_bytes(data: bytes, path: Path, keep=None) -> tuple[pd.DataFrame, str]:
+    """Parse CSV bytes in UTF-8 (with or without BOM) or GB18030, detected, never asked for.
+
+    UTF-8 goes straight to pyarrow (which checks it is valid UTF-8); anything else is decoded
+    as GB18030 first. pandas' own parser is the fallback for files pyarrow refuses, as it
+    explains a malformed file better.
+    """
+    import pyarrow as pa
+
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = pa.py_buffer(data).slice(3 if bom else 0)   # no copy of a large file
+    end = data.find(b"\n")
+    first = data[3 if bom else 0: end if end >= 0 else len(data)].rstrip(b"\r")
+    try:
+        first_text, encoding = first.decode("utf-8"), ("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError:
+        first_text, encoding = None, "gb18030"
+    header = next(csv.reader([first_text])) if first_text is not None else None
+    fast = header is not None and len(set(header)) == len(header) and all(h.strip() for h in header)
+    if fast:
+        try:
+            return _arrow_csv(body, header, keep), encoding
+        except Exception:  # noqa: BLE001 - not UTF-8 after all, or malformed: decode and retry below
             pass
-    return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    text, encoding = decode_bytes(data, path)
+    if encoding == "gb18030":
+        header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]))
+        if len(set(header)) == len(header) and all(h.strip() for h in header):
+            try:
+                return _arrow_csv(text.encode("utf-8"), header, keep), encoding
+            except Exception:  # noqa: BLE001
+                pass
+    return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False), encoding
 
 
 def read_table(path: str | Path, kind: str = "register") -> RawTable:
@@ -188,27 +247,34 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
         raise InputError(Problem(str(path), None, None, None, "文件不存在", "file not found"))
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    if not data[:65536].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(Problem(str(path), None, None, None, "文件为空", "empty file"))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         encoding = "xlsx"
         try:
-            frame = pd.read_excel(_io.BytesIO(data), engine="calamine", dtype=object, header=0)
+            frame = _read_xlsx(data)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
             raise InputError(Problem(str(path), None, None, None, f"无法读取 Excel 文件：{exc}",
                                      "unreadable workbook")) from None
-        frame = frame.astype(object).where(frame.notna(), "")
     else:
-        text, encoding = decode_bytes(data, path)
+        seen: list[str] = []
+
+        def wanted(header: str) -> bool:
+            clean = _clean_header(header)
+            seen.append(clean)
+            return HEADER_VARIANTS.get(clean, clean) in mapping
+
         try:
-            frame = _read_csv_text(text)
+            frame, encoding = read_csv_bytes(data, path, wanted)
+        except InputError:
+            raise
         except Exception as exc:  # noqa: BLE001
             raise InputError(Problem(str(path), None, None, None, f"无法解析 CSV：{exc}",
                                      "unreadable csv")) from None
     cleaned = [_clean_header(c) for c in frame.columns]
     frame.columns = cleaned
-    dropped = [c for c in cleaned if c in PII_HEADERS]
+    dropped = [c for c in (seen if encoding != "xlsx" and seen else cleaned) if c in PII_HEADERS]
     headers: dict[str, str] = {}
     keep: list[str] = []
     for col in cleaned:

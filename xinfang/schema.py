@@ -71,7 +71,12 @@ class _Collector:
             self.overflow += idx.size - _MAX_PER_RULE
             idx = idx[:_MAX_PER_RULE]
         for i in idx:
-            value = None if values is None else _show(values.iat[i])
+            if values is None:
+                value = None
+            elif isinstance(values, _Col):
+                value = _show(values.raw_at(i))
+            else:
+                value = _show(values.iat[i])
             hint = hint_of(value) if hint_of else None
             self.problems.append(Problem(self.file, int(i) + 2, self.header(col), value, rule, rule_en, hint))
 
@@ -94,24 +99,99 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text ('' for blank); Excel numbers like 3.0 become '3'."""
+def _stripped(series: pd.Series) -> pd.Series:
+    """A high-cardinality column (ids) as stripped text, kept in its own (pyarrow) storage."""
     if series.dtype == object:
-        def conv(v):
-            if isinstance(v, float) and v.is_integer():
-                return str(int(v))
-            if isinstance(v, (dt.datetime, pd.Timestamp)):
-                return v.strftime("%Y-%m-%d")
-            return "" if v is None else str(v)
-        series = series.map(conv)
-    return series.astype(str).str.strip()
+        return pd.Series([_cell_text(v) for v in series], dtype=object)
+    return series.str.strip()
 
 
-def _by_unique(series: pd.Series, func) -> pd.Series:
-    """Apply ``func`` to each distinct value once (dates and enums repeat a lot)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    mapped = pd.Series([func(u) for u in uniques], dtype=object)
-    return pd.Series(mapped.to_numpy()[codes], index=series.index)
+def _cell_text(value: object) -> str:
+    """One cell as stripped text ('' for blank); Excel numbers like 3.0 become '3'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+class _Col:
+    """A column as its distinct values plus one code per row.
+
+    Every rule is evaluated once per distinct value (``cats``, stripped text) and spread to
+    the rows through ``codes``, so validation costs little more for a million rows than for
+    a thousand. ``raw`` keeps the cells as read (Excel dates, numbers) for date parsing and
+    for showing the value in a message.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        stripped = False
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            codes = series.cat.codes.to_numpy().astype(np.int64)
+            categories = series.cat.categories
+            raw = np.asarray(categories, dtype=object)
+            if (codes < 0).any():
+                raw = np.append(raw, "")
+                codes = np.where(codes < 0, len(raw) - 1, codes)
+        elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
+            # text read from CSV (pyarrow-backed): strip in C++, then one code per distinct value
+            codes, uniques = pd.factorize(series.str.strip(), use_na_sentinel=False)
+            raw = np.asarray(uniques, dtype=object)
+            stripped = not pd.isna(uniques).any()
+        else:
+            codes, uniques = pd.factorize(series, use_na_sentinel=False)
+            raw = np.asarray(uniques, dtype=object)
+        if stripped:
+            text = raw
+        else:
+            text = np.array([_cell_text(v) for v in raw], dtype=object)
+        self.raw_codes = codes
+        self.raw = raw
+        if len(text) and (text == raw).all():
+            self.codes, self.cats = codes, text
+        else:
+            merged, uniques = pd.factorize(text)
+            self.codes = merged[codes] if len(codes) else codes
+            self.cats = np.asarray(uniques, dtype=object)
+
+    @classmethod
+    def blank(cls, n: int) -> "_Col":
+        return cls(pd.Series([""] * n, dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def raw_at(self, i: int) -> object:
+        return self.raw[self.raw_codes[i]]
+
+    def spread(self, per_category: np.ndarray) -> np.ndarray:
+        """Per-category values → per-row values."""
+        return np.asarray(per_category)[self.codes]
+
+    def eq(self, value: str) -> np.ndarray:
+        return self.spread(self.cats == value) if len(self.cats) else np.zeros(0, dtype=bool)
+
+    def strings(self) -> np.ndarray:
+        """The stripped text of every row (materialised: use only for output columns)."""
+        return self.cats[self.codes] if len(self.cats) else np.array([], dtype=object)
+
+    def categorical(self, mapped: np.ndarray | None = None, categories: Iterable[str] | None = None) -> pd.Categorical:
+        """A Categorical of the (optionally mapped) text; '' and values outside ``categories`` are NaN."""
+        if mapped is None and categories is None:
+            keep = self.cats != ""
+            new_index = np.cumsum(keep) - 1
+            new_index[~keep] = -1
+            codes = new_index[self.codes] if len(self.codes) else self.codes
+            return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(self.cats[keep], dtype=object))
+        values = self.cats if mapped is None else mapped
+        if categories is None:
+            categories = [v for v in dict.fromkeys(values) if v != ""]
+        categories = list(categories)
+        index = {c: i for i, c in enumerate(categories)}
+        per_cat = np.array([index.get(v, -1) for v in values], dtype=np.int32)
+        return pd.Categorical.from_codes(self.spread(per_cat) if len(per_cat) else np.zeros(0, np.int32), categories)
 
 
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)?\s*$")
@@ -146,7 +226,7 @@ def _parse_one_date(value: object) -> object:
     return "ERR"
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def parse_dates(series: pd.Series | _Col) -> tuple[pd.Series, np.ndarray]:
     """Parse a date column; returns (datetime64 series with NaT for blank, bad-value mask).
 
     Accepts 2023-01-05, 2023/1/5, 2023年1月5日, 2023.1.5, Excel serial numbers and Excel date
@@ -156,31 +236,31 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     >>> [str(x)[:10] for x in d], bad.tolist()
     (['2023-01-05', '2023-01-05', '2023-01-05', '2023-01-05', 'NaT', 'NaT'], [False, False, False, False, False, True])
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    parsed = [_parse_one_date(u) for u in uniques]
+    col = series if isinstance(series, _Col) else _Col(series)
+    parsed = [_parse_one_date(u) for u in col.raw]
     bad_u = np.array([isinstance(v, str) for v in parsed], dtype=bool)
     values_u = np.array([np.datetime64("NaT") if isinstance(v, str) else v for v in parsed],
                         dtype="datetime64[D]")
-    out = pd.Series(values_u[codes].astype("datetime64[s]"), index=series.index)
-    return out, bad_u[codes]
+    codes = col.raw_codes
+    out = pd.Series(values_u[codes].astype("datetime64[s]") if len(codes) else np.array([], "datetime64[s]"))
+    return out, (bad_u[codes] if len(codes) else np.zeros(0, dtype=bool))
 
 
-def _enum(text: pd.Series, allowed: Iterable[str], variants: dict[str, str]) -> tuple[pd.Series, np.ndarray]:
-    allowed = tuple(allowed)
-    normalised = _by_unique(text, lambda v: variants.get(v, v))
-    bad = ~normalised.isin(allowed + ("",)).to_numpy()
-    return normalised, bad
+def _enum(col: _Col, allowed: Iterable[str], variants: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised value per category, bad mask per row): variants mapped, '' allowed."""
+    allowed = set(allowed) | {""}
+    mapped = np.array([variants.get(v, v) for v in col.cats], dtype=object)
+    bad = np.array([v not in allowed for v in mapped], dtype=bool)
+    return mapped, col.spread(bad) if len(col) else np.zeros(0, dtype=bool)
 
 
-def _integers(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Whole numbers from text ('3', '3.0'); blank → NaN; bad mask for anything else."""
-    num = pd.to_numeric(text.where(text != "", None), errors="coerce")
-    bad = (text != "").to_numpy() & (num.isna().to_numpy() | (num.fillna(0) % 1 != 0).to_numpy())
-    return num, bad
-
-
-def _categorical(series: pd.Series, categories: Iterable[str]) -> pd.Series:
-    return pd.Categorical(series.where(series != "", None), categories=list(categories))
+def _integers(col: _Col) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers per row ('3', '3.0'; blank → NaN) and the mask of cells that are not."""
+    num = pd.to_numeric(pd.Series(col.cats, dtype=object).replace("", None), errors="coerce").to_numpy(dtype=float)
+    bad = np.array([t != "" for t in col.cats], dtype=bool) & (np.isnan(num) | (np.nan_to_num(num) % 1 != 0))
+    if not len(col):
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    return col.spread(num), col.spread(bad)
 
 
 def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
@@ -211,56 +291,55 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         c.file_problem("没有数据行（只有表头）", "no data rows")
     c.raise_if_any()
     n = len(frame)
-    t = {col: (_text(frame[col]) if col in frame.columns else pd.Series([""] * n, dtype=str))
-         for col in REGISTER_HEADERS.values()}
+    t = {col: (_Col(frame[col]) if col in frame.columns else _Col.blank(n))
+         for col in REGISTER_HEADERS.values() if col not in ("summary", "case_id")}
 
-    case_id = t["case_id"]
-    c.add((case_id == "").to_numpy(), "case_id", case_id, "信访件编号不能为空", "required")
-    dup = case_id.duplicated(keep=False).to_numpy() & (case_id != "").to_numpy()
-    if dup.any():
+    case_id = _stripped(frame["case_id"]) if "case_id" in frame.columns else pd.Series([""] * n, dtype=object)
+    blank_id = (case_id == "").to_numpy(dtype=bool)
+    c.add(blank_id, "case_id", case_id, "信访件编号不能为空", "required")
+    if case_id.nunique() < n:
+        dup = case_id.duplicated(keep=False).to_numpy(dtype=bool) & ~blank_id
         first_row = {}
         for i in np.flatnonzero(dup):
             first_row.setdefault(case_id.iat[i], int(i) + 2)
-        c.add(dup, "case_id", case_id, "信访件编号重复", "unique",
-              hint_of=lambda v: f"首次出现在第{first_row.get(v)}行")
-    c.add((t["matter_id"] == "").to_numpy(), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
-    c.add((t["domain"] == "").to_numpy(), "domain", t["domain"], "问题领域不能为空", "required")
+        c.add(dup, "case_id", case_id, "信访件编号重复", "unique", hint_of=lambda v: f"首次出现在第{first_row.get(v)}行")
+    c.add(t["matter_id"].eq(""), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
+    c.add(t["domain"].eq(""), "domain", t["domain"], "问题领域不能为空", "required")
 
     dates = {}
     for col in ("registered_on", "accepted_on", "replied_on"):
-        parsed, bad = parse_dates(frame[col] if col in frame.columns else t[col])
-        c.add(bad, col, frame[col], "日期无法识别（可用 2023-01-05、2023/1/5、2023年1月5日）", "date format")
-        future = (parsed.to_numpy(dtype="datetime64[D]") > today64)
-        c.add(future, col, frame[col], "日期晚于今天（在未来）", "date in future")
+        parsed, bad = parse_dates(t[col])
+        c.add(bad, col, t[col], "日期无法识别（可用 2023-01-05、2023/1/5、2023年1月5日）", "date format")
+        c.add(parsed.to_numpy(dtype="datetime64[D]") > today64, col, t[col], "日期晚于今天（在未来）", "date in future")
         dates[col] = parsed
     reg, acc, rep = dates["registered_on"], dates["accepted_on"], dates["replied_on"]
-    reg_bad_blank = reg.isna().to_numpy() & (t["registered_on"] == "").to_numpy()
-    c.add(reg_bad_blank, "registered_on", t["registered_on"], "登记日期不能为空", "required")
+    c.add(t["registered_on"].eq(""), "registered_on", t["registered_on"], "登记日期不能为空", "required")
 
     enums = {}
     for col, allowed, required in (("level", LEVELS, True), ("channel", CHANNELS, True),
                                    ("purpose", PURPOSES, True), ("first_or_repeat", FIRST_OR_REPEAT, True),
                                    ("decision", DECISIONS, False), ("evaluation", EVALUATIONS, False)):
-        values, bad = _enum(t[col], allowed, VARIANTS.get(col, {}))
+        mapped, bad = _enum(t[col], allowed, VARIANTS.get(col, {}))
         c.add(bad, col, t[col], f"取值不在允许范围内（{'、'.join(allowed)}）", "enum")
         if required:
-            c.add((values == "").to_numpy(), col, t[col], "不能为空", "required")
-        enums[col] = values
+            c.add(t[col].spread(mapped == "") if n else bad, col, t[col], "不能为空", "required")
+        enums[col] = t[col].categorical(mapped, allowed)
 
     persons, bad = _integers(t["persons"])
     c.add(bad, "persons", t["persons"], "人数须为整数", "integer")
-    c.add(~bad & (persons.isna().to_numpy() | (persons.fillna(1) < 1).to_numpy()), "persons", t["persons"],
+    c.add(~bad & (np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1)), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
 
     ext, bad = _integers(t["extension_days"])
+    ext0 = np.nan_to_num(ext, nan=0)
     c.add(bad, "extension_days", t["extension_days"], "延期天数须为整数", "integer")
-    c.add(~bad & ((ext.fillna(0) < 0) | (ext.fillna(0) > 30)).to_numpy(), "extension_days",
-          t["extension_days"], "延期天数须在0至30天之间（《信访工作条例》）", "extension 0-30")
+    c.add(~bad & ((ext0 < 0) | (ext0 > 30)), "extension_days", t["extension_days"],
+          "延期天数须在0至30天之间（《信访工作条例》）", "extension 0-30")
 
     lookup = units.lookup()
-    unit_key = _by_unique(t["unit"], _clean_header)
-    unit = unit_key.map(lookup)
-    unknown = unit.isna().to_numpy()
+    unit_col = t["unit"]
+    canonical = np.array([lookup.get(_clean_header(v)) or "" for v in unit_col.cats], dtype=object)
+    unknown = unit_col.spread(canonical == "") if n else np.zeros(0, dtype=bool)
     names = list(lookup)
 
     def suggest(value: str | None) -> str | None:
@@ -270,58 +349,59 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         if close:
             return "是否为：" + "、".join(dict.fromkeys(lookup[x] for x in close)) + "？"
         return f"单位名册（{units.path or 'units'}）中没有该单位"
-    c.add(unknown, "unit", t["unit"], "责任单位不在单位名册中", "unknown unit", hint_of=suggest)
+    c.add(unknown, "unit", unit_col, "责任单位不在单位名册中", "unknown unit", hint_of=suggest)
 
     decision = enums["decision"]
-    decided = (decision != "").to_numpy()
+    decided = ~pd.isna(decision)
     has_acc = acc.notna().to_numpy()
-    c.add(decided & ~has_acc & (t["accepted_on"] == "").to_numpy(), "accepted_on", t["accepted_on"],
+    c.add(decided & ~has_acc & t["accepted_on"].eq(""), "accepted_on", t["accepted_on"],
           "已填办理方式但受理日期为空", "accepted_on required with decision")
     c.add(~decided & has_acc, "accepted_on", t["accepted_on"], "受理日期已填但办理方式为空",
           "accepted_on only with decision")
-    reg_d, acc_d, rep_d = (s.to_numpy(dtype="datetime64[D]") for s in (reg, acc, rep))
+    reg_d, acc_d, rep_d = (x.to_numpy(dtype="datetime64[D]") for x in (reg, acc, rep))
     c.add(acc_d < reg_d, "accepted_on", t["accepted_on"], "受理日期早于登记日期", "accepted_on >= registered_on")
     has_rep = rep.notna().to_numpy()
-    c.add(has_rep & (decision != "受理").to_numpy(), "replied_on", t["replied_on"],
+    c.add(has_rep & ~np.asarray(decision == "受理"), "replied_on", t["replied_on"],
           "只有办理方式为“受理”的信访件才有答复日期", "reply only when accepted")
     c.add(rep_d < acc_d, "replied_on", t["replied_on"], "答复日期早于受理日期", "replied_on >= accepted_on")
-    c.add((enums["evaluation"] != "").to_numpy() & ~has_rep, "evaluation", t["evaluation"],
+    c.add(~pd.isna(enums["evaluation"]) & ~has_rep, "evaluation", t["evaluation"],
           "未答复的信访件不能有评价结果", "evaluation only when replied")
     c.raise_if_any()
 
+    summary = frame["summary"] if "summary" in frame.columns else pd.Series([""] * n)
     out = pd.DataFrame({
-        "case_id": case_id.to_numpy(),
-        "matter_id": t["matter_id"].to_numpy(),
+        "case_id": case_id.to_numpy() if case_id.dtype == object else case_id.array,
+        "matter_id": t["matter_id"].categorical(),
         "registered_on": reg.to_numpy(),
-        "level": _categorical(enums["level"], LEVELS),
-        "channel": _categorical(enums["channel"], CHANNELS),
-        "persons": persons.to_numpy(dtype="int64"),
-        "unit": pd.Categorical(unit, categories=units.names),
-        "domain": pd.Categorical(t["domain"]),
-        "purpose": _categorical(enums["purpose"], PURPOSES),
-        "first_or_repeat": _categorical(enums["first_or_repeat"], FIRST_OR_REPEAT),
-        "decision": _categorical(decision, DECISIONS),
+        "level": enums["level"],
+        "channel": enums["channel"],
+        "persons": persons.astype("int64"),
+        "unit": unit_col.categorical(canonical, units.names),
+        "domain": t["domain"].categorical(),
+        "purpose": enums["purpose"],
+        "first_or_repeat": enums["first_or_repeat"],
+        "decision": decision,
         "accepted_on": acc.to_numpy(),
-        "extension_days": ext.fillna(0).to_numpy(dtype="int64"),
+        "extension_days": ext0.astype("int64"),
         "replied_on": rep.to_numpy(),
-        "evaluation": _categorical(enums["evaluation"], EVALUATIONS),
-        "summary": t["summary"].to_numpy(),
+        "evaluation": enums["evaluation"],
+        "summary": summary.to_numpy() if summary.dtype == object else summary.array,
     })
     out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
     return out
 
 
-def _yes_no(c: _Collector, text: pd.Series, col: str) -> pd.Series:
-    values, bad = _enum(text, YES_NO, VARIANTS["yes_no"])
-    c.add(bad | (values == "").to_numpy(), col, text, "须填“是”或“否”", "yes/no")
-    return values == "是"
+def _yes_no(c: _Collector, col: _Col, name: str) -> np.ndarray:
+    mapped, bad = _enum(col, YES_NO, VARIANTS["yes_no"])
+    c.add(bad | col.spread(mapped == ""), name, col, "须填“是”或“否”", "yes/no")
+    return col.spread(mapped == "是")
 
 
-def _units_column(c: _Collector, text: pd.Series, units: UnitRegister) -> pd.Series:
+def _units_column(c: _Collector, col: _Col, units: UnitRegister) -> pd.Categorical:
     lookup = units.lookup()
-    unit = _by_unique(text, _clean_header).map(lookup)
-    c.add(unit.isna().to_numpy(), "unit", text, "责任单位不在单位名册中", "unknown unit")
-    return pd.Categorical(unit, categories=units.names)
+    canonical = np.array([lookup.get(_clean_header(v)) or "" for v in col.cats], dtype=object)
+    c.add(col.spread(canonical == ""), "unit", col, "责任单位不在单位名册中", "unknown unit")
+    return col.categorical(canonical, units.names)
 
 
 def _start(raw: RawTable, required: tuple[str, ...], headers: dict[str, str]) -> _Collector:
@@ -344,23 +424,23 @@ def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     required = ("batch", "matter_id", "unit", "reported", "resolved", "resolved_on")
     c = _start(raw, required, headers)
     f = raw.frame
-    t = {col: _text(f[col]) for col in required}
+    t = {col: _Col(f[col]) for col in required}
     batch, bad = _integers(t["batch"])
-    c.add(bad | batch.isna().to_numpy() | (batch.fillna(1) < 1).to_numpy(), "batch", t["batch"],
+    c.add(bad | np.isnan(batch) | (np.nan_to_num(batch, nan=1) < 1), "batch", t["batch"],
           "交办批次须为正整数", "batch integer >= 1")
-    c.add((t["matter_id"] == "").to_numpy(), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
+    c.add(t["matter_id"].eq(""), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
     unit = _units_column(c, t["unit"], units)
     reported = _yes_no(c, t["reported"], "reported")
     resolved = _yes_no(c, t["resolved"], "resolved")
-    when, bad = parse_dates(f["resolved_on"])
-    c.add(bad, "resolved_on", f["resolved_on"], "日期无法识别", "date format")
+    when, bad = parse_dates(t["resolved_on"])
+    c.add(bad, "resolved_on", t["resolved_on"], "日期无法识别", "date format")
     c.add(when.to_numpy(dtype="datetime64[D]") > np.datetime64(today or dt.date.today(), "D"),
-          "resolved_on", f["resolved_on"], "日期晚于今天（在未来）", "date in future")
-    c.add(resolved.to_numpy() & when.isna().to_numpy() & ~bad, "resolved_on", t["resolved_on"],
+          "resolved_on", t["resolved_on"], "日期晚于今天（在未来）", "date in future")
+    c.add(resolved & when.isna().to_numpy() & ~bad, "resolved_on", t["resolved_on"],
           "审核化解为“是”时须填化解日期", "resolved_on required")
     c.raise_if_any()
-    out = pd.DataFrame({"batch": batch.to_numpy(dtype="int64"), "matter_id": t["matter_id"].to_numpy(),
-                        "unit": unit, "reported": reported.to_numpy(), "resolved": resolved.to_numpy(),
+    out = pd.DataFrame({"batch": batch.astype("int64"), "matter_id": t["matter_id"].strings(),
+                        "unit": unit, "reported": reported, "resolved": resolved,
                         "resolved_on": when.to_numpy()})
     out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
     return out
@@ -375,18 +455,18 @@ def validate_beijing(raw: RawTable, units: UnitRegister, *, today: dt.date | Non
     required = ("date", "unit", "persons", "registered")
     c = _start(raw, required, headers)
     f = raw.frame
-    t = {col: _text(f[col]) for col in required}
-    when, bad = parse_dates(f["date"])
+    t = {col: _Col(f[col]) for col in required}
+    when, bad = parse_dates(t["date"])
     c.add(bad | (when.isna().to_numpy() & ~bad), "date", t["date"], "日期无法识别或为空", "date")
     c.add(when.to_numpy(dtype="datetime64[D]") > np.datetime64(today or dt.date.today(), "D"),
           "date", t["date"], "日期晚于今天（在未来）", "date in future")
     unit = _units_column(c, t["unit"], units)
     persons, badp = _integers(t["persons"])
-    c.add(badp | persons.isna().to_numpy() | (persons.fillna(1) < 1).to_numpy(), "persons", t["persons"],
+    c.add(badp | np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
     registered = _yes_no(c, t["registered"], "registered")
     c.raise_if_any()
-    out = pd.DataFrame({"date": when.to_numpy(), "unit": unit, "persons": persons.to_numpy(dtype="int64"),
-                        "registered": registered.to_numpy()})
+    out = pd.DataFrame({"date": when.to_numpy(), "unit": unit, "persons": persons.astype("int64"),
+                        "registered": registered})
     out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
     return out
