@@ -21,15 +21,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)  ## create or update .venv from pyproject.toml
 
-report: $(STAMP)  ## sample reports of $(YEAR) into output/
+report: $(STAMP)  ## sample reports of $(YEAR) into output/: the district's, then one per unit
 	$(BIN)/xinfang validate seeds/信访事项登记表.csv
 	$(BIN)/xinfang report --year $(YEAR)
+	$(BIN)/xinfang batch --year $(YEAR) --by unit
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## benchmarks (timings, not tests)
+bench: $(STAMP)  ## benchmarks (timings, not tests): scale, then batch vs a plain loop
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/batch_bench.py
 
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds

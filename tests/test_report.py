@@ -158,7 +158,8 @@ def test_no_personal_data_in_any_output(district_report):
                 texts.extend(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
         elif path.is_file():
             texts.append(path.read_text(encoding="utf-8", errors="ignore"))
-    blob = "\n".join(texts)
+    # drop embedded pictures (base64): only text can carry a name, number or address
+    blob = re.sub(r"[A-Za-z0-9+/=\\n]{200,}", " ", "\n".join(texts))
     leaked = [v for v in pii if v in blob]
     assert not leaked, leaked[:5]
 

@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import platform
-import re
 import resource
 import shutil
 import signal
@@ -681,18 +680,7 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
                        "预算（budget.*）与人工评分指标只用于区信访局整体评价，不计入；按得分由高到低排名，同分同名次")
         scores = frame[["名次", "单位", "得分", "满分", "计分指标数", "说明"]]
     sheets = {"指标×单位": values, "明细": detail, "排名": ranking, "得分排名": scores}
-    return {name: _cell_safe(frame) for name, frame in sheets.items()}
-
-
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _cell_safe(frame):
-    """Plain cell values: None for missing, control characters (illegal in xlsx) shown as U+FFFD."""
-    frame = frame.copy()
-    frame.columns = [_XLSX_ILLEGAL.sub("\ufffd", str(c)) for c in frame.columns]
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame.map(lambda v: _XLSX_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v)
+    return sheets
 
 
 # =============================================================================================
@@ -791,15 +779,21 @@ class BatchResult:
         return 130 if self.interrupted else (1 if self.failed else 0)
 
     def summary(self) -> str:
-        """The closing table of the batch, in Chinese."""
-        lines = [f"{'报告':<16}\t状态\t用时（秒）\t说明"]
+        """The closing table of the batch, in Chinese (columns aligned for CJK terminals)."""
+        names = list(self.results) + list(self.skipped)
+        width = max([_width(n) for n in names] + [4]) + 2
+
+        def pad(text: str) -> str:
+            return text + " " * (width - _width(text))
+
+        lines = [f"{pad('报告')}状态  用时（秒）  说明"]
         for name, r in self.results.items():
             note = r.error or ""
             if r.status != "ok" and r.files.get("failed"):
                 note += f"（见 {r.files['failed']}）"
-            lines.append(f"{name:<16}\t{STATUS_ZH[r.status]}\t{r.seconds:.1f}\t{note}")
+            lines.append(f"{pad(name)}{STATUS_ZH[r.status]}  {r.seconds:>8.1f}  {note}")
         for name in self.skipped:
-            lines.append(f"{name:<16}\t{STATUS_ZH['skipped']}\t—\t")
+            lines.append(f"{pad(name)}{STATUS_ZH['skipped']}  {'—':>8}")
         ok = sum(r.status == "ok" for r in self.results.values())
         lines.append(f"合计：成功 {ok}，失败 {len(self.failed)}，跳过 {len(self.skipped)}；"
                      f"用时 {self.seconds:.1f} 秒，CPU {self.cpu_seconds:.1f} 秒")
@@ -809,6 +803,13 @@ class BatchResult:
         if self.interrupted:
             lines.append("已中断：未完成的报告将在下次运行时补做 / interrupted: re-run to finish")
         return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _output_root(params: Mapping) -> Path:

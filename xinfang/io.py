@@ -417,14 +417,20 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralize_formula(value: object) -> object:
-    """Prefix text that Excel would run as a formula (= + - @) with an apostrophe-like quote.
+_XLSX_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-    >>> neutralize_formula("=1+1"), neutralize_formula("-3"), neutralize_formula(-3)
-    ("'=1+1", "'-3", -3)
+
+def neutralize_formula(value: object) -> object:
+    """Make a cell safe for Excel: text that Excel would run as a formula (= + - @) gets a
+    leading apostrophe, and control characters that xlsx cannot hold are dropped.
+
+    >>> neutralize_formula("=1+1"), neutralize_formula("-3"), neutralize_formula(-3), neutralize_formula("a\x01b")
+    ("'=1+1", "'-3", -3, 'ab')
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        value = _XLSX_BAD.sub("", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -443,14 +449,14 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     wb.remove(wb.active)
     for title, frame in sheets.items():
         ws = wb.create_sheet(title=str(title)[:31])
-        cols = [str(c) for c in frame.columns]
+        cols = [neutralize_formula(str(c)) for c in frame.columns]
         ws.append(cols)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center")
         for row in frame.itertuples(index=False, name=None):
-            ws.append([None if (v is None or (isinstance(v, float) and v != v)) else neutralize_formula(v)
-                       for v in row])
+            ws.append([None if (v is None or v is pd.NA or (isinstance(v, float) and v != v))
+                       else neutralize_formula(v.item() if hasattr(v, "item") else v) for v in row])
         for i, c in enumerate(cols, start=1):
             width = max([len(c) * 2] + [len(str(v)) * (2 if re.search(r"[^\x00-\x7f]", str(v)) else 1)
                                          for v in frame.iloc[:200, i - 1]]) + 2

@@ -257,10 +257,11 @@ _PLACEHOLDER = frozenset({"—", "-", "–", "——", "", "nan", "NaN", "None",
 
 
 def _text(value: Any) -> str:
-    """nbformat multiline strings may be lists of lines."""
+    """nbformat multiline strings may be lists of lines; characters XML cannot hold (control
+    characters other than tab and newline) are dropped, so neither format chokes on them."""
     if isinstance(value, list):
-        return "".join(value)
-    return "" if value is None else str(value)
+        value = "".join(value)
+    return "" if value is None else _XML_BAD.sub("", str(value))
 
 
 def _plain(spans: Iterable[Span]) -> str:

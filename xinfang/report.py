@@ -225,7 +225,9 @@ class Report:
 
     def analyst_section(self, number: int, title: str, key: str) -> Markdown:
         text = self._analyst_text(key)
-        body = text if text else f"（{title}由分析人员在 params/{self.params['year']}/ 中撰写，本期未提供。）"
+        folder = f"params/{self.params['year']}/" + (f"{self.file_stem}/" if self.unit else "")
+        name = (self.params.get("text") or {}).get(key) or f"{title}.md"
+        body = text if text else f"（{title}由分析人员在 {folder}{name} 中撰写，本期未提供。）"
         return Markdown(f"## {CN_NUM[number - 1]}、{title}\n\n{body}")
 
     def practices(self) -> Markdown:
