@@ -45,6 +45,37 @@ def html_text(path) -> str:
     return "".join(p.parts)
 
 
+class _Tables(HTMLParser):
+    """Every <table> of an HTML page as rows of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.tables[-1][-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(path) -> list[list[list[str]]]:
+    p = _Tables()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p.tables
+
+
 def docx_text(path) -> str:
     doc = Document(path)
     parts = [p.text for p in doc.paragraphs]
@@ -130,10 +161,16 @@ def test_docx_core_properties_are_fixed_and_impersonal(district_report):
     assert props.created.date().isoformat() == "2023-12-31"
 
 
-def test_scoring_table_adds_up_and_grade_matches(district_report):
-    doc = Document(district_report["docx"])
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "一级指标")
-    rows = [[c.text for c in r.cells] for r in table.rows]
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+def test_scoring_table_adds_up_and_grade_matches(district_report, fmt):
+    if fmt == "docx":
+        doc = Document(district_report["docx"])
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "一级指标")
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        text = docx_text(district_report["docx"])
+    else:
+        rows = next(t for t in html_tables(district_report["html"]) if t and t[0] and t[0][0] == "一级指标")
+        text = html_text(district_report["html"])
     header, body = rows[0], rows[1:]
     score_col = header.index("得分")
     leaves = [float(r[score_col]) for r in body if r[0] != "合计"]
@@ -141,7 +178,8 @@ def test_scoring_table_adds_up_and_grade_matches(district_report):
     assert round(sum(leaves), 2) == float(total[score_col])
     t = float(total[score_col])
     grade = "优" if t >= 90 else "良" if t >= 80 else "中" if t >= 60 else "差"
-    assert f"评价等级为“{grade}”" in docx_text(district_report["docx"])
+    assert f"评价等级为“{grade}”" in text
+    assert f"总分{total[score_col]}分" in text
     assert len(leaves) >= 15
 
 
