@@ -25,6 +25,7 @@ report: $(STAMP)  ## sample reports of $(YEAR) into output/: the district's, the
 	$(BIN)/xinfang validate seeds/信访事项登记表.csv
 	$(BIN)/xinfang report --year $(YEAR)
 	$(BIN)/xinfang batch --year $(YEAR) --by unit
+	$(BIN)/xinfang indicators seeds/信访事项登记表.csv --year $(YEAR) -o output/$(YEAR)/indicators.json
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -64,7 +64,7 @@ def copy_params(dest: Path, output: Path) -> Path:
     doc = yaml.safe_load(defaults.read_text(encoding="utf-8"))
     doc["data"] = {k: str((ROOT / "params" / v).resolve()) if v else None for k, v in doc["data"].items()}
     doc["output"] = str(output)
-    defaults.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    defaults.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100000), encoding="utf-8")
     return dest
 
 
@@ -83,3 +83,29 @@ def district_report(tmp_path_factory):
     stem = "大祥区_2023_整体支出绩效评价报告"
     return {"dir": out, "params": params, "html": out / f"{stem}.html", "docx": out / f"{stem}.docx",
             "ipynb": out / f"{stem}.ipynb", "stderr": proc.stderr}
+
+
+def assert_no_pii(folder: Path) -> None:
+    """No name, id number, phone or address of the sample register appears in any file under
+    ``folder`` (text files, and the XML inside .docx/.xlsx)."""
+    import re
+    import zipfile
+
+    import pandas as pd
+
+    raw = pd.read_csv(ROOT / "seeds" / "信访事项登记表.csv", encoding="gb18030", dtype=str)
+    pii = set()
+    for col in ("信访人", "证件号码", "联系电话", "住址"):
+        pii.update(raw[col].dropna())
+    assert len(pii) > 1000
+    texts = []
+    for path in folder.rglob("*"):
+        if path.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as z:
+                texts.extend(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+        elif path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", errors="ignore"))
+    # drop embedded pictures (base64): only text can carry a name, number or address
+    blob = re.sub(r"[A-Za-z0-9+/=\\n]{200,}", " ", "\n".join(texts))
+    leaked = [v for v in pii if v in blob]
+    assert not leaked, leaked[:5]

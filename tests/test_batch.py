@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, row, write_csv
+from conftest import ROOT, assert_no_pii, copy_params, row, write_csv
 
 XINFANG = str(Path(sys.executable).parent / "xinfang")
 SEEDS = ROOT / "seeds"
@@ -29,16 +28,6 @@ GOOD = ["城南街道", "翠园街道", "罗市镇"]
 BAD = "中心路街道"
 
 pytestmark = pytest.mark.slow
-
-
-def copy_params(dst: Path, out: Path) -> Path:
-    """params/ copied with absolute data paths and ``output:`` in ``out``."""
-    shutil.copytree(ROOT / "params", dst)
-    text = (dst / "defaults.yaml").read_text(encoding="utf-8")
-    text = text.replace("../seeds/", f"{SEEDS}/")
-    text = re.sub(r"(?m)^output:.*$", f"output: {out}", text)
-    (dst / "defaults.yaml").write_text(text, encoding="utf-8")
-    return dst
 
 
 def batch(params: Path, *args: str, check: int | None = None, **kw) -> subprocess.CompletedProcess:
@@ -134,6 +123,10 @@ def test_failing_unit_does_not_stop_the_others(run4):
     m = manifest(run4["out"])
     assert m["reports"][BAD]["status"] == "failed" and "不存在" in m["reports"][BAD]["error"]
     assert {u for u in GOOD if m["reports"][u]["status"] == "ok"} == set(GOOD)
+
+
+def test_no_personal_data_in_any_output(run4):
+    assert_no_pii(run4["out"])
 
 
 def test_manifest_and_indicators_xlsx(run4):

@@ -33,3 +33,28 @@ def test_entry_points_are_declared():
     assert project["scripts"]["xinfang"] == "xinfang.cli:main"
     exporters = project["entry-points"]["nbconvert.exporters"]
     assert set(exporters) == {"xinfang_html", "xinfang_docx"}
+
+
+def _imports(module: str) -> set[str]:
+    import ast
+
+    tree = ast.parse((ROOT / "xinfang" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            name = node.module if node.level == 0 else f"xinfang.{node.module}"
+            found.add(name.removeprefix("xinfang.") if name.startswith("xinfang.") else name)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return found
+
+
+def test_imports_point_one_way():
+    # DESIGN.md §2: the calibers import nothing from the presentation or running layers,
+    # and no library module imports the command line.
+    presentation = {"io", "narrative", "charts", "render", "batch", "cli", "report"}
+    for module in ("indicators", "periods", "scoring"):
+        assert not (_imports(module) & presentation), module
+    for path in (ROOT / "xinfang").glob("*.py"):
+        if path.stem != "cli":
+            assert "cli" not in _imports(path.stem), path.name
