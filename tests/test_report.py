@@ -214,3 +214,21 @@ def test_bad_input_writes_nothing(tmp_path):
     assert proc.returncode == 2
     assert "第6行" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "output").exists() or not any((tmp_path / "output").rglob("*.*"))
+
+
+def test_a_foreign_python3_kernelspec_is_not_used(tmp_path):
+    # An analyst's machine often has ~/.local/share/jupyter/kernels/python3 pointing at another
+    # Python without xinfang: reports must run in the interpreter that runs xinfang.
+    import json
+    import os
+
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
+                                                  "display_name": "foreign", "language": "python"}))
+    params = copy_params(tmp_path / "params", tmp_path / "output")
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "jupyter"), JUPYTER_PREFER_ENV_PATH="0",
+               XINFANG_FORK_KERNELS="0")
+    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "xinfang"), "report", "--year", "2023", "--params", str(params)],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr

@@ -111,13 +111,17 @@ class Kernel:
         ``zygote``, forked from that import-only template process (see :class:`Zygote`)."""
         import uuid
 
+        from jupyter_client.kernelspec import KernelSpecManager
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         # short path: AF_UNIX socket paths are limited to ~107 bytes
         runtime = Path(tempfile.mkdtemp(prefix="xfk-"))  # mode 0700
+        # No kernel directories: only ipykernel's own spec, i.e. this very interpreter. A user's
+        # ~/.local/share/jupyter/kernels/python3 (another Python, without xinfang) is never used.
+        specs = KernelSpecManager(kernel_dirs=[])
         km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(runtime / "k"),
-                                connection_file=str(runtime / "kernel.json"))
+                                connection_file=str(runtime / "kernel.json"), kernel_spec_manager=specs)
         args = [f"--IPKernelApp.exec_lines={line}" for line in warm]
         if zygote is not None:
             km.kernel_id = str(uuid.uuid4())
