@@ -112,3 +112,15 @@ def test_no_traceback_from_the_installed_command(tmp_path, units_file):
     proc = subprocess.run(cmd + ["validate", str(path), "--units", str(units_file)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "第2行" in proc.stderr and "列「人数」" in proc.stderr
+
+
+def test_problems_of_every_table_are_listed_together(tmp_path, units_file):
+    register = bad(with_(2, 人数="0"), tmp_path)
+    campaign = tmp_path / "campaign.csv"
+    campaign.write_text("交办批次,信访事项编号,责任单位,是否汇报,审核化解,化解日期\n1,M1,城南街道,也许,是,2023-05-01\n",
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["indicators", str(register), "--start", "2023-01-01", "--end", "2023-12-31",
+                                       "--units", str(units_file), "--campaign", str(campaign)])
+    assert result.exit_code == 2
+    assert "bad.csv, 第4行" in result.stderr and "列「人数」" in result.stderr
+    assert "campaign.csv, 第2行" in result.stderr and "列「是否汇报」" in result.stderr and "值「也许」" in result.stderr

@@ -106,7 +106,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     Options left out come from params/defaults.yaml (unit register, optional tables) and
     params/<year>.yaml (period). JSON: {"period", "unit", "indicators": {KEY: {...}}}.
     """
-    from .errors import ParameterError
+    from .errors import InputError, ParameterError
     from .indicators import compute_catalogue
     from .io import read_units
     from .params import load_params, load_table, resolve
@@ -130,14 +130,20 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
         unit = register.lookup().get(unit, unit)
         if unit not in register.names:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit (可用 / valid: {'、'.join(register.names)})")
-    optional = {}
-    for kind, given in (("campaign", campaign), ("beijing", beijing)):
-        path = given
-        if path is None and defaults and defaults["data"].get(kind):
-            path = resolve(defaults, defaults["data"][kind])
-        optional[kind] = load_table(Path(path), kind, register) if path else None
-    frame = load_table(Path(data), "register", register)
-    results = compute_catalogue(frame, period, unit=unit, **optional)
+    paths = {"register": data, "campaign": campaign, "beijing": beijing}
+    for kind in ("campaign", "beijing"):
+        if paths[kind] is None and defaults and defaults["data"].get(kind):
+            paths[kind] = resolve(defaults, defaults["data"][kind])
+    tables, problems = {}, []
+    for kind, path in paths.items():  # every table is checked; their problems are listed together
+        try:
+            tables[kind] = load_table(Path(path), kind, register) if path else None
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    results = compute_catalogue(tables["register"], period, unit=unit,
+                                campaign=tables["campaign"], beijing=tables["beijing"])
     doc = {"period": period.to_dict(), "unit": unit,
            "indicators": {k: v.to_dict() for k, v in results.items()}}
     if fmt == "json":
