@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import __version__, charts
 from . import narrative as nv
-from .indicators import SPECS, channel_volumes, compute_all, domain_counts, monthly_counts, rank_units, units_with_data
+from .indicators import channel_volumes, compute_all, domain_counts, monthly_counts, rank_units, units_with_data
 from .params import Inputs, load_inputs, load_params
 from .periods import Period
 from .result import Indicator
@@ -113,6 +113,11 @@ class Report:
     def metadata(self) -> dict:
         """Notebook metadata for the renderer: title and a creation date taken from the period."""
         return {"title": self.title, "subtitle": f"统计期：{self.period.label}", "date": self.period.end.isoformat()}
+
+    def label(self, key: str) -> str:
+        """The indicator's 中文名 as this report's reader reads it: a unit's report says 本单位, not 全区."""
+        name = self.results[key].name
+        return name.replace("全区", "本单位") if self.unit else name
 
     def pct(self, key: str) -> str:
         ind = self.results[key]
@@ -245,7 +250,7 @@ class Report:
                     "national.first_demand", "total.registrations", "beijing.registered"):
             ind = r[key]
             if ind.value is not None and ind.previous is not None and ind.value > ind.previous:
-                rose.append(f"{SPECS[key].name.split('（')[0]}{nv.count(ind.value, ind.unit)}，{self.yoy(key)}")
+                rose.append(f"{self.label(key).split('（')[0]}{nv.count(ind.value, ind.unit)}，{self.yoy(key)}")
         if rose:
             out.append("信访总量高位运行。" + "；".join(rose) + "。")
         under = []
@@ -254,7 +259,7 @@ class Report:
             if ind is None or ind.value is None or target is None:
                 continue
             if ind.value < float(target):
-                under.append(f"{ind.name}{self.pct(key)}，低于目标值{nv.percent(target, sign=self.sign)}")
+                under.append(f"{self.label(key)}{self.pct(key)}，低于目标值{nv.percent(target, sign=self.sign)}")
         if under:
             out.append("部分指标未达目标。" + "；".join(under) + "。")
         if r["beijing.registered"].value:
@@ -299,7 +304,7 @@ class Report:
                 prev = nv.count(ind.previous)
                 change = self.yoy(key).removeprefix("同比")
                 frac = "—"
-            rows.append([ind.name, now, prev, change, frac])
+            rows.append([self.label(key), now, prev, change, frac])
         frame = pd.DataFrame(rows, columns=["指标", "本期", "上年同期", "同比", "分子/分母"])
         return Table(frame, f"表1 {self.scope}信访工作重点考核指标")
 
@@ -348,7 +353,7 @@ class Report:
         for key, ind in self.results.items():
             value = self.pct(key) if ind.is_rate else nv.count(ind.value, ind.unit)
             frac = f"{ind.numerator}/{ind.denominator}" if ind.is_rate else "—"
-            rows.append([ind.name, key, value, frac, ind.caliber])
+            rows.append([self.label(key), key, value, frac, ind.caliber])
         frame = pd.DataFrame(rows, columns=["指标", "指标代码", "本期值", "分子/分母", "口径"])
         return Table(frame, "口径说明表")
 
@@ -406,7 +411,7 @@ class Report:
         for key, target in (self.params.get("targets") or {}).items():
             ind = self.results.get(key)
             if ind is not None:
-                rows.append({"name": ind.name.replace("（全类别）", ""), "value": ind.value, "target": float(target)})
+                rows.append({"name": self.label(key).replace("（全类别）", ""), "value": ind.value, "target": float(target)})
         return charts.rates_vs_targets(pd.DataFrame(rows, columns=["name", "value", "target"]),
                                        title=f"{self.scope}主要指标完成情况")
 
