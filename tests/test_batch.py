@@ -182,9 +182,10 @@ def test_reports_are_byte_identical_across_clean_runs(run4, tmp_path):
 def test_killed_batch_resumes(tmp_path, sig):
     out = tmp_path / "output"
     params = copy_params(tmp_path / "params", out)
-    units = ["城南街道", "罗市镇"]
-    cmd = [XINFANG, "batch", "--params", str(params), "--year", "2023", "--quiet", "--workers", "1",
-           "--only", units[0], "--only", units[1]]
+    # three units, one worker: killed right after the first one finishes, at least one is left
+    units = ["城南街道", "罗市镇", "蔡锷乡"]
+    only = [a for u in units for a in ("--only", u)]
+    cmd = [XINFANG, "batch", "--params", str(params), "--year", "2023", "--quiet", "--workers", "1", *only]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     path = out / "2023" / "manifest.json"
     deadline = time.monotonic() + 120
@@ -197,7 +198,8 @@ def test_killed_batch_resumes(tmp_path, sig):
                 pass
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.2)
-    time.sleep(1.0)  # into the second unit
+    time.sleep(0.3)  # into the second unit
+    assert proc.poll() is None, "the batch finished before it could be killed"
     os.killpg(proc.pid, sig)
     proc.communicate(timeout=60)
     if sig == signal.SIGINT:
@@ -206,7 +208,8 @@ def test_killed_batch_resumes(tmp_path, sig):
     assert_complete(folder)
     done = [u for u, e in manifest(out)["reports"].items() if e["status"] == "ok"]
     assert units[0] in done
-    batch(params, "--year", "2023", "--quiet", "--only", units[0], "--only", units[1], check=0)
+    assert len(done) < len(units)
+    batch(params, "--year", "2023", "--quiet", *only, check=0)
     last = manifest(out)["last_run"]
     assert sorted(last["run"]) == sorted(u for u in units if u not in done)
     assert_complete(folder)
