@@ -186,7 +186,10 @@ def test_killed_batch_resumes(tmp_path, sig):
     units = ["城南街道", "罗市镇", "蔡锷乡"]
     only = [a for u in units for a in ("--only", u)]
     cmd = [XINFANG, "batch", "--params", str(params), "--year", "2023", "--quiet", "--workers", "1", *only]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    # SIGINT back to its default in the child: a shell that runs the tests as a background job
+    # starts everything with SIGINT ignored, and the batch would then (rightly) not notice it
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     path = out / "2023" / "manifest.json"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # kill once the first unit is finished
