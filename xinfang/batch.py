@@ -967,15 +967,6 @@ class _Progress:
         if self.bar is not None:
             self.bar.set_postfix_str("运行中：" + "、".join(self.running[-4:]) if self.running else "", refresh=True)
 
-    def cpu_seconds(self) -> float | None:
-        """CPU time (user + system) the kernel process has used so far (Linux /proc), else None."""
-        pid = self.pid
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError, TypeError):
-            return None
-
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
