@@ -96,6 +96,43 @@ def batch(units: list[str], params: Path, year: int, workers: int | None) -> flo
     return took
 
 
+def page_text(path: Path) -> str:
+    """The visible text of an HTML page, without tags and whitespace."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", "", "".join(parser.parts))
+
+
+def same_reports(units: list[str], batch_dir: Path, plain_dir: Path) -> int:
+    """How many units' reports carry the same 基本情况 paragraph (every headline figure) in both
+    runs' HTML, and have a .docx in both."""
+    same = 0
+    for unit in units:
+        mine, theirs = page_text(batch_dir / f"{unit}.html"), page_text(plain_dir / f"{unit}.html")
+        found = re.search(r"统计期内，本单位到国家信访局信访量.*?来信重复率[^。]*。", mine)
+        if found and found.group(0) in theirs and (batch_dir / f"{unit}.docx").exists() \
+                and (plain_dir / f"{unit}.docx").exists():
+            same += 1
+    return same
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--units", type=int, default=14, help="number of 乡镇街道 (default 14)")
@@ -132,6 +169,8 @@ def main() -> None:
         cpu_plain = cpu_children() - c0
         print(f"plain loop: {t_plain:7.1f} s wall, {cpu_plain:7.1f} s CPU, {cpu_plain / n:5.2f} s CPU per unit")
         print(f"ratio (plain / batch): {t_plain / t_batch:.2f}x")
+        same = same_reports(units, out / str(args.year) / "units", work / "plain")
+        print(f"same reports: {same}/{n} units carry the same 基本情况 figures in both runs' HTML, each with a .docx")
     finally:
         if args.keep:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
