@@ -398,8 +398,15 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME) -> bytes:
-    """Rewrite a zip (xlsx/docx) with fixed entry times and order, so equal content → equal bytes."""
+    """Rewrite a zip (xlsx/docx) with fixed entry times and order, so equal content → equal bytes.
+
+    The dates a writer stamps into ``docProps/core.xml`` at save time (openpyxl sets
+    "modified" to the clock) are fixed too.
+    """
     src = zipfile.ZipFile(_io.BytesIO(data))
     out = _io.BytesIO()
     names = src.namelist()
@@ -410,7 +417,11 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = 
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16
-            dst.writestr(info, src.read(name))
+            body = src.read(name)
+            if name == "docProps/core.xml":
+                stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % date_time
+                body = _CORE_DATES.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", body)
+            dst.writestr(info, body)
     return out.getvalue()
 
 
