@@ -109,3 +109,27 @@ def assert_no_pii(folder: Path) -> None:
     blob = re.sub(r"[A-Za-z0-9+/=\\n]{200,}", " ", "\n".join(texts))
     leaked = [v for v in pii if v in blob]
     assert not leaked, leaked[:5]
+
+
+def html_text(path: Path) -> str:
+    """The text a reader sees in an HTML page (no tags, no <style>/<script> content)."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "".join(parser.parts)

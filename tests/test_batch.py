@@ -15,12 +15,11 @@ import subprocess
 import sys
 import time
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_no_pii, copy_params, row, write_csv
+from conftest import ROOT, assert_no_pii, copy_params, html_text, row, write_csv
 
 XINFANG = str(Path(sys.executable).parent / "xinfang")
 SEEDS = ROOT / "seeds"
@@ -44,21 +43,6 @@ def manifest(out: Path, year: int = 2023) -> dict:
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def html_text(path: Path) -> str:
-    class Text(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.parts = []
-
-        def handle_data(self, data):
-            self.parts.append(data)
-
-    p = Text()
-    p.feed(path.read_text(encoding="utf-8"))
-    p.close()
-    return "".join(p.parts)
 
 
 def assert_complete(folder: Path) -> None:

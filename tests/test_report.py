@@ -8,7 +8,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, assert_no_pii, copy_params
+from conftest import ROOT, assert_no_pii, copy_params, html_text
 from docx import Document
 from docx.shared import Cm
 
@@ -20,28 +20,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FIGURES = ["508件人次", "同比上升94.64％", "27.56％", "156", "194.34％", "65", "306.25％", "287", "49.48％",
            "99.44％", "99.53％", "55.84％", "98.65％", "88.81％", "80.00％", "321.43％", "126", "184", "58",
            "77批1487人次", "489批684人次"]
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self.skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_text(path) -> str:
-    p = _Text()
-    p.feed(path.read_text(encoding="utf-8"))
-    return "".join(p.parts)
 
 
 class _Tables(HTMLParser):

@@ -674,8 +674,7 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
         rows = []
         for u in active:
             card = score(fw, per_unit[u])
-            part = [s for s in card.leaves
-                    if s.rule != "manual" and s.indicator and not s.indicator.startswith("budget.")]
+            part = card.petition_leaves()
             rows.append([u, round(sum(s.score for s in part), 2), round(sum(s.weight for s in part), 2), len(part)])
         frame = pd.DataFrame(rows, columns=["单位", "得分", "满分", "计分指标数"])
         frame["名次"] = frame["得分"].rank(method="min", ascending=False).astype("Int64")
@@ -823,7 +822,7 @@ def _output_root(params: Mapping) -> Path:
 
 
 def _clean_temp(folder: Path) -> None:
-    """Remove temp files an interrupted run left (``.~name.*.tmp`` and ``.name.*.tmp``)."""
+    """Remove temp files an interrupted run left (``.~name.*.tmp``, see :func:`xinfang.io.atomic_path`)."""
     if folder.is_dir():
         for p in folder.glob(".*.tmp"):
             try:
@@ -840,11 +839,11 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     fills the parse cache before any kernel starts.
     """
     from .indicators import compute_all, units_with_data
-    from .params import load_inputs, load_params, resolve
+    from .params import load_inputs, load_params, register_override, resolve
     from .report import Report
 
     params_dir = Path(params_dir)
-    overrides = {"data": {"register": str(Path(register).resolve())}} if register else None
+    overrides = register_override(register)
     params = load_params(params_dir, year, None, overrides)
     out_root = _output_root(params)
     cache_dir = out_root / ".cache"
@@ -890,11 +889,11 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
 def plan_district(year: int, params_dir: Path, *, register: str | None = None,
                   sources: str | None = None) -> tuple[Job, dict]:
     """The district report job of a year (inputs validated and cached first)."""
-    from .params import load_inputs, load_params
+    from .params import load_inputs, load_params, register_override
     from .report import Report
 
     params_dir = Path(params_dir)
-    overrides = {"data": {"register": str(Path(register).resolve())}} if register else None
+    overrides = register_override(register)
     params = load_params(params_dir, year, None, overrides)
     out_root = _output_root(params)
     cache_dir = out_root / ".cache"

@@ -27,7 +27,6 @@ import importlib.util
 import io
 import math
 import os
-import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -97,17 +96,9 @@ class Chart:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the PNG atomically (temporary file, then rename); returns the path."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self.png)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        from .io import write_bytes_atomic
+
+        return write_bytes_atomic(path, self.png)
 
 
 # --- fonts -------------------------------------------------------------------------------

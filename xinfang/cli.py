@@ -106,10 +106,10 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     Options left out come from params/defaults.yaml (unit register, optional tables) and
     params/<year>.yaml (period). JSON: {"period", "unit", "indicators": {KEY: {...}}}.
     """
-    from .errors import InputError, ParameterError
+    from .errors import ParameterError
     from .indicators import compute_catalogue
     from .io import read_units
-    from .params import load_params, load_table, resolve
+    from .params import load_params, load_tables, resolve
     from .periods import Period
 
     pdir = _params_dir(params_dir)
@@ -134,14 +134,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     for kind in ("campaign", "beijing"):
         if paths[kind] is None and defaults and defaults["data"].get(kind):
             paths[kind] = resolve(defaults, defaults["data"][kind])
-    tables, problems = {}, []
-    for kind, path in paths.items():  # every table is checked; their problems are listed together
-        try:
-            tables[kind] = load_table(Path(path), kind, register) if path else None
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
+    tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register)
     results = compute_catalogue(tables["register"], period, unit=unit,
                                 campaign=tables["campaign"], beijing=tables["beijing"])
     doc = {"period": period.to_dict(), "unit": unit,
@@ -203,17 +196,20 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     """
     from .batch import DISTRICT_NOTEBOOK, UNIT_NOTEBOOK, report_parameters, run_report
     from .errors import BatchError
-    from .params import resolve
+    from .params import load_params, register_override, resolve
     from .report import load_report
 
     pdir = _params_dir(params_dir)
-    rep = load_report(year, pdir, unit, register=data)  # validates inputs and params up front
-    out_dir = resolve(rep.params, rep.params.get("output") or "../output") / str(year)
-    if unit:
-        out_dir = out_dir / "units"
+    params = load_params(pdir, year, unit, register_override(data))
+    root = resolve(params, params.get("output") or "../output")
+    cache = root / ".cache"
+    # validates inputs and params before any kernel starts, and leaves the validated tables in
+    # the cache, so the notebook's kernel does not parse the register a second time
+    rep = load_report(year, pdir, unit, register=data, cache_dir=cache)
+    out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
     result = run_report(UNIT_NOTEBOOK if unit else DISTRICT_NOTEBOOK,
-                        report_parameters(year, pdir, rep.unit, data), out_dir, rep.file_stem, rep.metadata(),
+                        report_parameters(year, pdir, rep.unit, data, cache), out_dir, rep.file_stem, rep.metadata(),
                         progress=sys.stderr.isatty())
     if result.status != "ok":
         raise BatchError(f"报告生成失败 / report failed: {result.error}"

@@ -369,9 +369,11 @@ def read_units(path: str | Path) -> UnitRegister:
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temp path beside ``path``; on success it is fsynced and renamed onto ``path``.
+    """Yield a temp path beside ``path``; on success it is fsynced and renamed onto ``path``,
+    and the directory is fsynced so the rename itself survives a crash.
 
-    An interrupted write leaves at most a hidden ``.~tmp`` file, never a truncated ``path``.
+    An interrupted write leaves at most a hidden ``.~name.*.tmp`` file, never a truncated
+    ``path``. The one mechanism for every file xinfang writes.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -386,6 +388,16 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+    try:  # POSIX; a no-op where a directory cannot be opened
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
@@ -401,27 +413,30 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
-def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME) -> bytes:
-    """Rewrite a zip (xlsx/docx) with fixed entry times and order, so equal content → equal bytes.
+def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int] = FIXED_ZIP_TIME, *,
+                  core_dates: str | None = None) -> bytes:
+    """Rewrite a zip (xlsx/docx) so that equal content gives equal bytes: fixed entry times,
+    attributes, compression and order ([Content_Types].xml and _rels/.rels first, as Office
+    writes them, then by name).
 
-    The dates a writer stamps into ``docProps/core.xml`` at save time (openpyxl sets
-    "modified" to the clock) are fixed too.
+    ``core_dates`` (an ISO timestamp) replaces the created/modified dates a writer stamps into
+    ``docProps/core.xml`` at save time (openpyxl sets "modified" to the clock).
     """
     src = zipfile.ZipFile(_io.BytesIO(data))
-    out = _io.BytesIO()
     names = src.namelist()
-    # [Content_Types].xml first, as Office writes it; then the rest in their original order.
-    names.sort(key=lambda n: n != "[Content_Types].xml")
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in names:
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
+    order = first + sorted(n for n in names if n not in first)
+    out = _io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            info.external_attr = 0
             body = src.read(name)
-            if name == "docProps/core.xml":
-                stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % date_time
-                body = _CORE_DATES.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", body)
-            dst.writestr(info, body)
+            if core_dates and name == "docProps/core.xml":
+                body = _CORE_DATES.sub(rb"\g<1>" + core_dates.encode() + rb"\g<2>", body)
+            dst.writestr(info, body, compresslevel=6)
     return out.getvalue()
 
 
@@ -480,7 +495,7 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     wb.properties.lastModifiedBy = None
     buf = _io.BytesIO()
     wb.save(buf)
-    return write_bytes_atomic(path, normalize_zip(buf.getvalue()))
+    return write_bytes_atomic(path, normalize_zip(buf.getvalue(), core_dates="2000-01-01T00:00:00Z"))
 
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> Path:

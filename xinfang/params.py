@@ -105,6 +105,11 @@ def load_params(params_dir: str | Path, year: int, unit: str | None = None,
     return merged
 
 
+def register_override(register: str | Path | None) -> dict | None:
+    """The command-line layer that replaces the register named by the params (``--data``)."""
+    return {"data": {"register": str(Path(register).resolve())}} if register else None
+
+
 def params_hash(params: Mapping) -> str:
     """sha256 of the parameters in canonical JSON (for the batch's out-of-date check)."""
     text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
@@ -139,50 +144,61 @@ def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str) -> 
     return cache_dir / f"{kind}-{key}.pkl"
 
 
-def load_table(path: Path, kind: str, units: UnitRegister, *, cache_dir: Path | None = None,
-               today: dt.date | None = None) -> pd.DataFrame:
-    """Read and validate one table; with ``cache_dir`` the validated frame is cached by the
-    file's content hash (and the unit register's), so a batch parses an export only once."""
-    validate = {"register": validate_register, "campaign": validate_campaign, "beijing": validate_beijing}[kind]
-    cache = None
-    if cache_dir is not None:
-        units_sha = sha256_file(units.path) if units.path and Path(units.path).exists() else ""
-        cache = _cache_path(cache_dir, kind, sha256_file(path), units_sha)
-        if cache.exists():
-            return pd.read_pickle(cache)
-    frame = validate(read_table(path, kind), units, today=today)
-    if cache is not None:
+TABLE_NAMES = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
+_VALIDATE = {"register": validate_register, "campaign": validate_campaign, "beijing": validate_beijing}
+
+
+def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_dir: Path | None = None,
+                today: dt.date | None = None) -> dict[str, pd.DataFrame | None]:
+    """Read and validate the tables of ``paths`` (kind → file, or None when not provided).
+
+    Every table is validated and all problems are raised together in one
+    :class:`InputError`. With ``cache_dir`` each validated frame is cached by the file's
+    content hash (and the unit register's, and pandas' version), so a batch parses an export
+    only once; caches are written only when every table is valid, so bad input leaves nothing.
+    """
+    units_sha = sha256_file(units.path) if cache_dir and units.path and Path(units.path).exists() else ""
+    tables: dict[str, pd.DataFrame | None] = {}
+    fresh: dict[Path, pd.DataFrame] = {}
+    problems = []
+    for kind, path in paths.items():
+        if path is None:
+            tables[kind] = None
+            continue
+        path = Path(path)
+        cache = _cache_path(cache_dir, kind, sha256_file(path), units_sha) if cache_dir and path.exists() else None
+        if cache is not None and cache.exists():
+            tables[kind] = pd.read_pickle(cache)
+            continue
+        try:
+            tables[kind] = _VALIDATE[kind](read_table(path, kind), units, today=today)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if cache is not None:
+            fresh[cache] = tables[kind]
+    if problems:
+        raise InputError(problems)
+    for cache, frame in fresh.items():
         from .io import atomic_path
 
         with atomic_path(cache) as tmp:
             frame.to_pickle(tmp)
-    return frame
+    return tables
 
 
 def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: dt.date | None = None) -> Inputs:
-    """Read and validate every input the parameters name. All tables are validated and
-    their problems reported together."""
+    """Read and validate every input the parameters name (see :func:`load_tables`)."""
     units = read_units(resolve(params, params["units"]))
     period = Period.of(params["period_start"], params["period_end"])
-    cache = Path(cache_dir) if cache_dir else None
-    data = params["data"]
-    tables: dict[str, pd.DataFrame | None] = {}
-    problems = []
+    paths = {kind: resolve(params, params["data"].get(kind)) for kind in TABLE_NAMES}
+    tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today)
     files, missing = [], []
-    names = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
-    for kind in ("register", "campaign", "beijing"):
-        path = resolve(params, data.get(kind))
-        if path is None:
-            tables[kind] = None
-            missing.append(names[kind])
+    for kind, frame in tables.items():
+        if frame is None:
+            missing.append(TABLE_NAMES[kind])
             continue
-        try:
-            tables[kind] = load_table(path, kind, units, cache_dir=cache, today=today)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        files.append({"table": names[kind], "file": path.name, "sha256": sha256_file(path),
-                      "rows": len(tables[kind])})
-    if problems:
-        raise InputError(problems)
+        source = frame.attrs["source"]  # hashed once, when the file was read
+        files.append({"table": TABLE_NAMES[kind], "file": paths[kind].name, "sha256": source["sha256"],
+                      "rows": source["rows"]})
     return Inputs(period, units, tables["register"], tables["campaign"], tables["beijing"], files, missing)

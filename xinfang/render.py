@@ -28,12 +28,9 @@ import base64
 import datetime as dt
 import html
 import io
-import os
 import re
 import struct
-import tempfile
 import threading
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +51,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
 from xinfang.errors import RenderError
+from xinfang.io import normalize_zip, write_bytes_atomic
 
 __all__ = [
     "Report",
@@ -1274,7 +1272,7 @@ class _DocxBuilder:
         self.core_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return _normalise_zip(buffer.getvalue())
+        return normalize_zip(buffer.getvalue(), ZIP_DATE_TIME)
 
 
 _APP_XML = (
@@ -1351,23 +1349,6 @@ def _text_em(text: str) -> float:
     return sum(1.0 if _CJK_PUNCT.match(ch) else 0.55 for ch in text)
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry times, attributes, order and compression."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
-    order = first + sorted(n for n in names if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
-
-
 def report_docx(report: Report) -> bytes:
     """The Word (.docx) bytes of a report; the same report gives the same bytes."""
     builder = _DocxBuilder(report)
@@ -1432,32 +1413,6 @@ def _load(nb: nbformat.NotebookNode | str | Path) -> nbformat.NotebookNode:
     raise RenderError(f"render_notebook 需要笔记本或路径 / expected a notebook or a path, got {type(nb).__name__}")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX; a no-op where directories cannot be opened)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
 def render_notebook(
     nb: nbformat.NotebookNode | str | Path, out_dir: Path, stem: str
 ) -> dict[str, Path]:
@@ -1482,8 +1437,8 @@ def render_notebook(
     paths = {"html": out_dir / f"{stem}.html", "docx": out_dir / f"{stem}.docx"}
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(paths["html"], html_text.encode("utf-8"))
-        _atomic_write(paths["docx"], docx_bytes)
+        write_bytes_atomic(paths["html"], html_text.encode("utf-8"))
+        write_bytes_atomic(paths["docx"], docx_bytes)
     except OSError as exc:
         raise RenderError(f"无法写入报告文件 {out_dir} / cannot write report files: {exc}") from exc
     return paths

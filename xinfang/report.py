@@ -18,7 +18,7 @@ import pandas as pd
 from . import __version__, charts
 from . import narrative as nv
 from .indicators import channel_volumes, compute_all, domain_counts, monthly_counts, rank_units, units_with_data
-from .params import Inputs, load_inputs, load_params
+from .params import Inputs, load_inputs, load_params, register_override
 from .periods import Period
 from .result import Indicator
 
@@ -475,7 +475,7 @@ class Report:
         if card is None:
             return Markdown("## 附件1 绩效评价指标评分表\n\n未配置评分框架。")
         if self.unit:
-            part = [s for s in card.leaves if s.indicator and not s.indicator.startswith("budget.")]
+            part = card.petition_leaves()
             got = sum(s.score for s in part)
             full = sum(s.weight for s in part)
             return Markdown("## 附件1 绩效评价指标评分表（信访工作部分）\n\n"
@@ -494,8 +494,8 @@ class Report:
             return Markdown("")
         frame = card.to_frame(percent=self.sign)
         if self.unit:
-            keep = [bool(s.indicator and not s.indicator.startswith("budget.")) for s in card.leaves]
-            frame = frame.iloc[[i for i, k in enumerate(keep) if k]].reset_index(drop=True)
+            part = set(map(id, card.petition_leaves()))
+            frame = frame.iloc[[i for i, s in enumerate(card.leaves) if id(s) in part]].reset_index(drop=True)
         for col in ("权重", "得分"):
             frame[col] = [nv.count(v) for v in frame[col]]
         return Table(frame, "绩效评价指标评分表")
@@ -511,9 +511,7 @@ def load_report(year: int, params_dir: str | Path = "params", unit: str | None =
     """
     from .errors import ParameterError
 
-    overrides = dict(overrides or {})
-    if register:
-        overrides["data"] = {"register": str(Path(register).resolve())}
+    overrides = dict(overrides or {}) | (register_override(register) or {})
     params = load_params(params_dir, year, unit, overrides)
     inputs = load_inputs(params, cache_dir=cache_dir)
     if unit is not None and unit not in inputs.units.names:

@@ -522,6 +522,12 @@ class Scorecard:
     total: float
     grade: str
 
+    def petition_leaves(self) -> tuple[LeafScore, ...]:
+        """The leaves scored from petition data (catalogue keys, not budget or manual): the part
+        of the score that a unit's report shows and that ranks units."""
+        return tuple(s for s in self.leaves
+                     if s.rule != "manual" and s.indicator and not s.indicator.startswith("budget."))
+
     def to_frame(self, detail: bool = False, percent: str = "%") -> pd.DataFrame:
         """The 绩效评价指标评分表, one row per leaf plus a 合计 row.
 
