@@ -9,7 +9,8 @@ import pytest
 from conftest import row, write_csv
 
 from xinfang.errors import ParameterError
-from xinfang.io import read_table, read_units, safe_filename, write_xlsx
+from xinfang.io import read_table, read_units
+from xinfang.fileio import safe_filename, write_xlsx
 from xinfang.schema import validate_register
 
 TODAY = dt.date(2026, 11, 26)

@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 import nbformat
 
 from .errors import BatchError, ParameterError
-from .io import safe_filename, sha256_file, write_bytes_atomic
+from .fileio import safe_filename, sha256_file, write_bytes_atomic
 
 log = logging.getLogger("xinfang")
 
@@ -822,7 +822,7 @@ def _output_root(params: Mapping) -> Path:
 
 
 def _clean_temp(folder: Path) -> None:
-    """Remove temp files an interrupted run left (``.~name.*.tmp``, see :func:`xinfang.io.atomic_path`)."""
+    """Remove temp files an interrupted run left (``.~name.*.tmp``, see :func:`xinfang.fileio.atomic_path`)."""
     if folder.is_dir():
         for p in folder.glob(".*.tmp"):
             try:
@@ -1065,7 +1065,7 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
 
 
 def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, force: bool) -> Path:
-    from .io import write_xlsx
+    from .fileio import write_xlsx
     from .params import params_hash, resolve
 
     params = ctx["params"]

@@ -96,7 +96,7 @@ class Chart:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the PNG atomically (temporary file, then rename); returns the path."""
-        from .io import write_bytes_atomic
+        from .fileio import write_bytes_atomic
 
         return write_bytes_atomic(path, self.png)
 

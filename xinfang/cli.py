@@ -142,7 +142,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     if fmt == "json":
         text = json.dumps(doc, ensure_ascii=False, indent=2)
         if output:
-            from .io import write_text_atomic
+            from .fileio import write_text_atomic
             write_text_atomic(output, text + "\n")
         else:
             click.echo(text)
@@ -156,7 +156,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
             lines.append(f"{ind.key:<42} {ind.name:<30} {shown}{extra}")
         text = "\n".join(lines)
         if output:
-            from .io import write_text_atomic
+            from .fileio import write_text_atomic
             write_text_atomic(output, text + "\n")
         else:
             click.echo(text)
@@ -164,7 +164,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
         if not output:
             raise ParameterError("xlsx 格式须用 -o 指定输出文件 / --format xlsx needs -o FILE")
         from .report import indicator_frame
-        from .io import write_xlsx
+        from .fileio import write_xlsx
 
         write_xlsx({"指标": indicator_frame(results)}, output)
         click.echo(f"已写入 / written: {output}")
@@ -239,7 +239,7 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
     card = rep.scorecard
     frame = card.to_frame(detail=detail, percent=rep.sign)
     if output:
-        from .io import write_xlsx
+        from .fileio import write_xlsx
 
         write_xlsx({"绩效评价指标评分表": frame}, output)
         click.echo(f"已写入 / written: {output}")

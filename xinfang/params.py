@@ -20,7 +20,8 @@ import pandas as pd
 import yaml
 
 from .errors import InputError, ParameterError
-from .io import UnitRegister, read_table, read_units, safe_filename, sha256_file
+from .io import UnitRegister, read_table, read_units
+from .fileio import safe_filename, sha256_file
 from .periods import Period, parse_date
 from .schema import validate_beijing, validate_campaign, validate_register
 
@@ -180,7 +181,7 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
     if problems:
         raise InputError(problems)
     for cache, frame in fresh.items():
-        from .io import atomic_path
+        from .fileio import atomic_path
 
         with atomic_path(cache) as tmp:
             frame.to_pickle(tmp)

@@ -51,7 +51,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import default
 
 from xinfang.errors import RenderError
-from xinfang.io import normalize_zip, write_bytes_atomic
+from xinfang.fileio import normalize_zip, write_bytes_atomic
 
 __all__ = [
     "Report",

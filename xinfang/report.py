@@ -104,7 +104,7 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        from .io import safe_filename
+        from .fileio import safe_filename
 
         if self.unit:
             return safe_filename(self.unit)
@@ -221,7 +221,7 @@ class Report:
             return None
         base = Path(self.params["params_dir"]) / str(self.params["year"])
         if self.unit:
-            from .io import safe_filename
+            from .fileio import safe_filename
             base = base / safe_filename(self.unit)
         path = base / name
         if not path.exists():
@@ -531,7 +531,7 @@ def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator
     """Budget table and indicators, and the scorecard of the framework the params name."""
     from .budget import budget_indicators, read_budget
     from .indicators import KEYS
-    from .io import sha256_file
+    from .fileio import sha256_file
     from .params import resolve
     from .scoring import load_framework, score
     from .budget import BUDGET_KEYS

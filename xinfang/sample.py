@@ -664,7 +664,7 @@ def write_sample(out_dir: str | Path) -> list[Path]:
     in the order of :data:`SAMPLE_FILES`. Same input, same bytes: nothing depends on the clock.
     """
     from .budget import sample_budget
-    from .io import write_bytes_atomic
+    from .fileio import write_bytes_atomic
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
