@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NOTEBOOK = ROOT / "notebooks" / "unit_report.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
 
 
 def cpu_children() -> float:

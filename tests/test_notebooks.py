@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from conftest import ROOT
 
-NOTEBOOKS = ["district_report.ipynb", "unit_report.ipynb", "explore.ipynb"]
+NOTEBOOKS = ["report.ipynb", "explore.ipynb"]
 
 
 @pytest.mark.slow
@@ -29,3 +29,25 @@ def test_notebooks_are_thin_and_parameterized(name):
         if cell.cell_type == "code":
             assert not cell.outputs, "notebooks are committed without outputs"
             assert "def " not in cell.source and "class " not in cell.source, "no logic in notebooks"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_are_what_their_source_writes(name):
+    """The committed .ipynb equal what tools/make_notebooks.py writes (``make notebooks``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_notebooks", ROOT / "tools" / "make_notebooks.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    committed = (ROOT / "notebooks" / name).read_text(encoding="utf-8")
+    assert committed == tool.render(name), f"notebooks/{name} is stale: run `make notebooks`"
+
+
+def test_the_report_notebook_ships_with_the_package():
+    """A non-editable install finds the report notebook as package data."""
+    from importlib import resources
+
+    from xinfang.report import notebook_path
+
+    assert notebook_path().name == "report.ipynb" and notebook_path().is_file()
+    assert (resources.files("xinfang.notebooks") / "report.ipynb").is_file()

@@ -1,4 +1,5 @@
-"""Write the report notebooks in notebooks/ (run once by a developer; the .ipynb are committed).
+"""Write the notebooks in notebooks/ from this one source (``make notebooks``; the .ipynb are committed,
+and tests/test_notebooks.py fails when they differ from what this writes).
 
 Notebooks stay thin: a parameters cell, then one call into xinfang per cell.
 """
@@ -14,51 +15,32 @@ KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name
           "language_info": {"name": "python"}}
 
 
-def params_cell(unit: str | None) -> nbformat.NotebookNode:
+def params_cell() -> nbformat.NotebookNode:
     src = "\n".join([
         "# 参数 / parameters (papermill replaces this cell's values)",
         "year = 2023               # 报告年度",
         'params_dir = "../params"  # 参数目录',
-        f"unit = {unit!r}" + ("             # 责任单位；None 为全区报告" if unit is None else "       # 责任单位"),
+        "unit = None               # 责任单位；None 为全区报告",
         "register = None           # 登记表路径；None 用参数中的 data.register",
         "cache_dir = None          # 批量运行时的解析缓存目录",
     ])
     return new_code_cell(src, metadata={"tags": ["parameters", "remove_cell"]})
 
 
-def report_cells(unit: bool) -> list:
-    calls = [
-        "report.heading()",
-        "report.basic()",
-        "report.table_core()",
-        "report.chart_channels()",
-        "report.chart_monthly()",
-        "report.chart_domains()",
-        "report.chart_rates()",
-        "report.basic_campaign()",
-        "report.table_campaign()",
-        "report.basic_visits()",
-        "report.table_visits()",
-        "report.table_units()",
-        "report.chart_volume_units()",
-        "report.chart_beijing_units()",
-        "report.budget()",
-        "report.table_budget()",
-        "report.chart_budget()",
-        "report.practices()",
-        "report.problems()",
-        "report.plans()",
-        "report.scoring()",
-        "report.table_scoring()",
-        "report.calibers()",
-        "report.table_calibers()",
-        "report.data_notes()",
-        "report.table_files()",
+def report() -> nbformat.NotebookNode:
+    """The one report notebook: the district's (unit = None) or a unit's; its form says what it shows."""
+    nb = new_notebook(metadata=dict(KERNEL))
+    nb.cells = [
+        new_markdown_cell("<!-- 报告：由 xinfang report / xinfang batch 执行；分析人员也可直接运行。"
+                          "各节的内容与顺序见 xinfang/report/forms.yaml。 -->", metadata={"tags": ["remove_cell"]}),
+        params_cell(),
+        new_code_cell("import xinfang.report as xr\n\n"
+                      "report = xr.load_report(year, params_dir, unit, register=register, cache_dir=cache_dir)"),
+        new_code_cell("report.show()"),
     ]
-    cells = [new_code_cell("import xinfang.report as xr\n\n"
-                           "report = xr.load_report(year, params_dir, unit, register=register, cache_dir=cache_dir)")]
-    cells += [new_code_cell(c) for c in calls]
-    return cells
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
 
 
 EXPLORE = [
@@ -106,19 +88,19 @@ def explore() -> nbformat.NotebookNode:
     return nb
 
 
+NOTEBOOKS = {"report.ipynb": report, "explore.ipynb": lambda: explore()}
+
+
+def render(name: str) -> str:
+    """The text of notebook ``name`` as this tool writes it (the committed file must equal it)."""
+    return nbformat.writes(NOTEBOOKS[name]()) + "\n"
+
+
 def main() -> None:
     out = ROOT / "notebooks"
     out.mkdir(exist_ok=True)
-    for name, unit in (("district_report.ipynb", None), ("unit_report.ipynb", "城南街道")):
-        nb = new_notebook(metadata=dict(KERNEL))
-        title = "区级年度报告" if unit is None else "单位报告"
-        nb.cells = [new_markdown_cell(f"<!-- {title}：由 xinfang report / xinfang batch 执行；分析人员也可直接运行。 -->",
-                                      metadata={"tags": ["remove_cell"]}),
-                    params_cell(unit)] + report_cells(unit is not None)
-        for i, cell in enumerate(nb.cells):
-            cell["id"] = f"cell-{i:02d}"
-        nbformat.write(nb, out / name)
-    nbformat.write(explore(), out / "explore.ipynb")
+    for name in NOTEBOOKS:
+        (out / name).write_text(render(name), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -49,8 +49,7 @@ log = logging.getLogger("xinfang")
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-DISTRICT_NOTEBOOK = NOTEBOOKS / "district_report.ipynb"
-UNIT_NOTEBOOK = NOTEBOOKS / "unit_report.ipynb"
+DISTRICT_NOTEBOOK = UNIT_NOTEBOOK = NOTEBOOKS / "report.ipynb"
 PACKAGE = Path(__file__).resolve().parent
 
 #: What a pre-started kernel runs before it is given a unit: imports only, no data.
@@ -840,7 +839,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     """
     from .indicators import compute_all, units_with_data
     from .params import load_inputs, load_params, register_override, resolve
-    from .report import Report
+    from .report import ReportContext as Report
 
     params_dir = Path(params_dir)
     overrides = register_override(register)
@@ -890,7 +889,7 @@ def plan_district(year: int, params_dir: Path, *, register: str | None = None,
                   sources: str | None = None) -> tuple[Job, dict]:
     """The district report job of a year (inputs validated and cached first)."""
     from .params import load_inputs, load_params, register_override
-    from .report import Report
+    from .report import ReportContext as Report
 
     params_dir = Path(params_dir)
     overrides = register_override(register)

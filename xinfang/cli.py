@@ -229,15 +229,15 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 def score(year: int, framework: str | None, params_dir: str | None, detail: bool, output: str | None) -> None:
     """绩效评价指标评分表 / the scoring table: leaf scores, subtotals, total and grade."""
     from .params import load_params
-    from .report import load_report
+    from .report import load_context
 
     overrides = {"framework": str(Path(framework).resolve())} if framework else None
     pdir = _params_dir(params_dir)
     if overrides:
         load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
-    rep = load_report(year, pdir, overrides=overrides)
-    card = rep.scorecard
-    frame = card.to_frame(detail=detail, percent=rep.sign)
+    ctx = load_context(year, pdir, overrides=overrides)
+    card = ctx.scorecard
+    frame = card.to_frame(detail=detail, percent=ctx.sign)
     if output:
         from .fileio import write_xlsx
 

@@ -1,0 +1,82 @@
+"""Report forms: numbering is generated from the place of a section in its form."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from xinfang.errors import ParameterError
+from xinfang.report import forms as forms_mod
+from xinfang.report.display import Markdown
+from xinfang.report.sections import SECTIONS, TablePart, Text, section
+
+
+@pytest.fixture
+def fake_sections(monkeypatch):
+    """Three throw-away sections: one with a table, one empty, one with text only."""
+    added = {}
+
+    def reg(name, title, parts):
+        monkeypatch.delitem(SECTIONS, name, raising=False)
+        section(name, title)(lambda ctx: parts)
+        added[name] = True
+
+    reg("甲", "甲节", [Text("正文甲"), TablePart(pd.DataFrame({"a": [1]}), "甲表")])
+    reg("乙", "乙节", [])
+    reg("丙", "丙节", [Text("正文丙"), TablePart(pd.DataFrame({"a": [2]}), "丙表"),
+                     TablePart(pd.DataFrame({"a": [3]}), "不编号", numbered=False)])
+    yield
+    for name in added:
+        SECTIONS.pop(name, None)
+
+
+def _use_form(monkeypatch, entries):
+    monkeypatch.setattr(forms_mod, "load_forms", lambda: {"测试": tuple(entries)})
+
+
+def test_numbers_close_up_over_an_empty_section(fake_sections, monkeypatch):
+    _use_form(monkeypatch, [forms_mod.Chapter("基本情况", ("甲", "乙")), "丙"])
+    out = forms_mod.assemble(object(), "测试")
+    # the chapter heading goes with its first section; 乙 is left out, and 丙 becomes 二、
+    assert out["甲"][0].text == "## 一、基本情况\n\n### （一）甲节\n\n正文甲"
+    assert out["甲"][1].caption == "表1 甲表"
+    assert "乙" not in out
+    texts = [o.text if isinstance(o, Markdown) else o.caption for o in out["丙"]]
+    assert texts == ["## 二、丙节\n\n正文丙", "表2 丙表", "不编号"]
+
+
+def test_a_chapter_whose_sections_are_all_empty_is_left_out(fake_sections, monkeypatch):
+    _use_form(monkeypatch, [forms_mod.Chapter("基本情况", ("乙",)), forms_mod.Chapter("其他", ("甲",))])
+    out = forms_mod.assemble(object(), "测试")
+    assert list(out) == ["甲"] and out["甲"][0].text.startswith("## 一、其他\n\n### （一）甲节")
+
+
+def test_annex_sections_are_numbered_as_attachments(fake_sections, monkeypatch):
+    _use_form(monkeypatch, [forms_mod.Chapter("附件", ("甲", "丙"))])
+    out = forms_mod.assemble(object(), "测试")
+    assert out["甲"][0].text == "## 附件1 甲节\n\n正文甲"
+    assert out["丙"][0].text == "## 附件2 丙节\n\n正文丙"
+
+
+def test_every_form_names_only_real_sections():
+    shipped = forms_mod.load_forms()
+    assert {"自评报告", "单位报告"} <= set(shipped)
+    for entries in shipped.values():
+        assert set(forms_mod._names(entries)) <= set(SECTIONS)
+
+
+def test_an_unknown_section_in_a_form_is_an_error(tmp_path, monkeypatch):
+    bad = tmp_path / "forms.yaml"
+    bad.write_text("自评报告:\n  - 标题\n  - 不存在的节\n", encoding="utf-8")
+    monkeypatch.setattr(forms_mod, "FORMS_FILE", bad)
+    forms_mod.load_forms.cache_clear()
+    try:
+        with pytest.raises(ParameterError, match="不存在的节"):
+            forms_mod.load_forms()
+    finally:
+        monkeypatch.undo()
+        forms_mod.load_forms.cache_clear()
+
+
+def test_a_section_name_is_registered_once():
+    with pytest.raises(ValueError):
+        section("标题")(lambda ctx: [])

@@ -1,0 +1,101 @@
+"""A report: its context (what it is computed from), its sections (one function each), and
+its form (the ordered list of sections, in ``forms.yaml``).
+
+A report notebook is thin::
+
+    import xinfang.report as xr
+    report = xr.load_report(year, params_dir, unit)
+    report.show()                      # every section of the form, numbered
+    report.section("存在问题")          # or one section, for an analyst
+
+Each output is a typed display object (:mod:`xinfang.report.display`), which
+:mod:`xinfang.render` turns into HTML and Word.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping
+
+from .context import BudgetPart, ReportContext, indicator_frame, load_context
+from .display import Markdown, Table
+from .forms import assemble, form_for
+from .sections import SECTIONS, ChartPart, findings
+
+
+
+def notebook_path() -> Path:
+    """The report notebook (package data of ``xinfang.notebooks``; ``notebooks/`` in the repository)."""
+    from importlib import resources
+
+    return Path(str(resources.files("xinfang.notebooks") / "report.ipynb"))
+
+
+__all__ = ["notebook_path", "Report", "ReportContext", "BudgetPart", "load_report", "load_context", "indicator_frame",
+           "Markdown", "Table", "SECTIONS", "findings"]
+
+
+class Report:
+    """One report: a :class:`ReportContext` laid out by a form."""
+
+    def __init__(self, context: ReportContext, form: str | None = None) -> None:
+        self.context = context
+        self.form = form or form_for(context)
+        self._outputs: dict[str, list] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.context.title
+
+    @property
+    def file_stem(self) -> str:
+        return self.context.file_stem
+
+    @property
+    def unit(self) -> str | None:
+        return self.context.unit
+
+    def metadata(self) -> dict:
+        return self.context.metadata()
+
+    @property
+    def outputs(self) -> dict[str, list]:
+        """Section name → its numbered outputs (charts not yet drawn)."""
+        if self._outputs is None:
+            self._outputs = assemble(self.context, self.form)
+        return self._outputs
+
+    @property
+    def sections(self) -> list[str]:
+        """The sections this report shows, in order (those with nothing to show are left out)."""
+        return list(self.outputs)
+
+    def blocks(self, name: str | None = None) -> list:
+        """The display objects of one section (or all), charts drawn."""
+        names = [name] if name else self.sections
+        out = []
+        for n in names:
+            if n not in SECTIONS:
+                from ..errors import ParameterError
+                raise ParameterError(f"节「{n}」不存在 / unknown section; known: {', '.join(SECTIONS)}")
+            out += [o.draw() if isinstance(o, ChartPart) else o for o in self.outputs.get(n, [])]
+        return out
+
+    def section(self, name: str) -> None:
+        """Display one section in the notebook."""
+        from IPython.display import display
+
+        for block in self.blocks(name):
+            display(block)
+
+    def show(self) -> None:
+        """Display every section of the form, in order."""
+        for name in self.sections:
+            self.section(name)
+
+
+def load_report(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
+                register: str | None = None, cache_dir: str | Path | None = None,
+                overrides: Mapping | None = None) -> Report:
+    """Load parameters and inputs, compute the catalogue, and lay the report out by its form."""
+    return Report(load_context(year, params_dir, unit, register=register, cache_dir=cache_dir,
+                               overrides=overrides))

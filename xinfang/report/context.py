@@ -1,0 +1,202 @@
+"""What a report is computed from: parameters, validated inputs, the catalogue for the district
+and every unit, the budget part and the scorecard — loaded once, read by every section.
+
+:func:`load_context` is the one entry point; the section functions in
+:mod:`xinfang.report.sections` only read a :class:`ReportContext`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .. import narrative as nv
+from ..indicators import compute_all, rank_units, units_with_data
+from ..params import Inputs, load_inputs, load_params, register_override
+from ..periods import Period
+from ..result import Indicator
+
+
+@dataclass(frozen=True)
+class BudgetPart:
+    """The 预算执行表 of the district report and the indicators computed from it."""
+
+    table: Any                                    # budget.BudgetTable
+    results: dict[str, Indicator]
+
+
+@dataclass
+class ReportContext:
+    """Everything one report shows is computed from this, once."""
+
+    params: dict
+    inputs: Inputs
+    results: dict[str, Indicator]                 # the scope: district or the unit
+    district: dict[str, Indicator]
+    per_unit: dict[str, dict[str, Indicator]]
+    active_units: list[str]
+    unit: str | None = None
+    budget: BudgetPart | None = None
+    scorecard: Any = None                         # scoring.Scorecard, when a framework is named
+    missing: list[str] = field(default_factory=list)
+
+    # ----------------------------------------------------------------- identity
+    @property
+    def period(self) -> Period:
+        return self.inputs.period
+
+    @property
+    def sign(self) -> str:
+        return self.params.get("percent_sign") or "％"
+
+    @property
+    def scope(self) -> str:
+        """Who the report is about: the unit's name, or the district's."""
+        return self.unit or self.params["district"]
+
+    @property
+    def who(self) -> str:
+        """How the text refers to its scope: 本单位 or 全区."""
+        return "本单位" if self.unit else "全区"
+
+    @property
+    def bureau(self) -> str:
+        return self.params.get("bureau") or self.scope
+
+    @property
+    def title(self) -> str:
+        y = self.params["year"]
+        if self.unit:
+            return f"{y}年{self.params['district']}{self.unit}信访工作绩效评价报告"
+        return f"{y}年{self.params.get('city', '')}{self.bureau}整体支出绩效评价报告"
+
+    @property
+    def file_stem(self) -> str:
+        from ..fileio import safe_filename
+
+        if self.unit:
+            return safe_filename(self.unit)
+        return safe_filename(f"{self.params['district']}_{self.params['year']}_整体支出绩效评价报告")
+
+    def metadata(self) -> dict:
+        """Notebook metadata for the renderer: title and a creation date taken from the period."""
+        return {"title": self.title, "subtitle": f"统计期：{self.period.label}", "date": self.period.end.isoformat()}
+
+    # ----------------------------------------------------------------- figures as words
+    def label(self, key: str) -> str:
+        """The indicator's 中文名 as this report's reader reads it: a unit's report says 本单位, not 全区."""
+        name = self.results[key].name
+        return name.replace("全区", "本单位") if self.unit else name
+
+    def pct(self, key: str) -> str:
+        ind = self.results[key]
+        if ind.numerator is not None and ind.denominator is not None:
+            return nv.ratio_percent(ind.numerator, ind.denominator, sign=self.sign)
+        return nv.percent(ind.value, sign=self.sign)
+
+    def cnt(self, key: str) -> str:
+        ind = self.results[key]
+        return nv.count(ind.value, ind.unit)
+
+    def yoy(self, key: str) -> str:
+        ind = self.results[key]
+        return nv.change(ind.value, ind.previous, sign=self.sign)
+
+    # ----------------------------------------------------------------- derived views
+    def scoped_register(self) -> pd.DataFrame:
+        reg = self.inputs.register
+        return reg[reg["unit"] == self.unit] if self.unit else reg
+
+    def beijing_by_unit(self) -> pd.Series:
+        """Units with 进京 registrations in the period, most first (ties by register order)."""
+        values = pd.Series({u: (ind["beijing.registered"].value or 0) for u, ind in self.per_unit.items()},
+                           dtype="int64")
+        values = values[values > 0]
+        order = {u: i for i, u in enumerate(self.per_unit)}
+        return values.iloc[sorted(range(len(values)), key=lambda i: (-values.iloc[i], order[values.index[i]]))]
+
+    def rank(self, key: str) -> int | None:
+        """The unit's rank among the units with data on ``key`` (most first), or None."""
+        ranked = rank_units({u: self.per_unit[u] for u in self.active_units}, key)
+        row = ranked[ranked["单位"] == self.unit]
+        if len(row) and pd.notna(row["名次"].iloc[0]):
+            return int(row["名次"].iloc[0])
+        return None
+
+    def analyst_text(self, key: str) -> str | None:
+        """The analyst's Markdown for ``key`` (params ``text``), or None when not written."""
+        name = (self.params.get("text") or {}).get(key)
+        if not name:
+            return None
+        base = Path(self.params["params_dir"]) / str(self.params["year"])
+        if self.unit:
+            from ..fileio import safe_filename
+            base = base / safe_filename(self.unit)
+        path = base / name
+        if not path.exists():
+            return None
+        return path.read_text(encoding="utf-8").strip()
+
+
+def load_context(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
+                 register: str | None = None, cache_dir: str | Path | None = None,
+                 overrides: Mapping | None = None) -> ReportContext:
+    """Load parameters and inputs, validate, and compute the catalogue for one report.
+
+    ``unit`` = None gives the district report; a unit name (or alias) gives that unit's.
+    ``register`` overrides the register path of the parameters.
+    """
+    from ..errors import ParameterError
+
+    overrides = dict(overrides or {}) | (register_override(register) or {})
+    params = load_params(params_dir, year, unit, overrides)
+    inputs = load_inputs(params, cache_dir=cache_dir)
+    if unit is not None and unit not in inputs.units.names:
+        canonical = inputs.units.lookup().get(unit)
+        if canonical is None:
+            raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit")
+        unit = canonical
+    active = units_with_data(inputs.register, inputs.period)
+    district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
+                                     campaign=inputs.campaign, beijing=inputs.beijing)
+    results = per_unit[unit] if unit else district
+    budget, scorecard = _evaluation(params, inputs, results)
+    return ReportContext(params, inputs, results, district, per_unit, active, unit, budget, scorecard,
+                         list(inputs.missing))
+
+
+def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator]) -> tuple[BudgetPart | None, Any]:
+    """Budget table and indicators, and the scorecard of the framework the params name."""
+    from ..budget import BUDGET_KEYS, budget_indicators, read_budget
+    from ..fileio import sha256_file
+    from ..indicators import KEYS
+    from ..params import resolve
+    from ..scoring import load_framework, score
+
+    budget = None
+    values = dict(results)
+    path = resolve(params, (params.get("data") or {}).get("budget"))
+    if path is not None:
+        table = read_budget(path)
+        budget = BudgetPart(table, budget_indicators(table))
+        values.update(budget.results)
+        inputs.files.append({"table": "预算执行表", "file": path.name, "sha256": sha256_file(path),
+                             "rows": len(table.frame)})
+    else:
+        inputs.missing.append("预算执行表")
+    scorecard = None
+    framework = resolve(params, params.get("framework"))
+    if framework is not None:
+        fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
+        scorecard = score(fw, values, params.get("manual_scores") or {},
+                          manual_source=f"params/{params['year']}.yaml: manual_scores")
+    return budget, scorecard
+
+
+def indicator_frame(results: Mapping[str, Indicator]) -> pd.DataFrame:
+    """One row per indicator with every traceable field (for xlsx and analysts)."""
+    rows = [[k, i.name, i.value, i.numerator, i.denominator, i.unit, i.previous, i.yoy, i.caliber]
+            for k, i in results.items()]
+    return pd.DataFrame(rows, columns=["指标代码", "指标", "值", "分子", "分母", "单位", "上年同期", "同比", "口径"])
