@@ -8,10 +8,10 @@ STAMP  := $(VENV)/.installed
 YEAR   ?= 2023
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test bench sample clean
+.PHONY: help venv report test test-fast bench notebooks sample clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,9 +30,19 @@ report: $(STAMP)  ## sample reports of $(YEAR) into output/: the district's, the
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)  ## benchmarks (timings, not tests): scale, then batch vs a plain loop
+test-fast: $(STAMP)  ## the tests that run no notebook (under a minute)
+	$(BIN)/python -m pytest -m "not slow"
+
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, then batch vs a plain loop
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/batch_bench.py
+
+notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
+	$(BIN)/python tools/make_notebooks.py
 
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds

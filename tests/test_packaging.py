@@ -58,3 +58,12 @@ def test_imports_point_one_way():
     for path in (ROOT / "xinfang").glob("*.py"):
         if path.stem != "cli":
             assert "cli" not in _imports(path.stem), path.name
+
+
+def test_the_pii_check_finds_what_plain_search_finds():
+    from conftest import leaked_values
+
+    blob = "报告正文：城南街道张三丰反映，电话13800000000；地址测试路1号。"
+    values = ["张三丰", "13800000000", "测试路1号", "李四", "13900000000", "城南街道王五", "丰", "王"]
+    assert leaked_values(values, blob) == sorted(v for v in values if v in blob)
+    assert leaked_values(values, blob) == ["13800000000", "丰", "张三丰", "测试路1号"]
