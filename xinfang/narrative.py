@@ -28,8 +28,8 @@ from numbers import Integral, Real
 
 from xinfang.result import Indicator
 
-__all__ = ["UNDEFINED", "NO_COMPARISON", "percent", "ratio_percent", "change", "rate_change",
-           "count", "phrase"]
+__all__ = ["UNDEFINED", "NO_COMPARISON", "percent", "shown_percent", "ratio_percent", "change", "rate_change",
+           "count", "phrase", "exact_rate"]
 
 #: How an undefined figure is written.
 UNDEFINED = "—"
@@ -115,8 +115,8 @@ def percent(value: Number | None, *, decimals: int = 2, sign: str = "％") -> st
     '94.64％'
     >>> percent(0.0045)
     '0.45％'
-    >>> percent(1)
-    '100.00％'
+    >>> percent(1), percent(0), percent(0.99999)   # exactly 100％ and 0％ are written without decimals
+    ('100％', '0％', '100％')
     >>> percent(0.125, decimals=0), round(12.5)  # half up, not half to even
     ('13％', 12)
     >>> percent(0.8, sign="%")
@@ -126,7 +126,25 @@ def percent(value: Number | None, *, decimals: int = 2, sign: str = "％") -> st
     """
     if _is_missing(value):
         return UNDEFINED
-    return f"{_round(_times_100(_to_decimal(value)), decimals):f}{sign}"
+    return _percent_text(_round(_times_100(_to_decimal(value)), decimals), sign)
+
+
+def _percent_text(shown: Decimal, sign: str) -> str:
+    """A rounded percentage as written: 100％ and 0％ whole, as office documents write them."""
+    if shown in (0, 100):
+        return f"{int(shown)}{sign}"
+    return f"{shown:f}{sign}"
+
+
+def shown_percent(value: Number | None, decimals: int = 2) -> Decimal | None:
+    """The percentage a reader sees for the fraction ``value`` (rounded ROUND_HALF_UP), or None.
+
+    >>> shown_percent(Fraction(1051, 1056)), shown_percent(None)
+    (Decimal('99.53'), None)
+    """
+    if _is_missing(value):
+        return None
+    return _round(_times_100(_to_decimal(value)), decimals)
 
 
 def ratio_percent(numerator: Number | None, denominator: Number | None, *,
@@ -150,7 +168,7 @@ def ratio_percent(numerator: Number | None, denominator: Number | None, *,
 
 
 def change(current: Number | None, previous: Number | None, *, decimals: int = 2,
-           sign: str = "％") -> str:
+           sign: str = "％", unit: str = "", min_base: Number | None = None) -> str:
     """The 同比 wording of a count against the same period a year earlier.
 
     yoy = (current − previous) ÷ previous, divided exactly and rounded ROUND_HALF_UP; the
@@ -169,12 +187,25 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
     ('上年同期为0', '同比持平')
     >>> change(120, None)
     '无可比数据'
+
+    Below ``min_base`` (the report's minimum base, 10 by default in the params) a percentage
+    says more than the figures do, so the change is told in counts:
+
+    >>> change(12, 1, unit="件次", min_base=10), change(3, 8, unit="人次", min_base=10)
+    ('同比由1件次增至12件次', '同比由8人次减至3人次')
+    >>> change(5, 5, unit="件", min_base=10), change(4, 0, unit="件", min_base=10)
+    ('同比持平', '同比由0件增至4件')
     """
     if _is_missing(current) or _is_missing(previous):
         return NO_COMPARISON
     cur, prev = _to_decimal(current), _to_decimal(previous)
     if prev < 0 or cur < 0:
         raise ValueError(f"同比 needs counts ≥ 0, got current={current!r}, previous={previous!r}")
+    if min_base is not None and prev < _to_decimal(min_base):
+        if cur == prev:
+            return "同比持平"
+        word = "增至" if cur > prev else "减至"
+        return f"同比由{count(previous, unit)}{word}{count(current, unit)}"
     if prev == 0:
         return "同比持平" if cur == 0 else "上年同期为0"
     yoy = _round(_times_100(_ratio(cur - prev, prev)), decimals)
@@ -186,10 +217,17 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
 
 def rate_change(current_rate: Number | None, previous_rate: Number | None, *,
                 decimals: int = 2) -> str:
-    """The change of a rate in 个百分点 (percentage points), ROUND_HALF_UP.
+    """The change of a rate in 个百分点 (percentage points).
 
-    Both rates are fractions. A change that rounds to 0 is 持平; a missing or undefined
-    rate on either side gives "无可比数据".
+    Both rates are fractions (pass a :class:`~fractions.Fraction` of numerator and
+    denominator for an exact rate). The change is the difference of the two percentages as
+    they are displayed (each rounded ROUND_HALF_UP first), so that a table's 本期, 上年同期 and
+    同比 columns always agree: 27.56％ against 19.38％ is 8.18 points, even when the exact
+    difference rounds to 8.19. A change of 0 is 持平; a missing or undefined rate on either
+    side gives "无可比数据".
+
+    >>> rate_change(Fraction(508, 1843), Fraction(261, 1347))   # 27.56％ − 19.38％
+    '上升8.18个百分点'
 
     >>> rate_change(0.9944, 0.9819)
     '上升1.25个百分点'
@@ -202,10 +240,7 @@ def rate_change(current_rate: Number | None, previous_rate: Number | None, *,
     """
     if _is_missing(current_rate) or _is_missing(previous_rate):
         return NO_COMPARISON
-    with decimal.localcontext() as ctx:
-        ctx.prec = _PRECISION
-        diff = _to_decimal(current_rate) - _to_decimal(previous_rate)
-    points = _round(_times_100(diff), decimals)
+    points = shown_percent(current_rate, decimals) - shown_percent(previous_rate, decimals)
     if points == 0:
         return "持平"
     word = "上升" if points > 0 else "下降"
@@ -235,6 +270,19 @@ def count(n: Number | None, unit: str = "", *, thousands: bool = False) -> str:
     else:
         text = f"{d.normalize():,f}" if thousands else f"{d.normalize():f}"
     return f"{text}{unit}"
+
+
+def exact_rate(ind: Indicator) -> Number | None:
+    """The rate of ``ind`` exactly: numerator ÷ denominator as a Fraction when both are known.
+
+    >>> exact_rate(Indicator("r", "率", 2 / 3, 2, 3, unit="%"))
+    Fraction(2, 3)
+    """
+    if not _is_missing(ind.numerator) and not _is_missing(ind.denominator) and ind.denominator != 0:
+        return Fraction(int(ind.numerator), int(ind.denominator)) \
+            if float(ind.numerator).is_integer() and float(ind.denominator).is_integer() \
+            else _ratio(ind.numerator, ind.denominator)
+    return None if _is_missing(ind.value) else ind.value
 
 
 def phrase(ind: Indicator, *, decimals: int = 2, sign: str = "％") -> str:
