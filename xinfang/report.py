@@ -18,7 +18,8 @@ import pandas as pd
 from . import __version__, charts
 from . import narrative as nv
 from .indicators import channel_volumes, compute_all, domain_counts, monthly_counts, rank_units, units_with_data
-from .params import Inputs, load_inputs, load_params, register_override
+from .inputs import Inputs, load_inputs
+from .params import load_params, register_override
 from .periods import Period
 from .result import Indicator
 
@@ -529,25 +530,18 @@ def load_report(year: int, params_dir: str | Path = "params", unit: str | None =
 
 def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator]) -> dict:
     """Budget table and indicators, and the scorecard of the framework the params name."""
-    from .budget import budget_indicators, read_budget
-    from .indicators import KEYS
-    from .fileio import sha256_file
+    from .budget import budget_indicators
+    from .indicators import BUDGET_KEYS, KEYS
     from .params import resolve
     from .scoring import load_framework, score
-    from .budget import BUDGET_KEYS
 
     extras: dict = {}
     values = dict(results)
-    path = resolve(params, (params.get("data") or {}).get("budget"))
-    if path is not None:
-        table = read_budget(path)
+    table = inputs.budget  # read, validated and listed in inputs.files / missing by load_inputs
+    if table is not None:
         extras["budget_table"] = table
         extras["budget_results"] = budget_indicators(table)
         values.update(extras["budget_results"])
-        inputs.files.append({"table": "预算执行表", "file": path.name, "sha256": sha256_file(path),
-                             "rows": len(table.frame)})
-    else:
-        inputs.missing.append("预算执行表")
     framework = resolve(params, params.get("framework"))
     if framework is not None:
         fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
