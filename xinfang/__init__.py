@@ -9,11 +9,11 @@ __version__ = "0.1.0"
 
 from .errors import BatchError, InputError, ParameterError, Problem, RenderError, XinfangError
 from .indicators import KEYS, compute_all, compute_catalogue, rank_units
-from .io import read_table, read_units
-from .params import Inputs, load_inputs, load_params
+from .inputs import (Inputs, load_inputs, read_table, read_units, validate_beijing, validate_campaign,
+                     validate_register)
+from .params import load_params
 from .periods import Period
 from .result import Indicator
-from .schema import validate_beijing, validate_campaign, validate_register
 
 __all__ = [
     "__version__", "BatchError", "InputError", "ParameterError", "Problem", "RenderError", "XinfangError",

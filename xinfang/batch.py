@@ -635,8 +635,7 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
     """The sheets of ``indicators.xlsx``: 指标×单位, 明细, 排名, 得分排名 (rates as fractions)."""
     import pandas as pd
 
-    from .budget import BUDGET_KEYS
-    from .indicators import KEYS, SPECS, rank_units, unit_frame
+    from .indicators import BUDGET_KEYS, KEYS, SPECS, rank_units, unit_frame
 
     units = list(per_unit)
     scope = {inputs.units.district: district, **per_unit}
@@ -838,7 +837,8 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     fills the parse cache before any kernel starts.
     """
     from .indicators import compute_all, units_with_data
-    from .params import load_inputs, load_params, register_override, resolve
+    from .inputs import load_inputs
+    from .params import load_params, register_override, resolve
     from .report import ReportContext as Report
 
     params_dir = Path(params_dir)
@@ -888,7 +888,8 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
 def plan_district(year: int, params_dir: Path, *, register: str | None = None,
                   sources: str | None = None) -> tuple[Job, dict]:
     """The district report job of a year (inputs validated and cached first)."""
-    from .params import load_inputs, load_params, register_override
+    from .inputs import load_inputs
+    from .params import load_params, register_override
     from .report import ReportContext as Report
 
     params_dir = Path(params_dir)
@@ -911,9 +912,6 @@ def _input_list(params: Mapping, inputs) -> list[dict]:
     files = []
     for f in inputs.files:
         files.append(dict(f))
-    budget = resolve(params, (params.get("data") or {}).get("budget"))
-    if budget is not None and budget.exists():
-        files.append({"table": "预算执行表", "file": budget.name, "sha256": sha256_file(budget), "rows": None})
     units = resolve(params, params["units"])
     files.append({"table": "单位名册", "file": units.name, "sha256": sha256_file(units),
                   "rows": len(inputs.units.units)})

@@ -56,7 +56,7 @@ def _params_dir(params: str | None) -> Path:
 
 
 def _units(units: str | None, params_dir: Path):
-    from .io import read_units
+    from .inputs import read_units
     from .params import load_params, resolve
 
     if units:
@@ -75,8 +75,7 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
 
     Exit code 0 when valid, 2 when not (every problem listed with row and column).
     """
-    from .io import read_table
-    from .schema import validate_register
+    from .inputs import read_table, validate_register
 
     register = _units(units, _params_dir(params_dir))
     frame = validate_register(read_table(data), register)
@@ -108,8 +107,8 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     """
     from .errors import ParameterError
     from .indicators import compute_catalogue
-    from .io import read_units
-    from .params import load_params, load_tables, resolve
+    from .inputs import load_tables, read_units
+    from .params import load_params, resolve
     from .periods import Period
 
     pdir = _params_dir(params_dir)
@@ -127,7 +126,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     else:
         raise ParameterError("请给出 --units / give --units (no params/defaults.yaml here)")
     if unit is not None and unit not in register.names:
-        unit = register.lookup().get(unit, unit)
+        unit = register.canonical(unit) or unit
         if unit not in register.names:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit (可用 / valid: {'、'.join(register.names)})")
     paths = {"register": data, "campaign": campaign, "beijing": beijing}
