@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -294,6 +296,48 @@ def test_image_alt_from_output_metadata():
     assert (fig.width, fig.height) == (384, 240)
 
 
+# --- the display contract: xinfang.display → JSON block → reader --------------------------------
+def test_reader_builds_blocks_from_display_json():
+    frame = pd.DataFrame({"责任单位": ["城南街道", "城北  街道"], "件次": [27, None]})
+    nb = _notebook_of(
+        display.Markdown("## 一、基本情况\n\n同比上升**94.64％**。"),
+        display.Table(frame, caption="表1 信访量", note="注：截至12月31日。"),
+        display.Figure(base64.b64decode(_png(1)), title="信访量", alt="信访量柱状图", width_cm=8.0),
+    )
+    heading, para, table, note, figure = render.read_notebook(nb).blocks
+    assert (heading.level, heading.text) == (2, "一、基本情况")
+    assert [(s.text, s.bold) for s in para.spans] == [("同比上升", False), ("94.64％", True), ("。", False)]
+    assert table == render.blocks.TableBlock(
+        "表1 信访量",
+        [[render.blocks.Cell("责任单位", header=True), render.blocks.Cell("件次", header=True)]],
+        [[render.blocks.Cell("城南街道"), render.blocks.Cell("27.0")],
+         [render.blocks.Cell("城北 街道"), render.blocks.Cell("")]],  # white space as a browser shows it
+    )
+    assert note == render.blocks.Paragraph([render.blocks.Span("注：截至12月31日。")], role="note")
+    assert figure.alt == "信访量柱状图" and figure.data == base64.b64decode(_png(1))
+    assert (figure.width, figure.height) == (384, 240)  # from the PNG's 50 dpi, as before
+
+
+def test_display_json_is_read_before_the_fallbacks():
+    # the JSON block wins even when the fallbacks say something else
+    out = _display({display.BLOCK_MIMETYPE: {"kind": "markdown", "text": "甲"},
+                    "text/markdown": "乙", "text/html": "<p>丙</p>"})
+    assert render.output_blocks(out)[0].spans[0].text == "甲"
+    # a kind this renderer does not know: the standard MIME types are read
+    out.data[display.BLOCK_MIMETYPE] = {"kind": "map", "regions": []}
+    assert render.output_blocks(out)[0].spans[0].text == "乙"
+    # a JSON text instead of an object is accepted
+    out.data[display.BLOCK_MIMETYPE] = json.dumps({"kind": "markdown", "text": "丁"})
+    assert render.output_blocks(out)[0].spans[0].text == "丁"
+
+
+def test_broken_display_json_is_a_render_error():
+    with pytest.raises(RenderError, match="image/png"):
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: {"kind": "figure", "alt": "x"}}))
+    with pytest.raises(RenderError, match="JSON"):
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: "{not json"}))
+
+
 def test_object_reprs_are_not_printed():
     for text in ("<Figure size 640x480 with 1 Axes>", "<IPython.core.display.Markdown object>",
                  "<foo.Bar object at 0x7f3a2c>"):
@@ -496,3 +540,14 @@ def test_jupyter_nbconvert_entry_points(tmp_path):
     doc = Document(str(tmp_path / "r.docx"))
     assert doc.paragraphs[0].text == "测试报告"
     assert any(FIGURE_TEXT in p.text for p in doc.paragraphs)
+
+
+@pytest.mark.slow
+def test_district_report_charts_carry_their_alt_text(district_report):
+    # every chart of the real report: its computed description, in HTML and in Word alike
+    html_alts = re.findall(r'<img [^>]*alt="([^"]*)"', district_report["html"].read_text(encoding="utf-8"))
+    docx_alts = _descriptions(district_report["docx"].read_bytes())
+    assert len(html_alts) >= 6
+    assert [html.unescape(a) for a in html_alts] == docx_alts
+    assert all(a and a != "图表" for a in docx_alts), docx_alts
+    assert any("到国家信访局信访量（分渠道）：来信本期156件人次" in a for a in docx_alts), docx_alts

@@ -40,12 +40,12 @@ __all__ = ["ReportDocxExporter", "report_docx", "DOCX_MIMETYPE"]
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _set_rpr(run: Any, rpr_xml: str) -> None:
+def _set_rpr(run: Any, xml: str) -> None:
     """Give a run exactly these run properties (w:rPr is the run's first child)."""
     r = run._r
     for old in r.findall(qn("w:rPr")):
         r.remove(old)
-    r.insert(0, parse_xml(rpr_xml))
+    r.insert(0, parse_xml(xml))
 
 
 _STYLE_TAIL = ("tblPr", "trPr", "tcPr", "tblStylePr")

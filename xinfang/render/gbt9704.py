@@ -101,6 +101,8 @@ def ppr_xml(
 
 @dataclass(frozen=True)
 class ParaStyle:
+    """A paragraph kind: its Word style (by name), East Asian font, size, weight, and pPr."""
+
     style: str
     east_asia: str
     size: float
