@@ -83,7 +83,8 @@ class ExecutionFailed(BatchError):
 
     Like papermill's ``PapermillExecutionError`` it carries where and what failed:
     ``notebook`` (the path run), ``cell_index``, ``exec_count`` and ``source`` of the failing
-    cell (None when no cell raised, e.g. the kernel died), the exception's ``ename``,
+    cell (None when no cell raised, e.g. the kernel died; as in papermill, the index in the
+    notebook as run, before papermill inserted its error markers), the exception's ``ename``,
     ``evalue`` and ``traceback``, and ``nb``: the notebook as far as it ran, with papermill's
     error markers, for the caller to save for inspection (None when it never started).
     """
