@@ -43,51 +43,56 @@ def _files(module: str) -> list:
 
 def _imports(module: str) -> set[str]:
     """The top-level xinfang modules (``inputs``, ``periods`` …) and outside packages a module
-    or package imports, relative imports resolved from where each file stands."""
+    or package imports anywhere, relative imports resolved from where each file stands."""
     import ast
 
     found = set()
     for path in _files(module):
-        here = path.relative_to(ROOT).with_suffix("").parts  # ("xinfang", "inputs", "load")
-        package = here[:-1] if path.name != "__init__.py" else here[:-1]
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        package = path.relative_to(ROOT).with_suffix("").parts[:-1]  # ("xinfang", "inputs")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = package[:len(package) - (node.level - 1)]
                     parts = [*base, *(node.module.split(".") if node.module else [])]
-                    if len(parts) == 1:  # from . import charts
-                        names = [a.name for a in node.names]
-                    else:
-                        names = [parts[1]]
                 else:
                     parts = node.module.split(".")
-                    names = [parts[1]] if parts[0] == "xinfang" and len(parts) > 1 else [node.module]
-                    if parts == ["xinfang"]:
-                        names = [a.name for a in node.names]
-                found.update(n for n in names if n != module)
+                if parts == ["xinfang"]:  # from xinfang import charts / from . import charts
+                    names = [a.name for a in node.names]
+                elif parts[0] == "xinfang":
+                    names = [parts[1]]
+                else:
+                    names = [parts[0]]
             elif isinstance(node, ast.Import):
-                for a in node.names:
-                    parts = a.name.split(".")
-                    found.add(parts[1] if parts[0] == "xinfang" and len(parts) > 1 else a.name)
+                names = [a.name.split(".")[1] if a.name.startswith("xinfang.") else a.name.split(".")[0]
+                         for a in node.names]
+            else:
+                continue
+            found.update(n for n in names if n != module)
     return found
 
 
 def _modules() -> list[str]:
+    """The top-level modules and packages of xinfang."""
     root = ROOT / "xinfang"
     return sorted({p.stem for p in root.glob("*.py") if p.stem != "__init__"}
                   | {p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists()})
 
 
 def test_imports_point_one_way():
-    # DESIGN.md §2: the calibers import nothing from the input layer, the budget, the
-    # presentation or running layers, and no library module imports the command line.
-    later = {"inputs", "budget", "narrative", "charts", "render", "batch", "run", "cli", "report"}
+    # DESIGN.md §2: data flows file → inputs → indicators → report → render → run → cli.
+    # The calibers import nothing from the input layer, the budget, the presentation or the
+    # running layers; the input layer knows nothing of the calibers or the report; render reads
+    # notebooks and knows nothing of how reports are computed; nothing below run/ imports it,
+    # and no library module imports the command line.
+    later = {"inputs", "budget", "narrative", "charts", "render", "run", "cli", "report", "workbook"}
     for module in ("indicators", "periods", "scoring"):
         assert not (_imports(module) & later), (module, _imports(module) & later)
-    # the input layer reads and validates: it knows nothing of the calibers or the report
-    assert not (_imports("inputs") & (later | {"indicators", "scoring"}) - {"inputs"}), _imports("inputs")
+    assert not _imports("inputs") & (later | {"indicators", "scoring"}), _imports("inputs")
+    assert not _imports("render") & {"inputs", "indicators", "scoring", "report", "run", "cli", "charts"}
+    assert not _imports("display") & set(_modules()), "display imports nothing from xinfang"
     for module in _modules():
+        if module not in ("run", "cli"):
+            assert "run" not in _imports(module), module
         if module != "cli":
             assert "cli" not in _imports(module), module
 
@@ -96,7 +101,32 @@ def test_import_checker_sees_relative_imports_of_packages():
     assert {"periods", "result"} <= _imports("indicators")
     assert {"errors", "fileio", "params", "periods"} <= _imports("inputs")
     assert "inputs" in _imports("budget") and "indicators" in _imports("scoring")
-    assert {"inputs", "indicators"} <= set(_modules())
+    assert {"render", "report", "fileio"} <= _imports("run")
+    assert {"inputs", "indicators", "report", "render", "run"} <= set(_modules())
+
+
+#: Modules that exist only on POSIX systems (Windows has none of them).
+POSIX_ONLY = {"resource", "fcntl", "termios", "pwd", "grp", "pty", "tty", "posix"}
+
+
+def test_no_posix_only_module_at_import_time():
+    # xinfang runs on Windows desks: what the command line imports never imports a POSIX-only
+    # module at module level (inside a function, guarded, it may); the Linux fork server
+    # (run/zygote.py) is imported only where it is used
+    import ast
+
+    for path in [ROOT / "xinfang" / "cli.py", *_files("run")]:
+        top = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                top.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.level and node.module:
+                top.add(node.module)
+        assert not top & POSIX_ONLY, (path.name, top & POSIX_ONLY)
+        if path.name != "zygote.py":
+            assert "zygote" not in top, path.name
 
 
 def test_the_pii_check_finds_what_plain_search_finds():

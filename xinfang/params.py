@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -120,3 +121,39 @@ def resolve(params: Mapping, relative: str | None) -> Path | None:
     p = Path(relative)
     return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
 
+
+@dataclass(frozen=True)
+class ReportIdentity:
+    """What names one report: its title, the stem of its file names and its notebook metadata."""
+
+    title: str
+    file_stem: str
+    metadata: dict
+
+
+def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
+    """The title, file stem and renderer metadata of the report of ``params`` (and ``unit``).
+
+    ``params`` are merged parameters (:func:`load_params`); ``unit`` is a canonical unit name,
+    or None for the district report. Nothing is read or computed: a batch names its reports
+    before any kernel starts.
+
+    >>> p = {"year": 2023, "district": "大祥区", "city": "邵阳市", "bureau": "大祥区信访局",
+    ...      "period_start": "2022-12-28", "period_end": "2023-12-31"}
+    >>> report_identity(p).file_stem
+    '大祥区_2023_整体支出绩效评价报告'
+    >>> report_identity(p, "城南街道").title
+    '2023年大祥区城南街道信访工作绩效评价报告'
+    >>> report_identity(p).metadata["subtitle"]
+    '统计期：2022年12月28日至2023年12月31日'
+    """
+    year, district = params["year"], params["district"]
+    if unit:
+        title = f"{year}年{district}{unit}信访工作绩效评价报告"
+        stem = safe_filename(unit)
+    else:
+        title = f"{year}年{params.get('city', '')}{params.get('bureau') or district}整体支出绩效评价报告"
+        stem = safe_filename(f"{district}_{year}_整体支出绩效评价报告")
+    period = Period.of(params["period_start"], params["period_end"])
+    metadata = {"title": title, "subtitle": f"统计期：{period.label}", "date": period.end.isoformat()}
+    return ReportIdentity(title, stem, metadata)

@@ -55,7 +55,7 @@ def _campaign_specs(tag: str, label: str, batches: str) -> list[Spec]:
         Spec(f"campaign.{tag}.resolved", f"治重化积{label}审核化解率", "%", Measure(f"{tag}_resolved"), Measure(f"{tag}_assigned"),
              f"交办批次{batches}中审核化解=是的件数 ÷ 交办件数", "campaign"),
         Spec(f"campaign.{tag}.repeated", f"治重化积{label}再次信访率", "%", Measure(f"{tag}_repeated"), Measure(f"{tag}_resolved"),
-             f"已化解事项中，同一信访事项编号在化解日期之后、统计期末之前（含）又有登记的件数 ÷ 已化解件数",
+             "已化解事项中，同一信访事项编号在化解日期之后、统计期末之前（含）又有登记的件数 ÷ 已化解件数",
              "campaign"),
     ]
 

@@ -177,7 +177,7 @@ class _DocxBuilder:
         ))
         rpr = rpr_xml(FONT_PAGE, SIZE_PAGE, latin=FONT_PAGE)
         runs = [
-            f"<w:t xml:space=\"preserve\">\u2014 </w:t>",
+            "<w:t xml:space=\"preserve\">\u2014 </w:t>",
             '<w:fldChar w:fldCharType="begin"/>',
             '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
             '<w:fldChar w:fldCharType="separate"/>',

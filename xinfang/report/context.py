@@ -67,23 +67,23 @@ class ReportContext:
         return self.params.get("bureau") or self.scope
 
     @property
+    def identity(self):
+        """Title, file stem and renderer metadata (:func:`xinfang.params.report_identity`)."""
+        from ..params import report_identity
+
+        return report_identity(self.params, self.unit)
+
+    @property
     def title(self) -> str:
-        y = self.params["year"]
-        if self.unit:
-            return f"{y}年{self.params['district']}{self.unit}信访工作绩效评价报告"
-        return f"{y}年{self.params.get('city', '')}{self.bureau}整体支出绩效评价报告"
+        return self.identity.title
 
     @property
     def file_stem(self) -> str:
-        from ..fileio import safe_filename
-
-        if self.unit:
-            return safe_filename(self.unit)
-        return safe_filename(f"{self.params['district']}_{self.params['year']}_整体支出绩效评价报告")
+        return self.identity.file_stem
 
     def metadata(self) -> dict:
-        """Notebook metadata for the renderer: title and a creation date taken from the period."""
-        return {"title": self.title, "subtitle": f"统计期：{self.period.label}", "date": self.period.end.isoformat()}
+        """Notebook metadata for the renderer: title, 统计期 and the date."""
+        return self.identity.metadata
 
     # ----------------------------------------------------------------- figures as words
     def label(self, key: str) -> str:
