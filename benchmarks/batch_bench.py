@@ -49,8 +49,8 @@ def copy_params(dst: Path, out: Path) -> Path:
 
 def township_units(params: Path, year: int, n: int) -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from xinfang.io import read_units
-    from xinfang.params import load_inputs, load_params, resolve
+    from xinfang.inputs import load_inputs, read_units
+    from xinfang.params import load_params, resolve
     from xinfang.indicators import units_with_data
 
     p = load_params(params, year)

@@ -187,8 +187,7 @@ def ensure_xlsx(n: int) -> Path:
 CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
-from xinfang.io import read_table, read_units
-from xinfang.schema import validate_register
+from xinfang.inputs import read_table, read_units, validate_register
 from xinfang.indicators import compute_all
 from xinfang.periods import Period
 t_import = time.perf_counter() - t0

@@ -49,7 +49,7 @@ def units_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def units(units_file: Path):
-    from xinfang.io import read_units
+    from xinfang.inputs import read_units
 
     return read_units(units_file)
 

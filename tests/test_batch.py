@@ -1,4 +1,4 @@
-"""The batch runner (xinfang/batch.py, ``xinfang batch``): end-to-end on the sample data.
+"""The batch runner (xinfang.run, ``xinfang batch``): end-to-end on the sample data.
 
 One batch of four units (three good, one made to fail by its own params file) is run once
 for the module and reused; the other tests run small batches of one or two units. Every

@@ -1,4 +1,4 @@
-"""Tests of xinfang.budget: the 预算执行表, its validation and the budget indicators."""
+"""Tests of the 预算执行表: its validation (xinfang.inputs) and the budget indicators (xinfang.budget)."""
 from __future__ import annotations
 
 import math
@@ -6,14 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from xinfang.budget import (
-    BUDGET_KEYS,
-    budget_frame,
-    budget_indicators,
-    read_budget,
-    sample_budget,
-    validate_budget,
-)
+from xinfang.budget import BUDGET_KEYS, budget_frame, budget_indicators, sample_budget
+from xinfang.inputs import read_budget, validate_budget
 from xinfang.errors import InputError
 
 HEADERS = ["类别", "项目", "年初预算", "调整后预算", "实际支出", "结转结余", "上年实际支出"]

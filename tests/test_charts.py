@@ -138,13 +138,24 @@ def test_many_units_get_a_taller_figure():
     assert (width, height) == (1181, 1055)                # 13.4/2.54·200 = 1055.1
 
 
-def test_repr_png_is_the_bytes(rendered):
+def test_display_is_one_figure_block_with_its_alt_text(rendered):
+    import base64
+
+    from IPython.core.formatters import DisplayFormatter
+
+    from xinfang.display import BLOCK_MIMETYPE
+
     chart = rendered["channel"][0]
-    assert chart._repr_png_() is chart.png
-    assert chart._repr_png_().startswith(PNG_SIGNATURE)
-    # a notebook gets image/png and text/plain only
-    assert not hasattr(chart, "_repr_html_") and not hasattr(chart, "_repr_mimebundle_")
-    assert "到国家信访局信访量（分渠道）" in repr(chart)
+    data, metadata = DisplayFormatter().format(chart)
+    # a notebook gets the xinfang figure block, the picture and a text/plain only
+    assert set(data) == {BLOCK_MIMETYPE, "image/png", "text/plain"} and metadata == {}
+    assert data[BLOCK_MIMETYPE] == {"kind": "figure", "title": chart.title, "alt": chart.alt,
+                                    "width_cm": chart.width_cm, "height_cm": chart.height_cm}
+    assert chart.alt.startswith("到国家信访局信访量（分渠道）")
+    assert base64.b64decode(data["image/png"]) == chart.png
+    assert data["image/png"] and chart.png.startswith(PNG_SIGNATURE)
+    assert not hasattr(chart, "_repr_html_") and not hasattr(chart, "_repr_png_")
+    assert data["text/plain"] == repr(chart) and "到国家信访局信访量（分渠道）" in repr(chart)
 
 
 def test_save_writes_the_bytes_atomically(tmp_path: Path):

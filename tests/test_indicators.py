@@ -8,9 +8,8 @@ import pytest
 from conftest import row, write_csv
 
 from xinfang.indicators import KEYS, compute_all, compute_catalogue, rank_units
-from xinfang.io import read_table
+from xinfang.inputs import read_table, validate_beijing, validate_campaign, validate_register
 from xinfang.periods import Period
-from xinfang.schema import validate_beijing, validate_campaign, validate_register
 
 TODAY = dt.date(2026, 11, 26)
 YEAR_2023 = Period.of("2023-01-01", "2023-12-31")

@@ -9,9 +9,8 @@ import pytest
 from conftest import row, write_csv
 
 from xinfang.errors import ParameterError
-from xinfang.io import read_table, read_units
 from xinfang.fileio import safe_filename, write_xlsx
-from xinfang.schema import validate_register
+from xinfang.inputs import read_table, read_units, validate_register
 
 TODAY = dt.date(2026, 11, 26)
 ROWS = [row("A1", "M1", "2023-01-05", unit="城南", replied="2023-02-01", evaluation="满意", summary="<b>漏水</b> & 维修"),

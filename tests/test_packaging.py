@@ -35,29 +35,98 @@ def test_entry_points_are_declared():
     assert set(exporters) == {"xinfang_html", "xinfang_docx"}
 
 
+def _files(module: str) -> list:
+    """The source files of a top-level module of xinfang: ``name.py``, or every file of ``name/``."""
+    package = ROOT / "xinfang" / module
+    return sorted(package.rglob("*.py")) if package.is_dir() else [ROOT / "xinfang" / f"{module}.py"]
+
+
 def _imports(module: str) -> set[str]:
+    """The top-level xinfang modules (``inputs``, ``periods`` …) and outside packages a module
+    or package imports anywhere, relative imports resolved from where each file stands."""
     import ast
 
-    tree = ast.parse((ROOT / "xinfang" / f"{module}.py").read_text(encoding="utf-8"))
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            name = node.module if node.level == 0 else f"xinfang.{node.module}"
-            found.add(name.removeprefix("xinfang.") if name.startswith("xinfang.") else name)
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
+    for path in _files(module):
+        package = path.relative_to(ROOT).with_suffix("").parts[:-1]  # ("xinfang", "inputs")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[:len(package) - (node.level - 1)]
+                    parts = [*base, *(node.module.split(".") if node.module else [])]
+                else:
+                    parts = node.module.split(".")
+                if parts == ["xinfang"]:  # from xinfang import charts / from . import charts
+                    names = [a.name for a in node.names]
+                elif parts[0] == "xinfang":
+                    names = [parts[1]]
+                else:
+                    names = [parts[0]]
+            elif isinstance(node, ast.Import):
+                names = [a.name.split(".")[1] if a.name.startswith("xinfang.") else a.name.split(".")[0]
+                         for a in node.names]
+            else:
+                continue
+            found.update(n for n in names if n != module)
     return found
 
 
+def _modules() -> list[str]:
+    """The top-level modules and packages of xinfang."""
+    root = ROOT / "xinfang"
+    return sorted({p.stem for p in root.glob("*.py") if p.stem != "__init__"}
+                  | {p.name for p in root.iterdir() if p.is_dir() and (p / "__init__.py").exists()})
+
+
 def test_imports_point_one_way():
-    # DESIGN.md §2: the calibers import nothing from the presentation or running layers,
+    # DESIGN.md §2: data flows file → inputs → indicators → report → render → run → cli.
+    # The calibers import nothing from the input layer, the budget, the presentation or the
+    # running layers; the input layer knows nothing of the calibers or the report; render reads
+    # notebooks and knows nothing of how reports are computed; nothing below run/ imports it,
     # and no library module imports the command line.
-    presentation = {"io", "narrative", "charts", "render", "batch", "cli", "report"}
+    later = {"inputs", "budget", "narrative", "charts", "render", "run", "cli", "report", "workbook"}
     for module in ("indicators", "periods", "scoring"):
-        assert not (_imports(module) & presentation), module
-    for path in (ROOT / "xinfang").glob("*.py"):
-        if path.stem != "cli":
-            assert "cli" not in _imports(path.stem), path.name
+        assert not (_imports(module) & later), (module, _imports(module) & later)
+    assert not _imports("inputs") & (later | {"indicators", "scoring"}), _imports("inputs")
+    assert not _imports("render") & {"inputs", "indicators", "scoring", "report", "run", "cli", "charts"}
+    assert not _imports("display") & set(_modules()), "display imports nothing from xinfang"
+    for module in _modules():
+        if module not in ("run", "cli"):
+            assert "run" not in _imports(module), module
+        if module != "cli":
+            assert "cli" not in _imports(module), module
+
+
+def test_import_checker_sees_relative_imports_of_packages():
+    assert {"periods", "result"} <= _imports("indicators")
+    assert {"errors", "fileio", "params", "periods"} <= _imports("inputs")
+    assert "inputs" in _imports("budget") and "indicators" in _imports("scoring")
+    assert {"render", "report", "fileio"} <= _imports("run")
+    assert {"inputs", "indicators", "report", "render", "run"} <= set(_modules())
+
+
+#: Modules that exist only on POSIX systems (Windows has none of them).
+POSIX_ONLY = {"resource", "fcntl", "termios", "pwd", "grp", "pty", "tty", "posix"}
+
+
+def test_no_posix_only_module_at_import_time():
+    # xinfang runs on Windows desks: what the command line imports never imports a POSIX-only
+    # module at module level (inside a function, guarded, it may); the Linux fork server
+    # (run/zygote.py) is imported only where it is used
+    import ast
+
+    for path in [ROOT / "xinfang" / "cli.py", *_files("run")]:
+        top = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                top.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.level and node.module:
+                top.add(node.module)
+        assert not top & POSIX_ONLY, (path.name, top & POSIX_ONLY)
+        if path.name != "zygote.py":
+            assert "zygote" not in top, path.name
 
 
 def test_the_pii_check_finds_what_plain_search_finds():
@@ -67,3 +136,40 @@ def test_the_pii_check_finds_what_plain_search_finds():
     values = ["张三丰", "13800000000", "测试路1号", "李四", "13900000000", "城南街道王五", "丰", "王"]
     assert leaked_values(values, blob) == sorted(v for v in values if v in blob)
     assert leaked_values(values, blob) == ["13800000000", "丰", "张三丰", "测试路1号"]
+
+
+def test_every_package_is_in_the_wheel():
+    """pyproject lists the packages by name: a new package folder left out of it would work in
+    the editable install and be missing from a built wheel."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"xinfang"} | {"xinfang." + ".".join(p.parent.relative_to(ROOT / "xinfang").parts)
+                           for p in (ROOT / "xinfang").rglob("__init__.py") if p.parent != ROOT / "xinfang"}
+    assert found | {"xinfang.notebooks"} == listed
+
+
+def test_everything_imported_is_declared():
+    """Every third-party module the library imports belongs to a declared dependency."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    declared = {_name_and_spec(r)[0] for r in
+                tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]}
+    dists = packages_distributions()
+    missing = set()
+    for path in (ROOT / "xinfang").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in ("xinfang", "__future__"):
+                    continue
+                owners = {d.lower().replace("_", "-") for d in dists.get(top, [])}
+                if not owners & declared:
+                    missing.add((path.name, top))
+    assert not missing, sorted(missing)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -21,9 +23,11 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from docx import Document  # noqa: E402
 from docx.enum.text import WD_LINE_SPACING  # noqa: E402
+from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from xinfang import render  # noqa: E402
+from xinfang import charts, display, render  # noqa: E402
+from xinfang.render.blocks import FigureBlock  # noqa: E402
 from xinfang.errors import RenderError  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -185,10 +189,10 @@ def test_html_error_output_is_boxed():
 
 
 # --- document model -----------------------------------------------------------------------
-def test_build_report_title_and_defaults():
+def test_read_notebook_title_and_defaults():
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# 城南街道报告\n\n## 一、基本情况\n\n正文")]
-    report = render.build_report(nb)
+    report = render.read_notebook(nb)
     assert report.title == "城南街道报告"
     assert str(report.date) == "2000-01-01" and report.date_text is None
     assert [type(b).__name__ for b in report.blocks] == ["Heading", "Paragraph"]
@@ -202,7 +206,7 @@ def test_output_preference_markdown_over_html_over_png():
     del out["data"]["text/markdown"]
     assert render.output_blocks(out)[0].spans[0].text == "乙"
     del out["data"]["text/html"]
-    assert isinstance(render.output_blocks(out)[0], render.Figure)
+    assert isinstance(render.output_blocks(out)[0], FigureBlock)
     del out["data"]["image/png"]
     assert render.output_blocks(out)[0].text == "丙"
 
@@ -211,7 +215,7 @@ def test_bad_metadata_date_is_a_render_error():
     nb = nbformat.v4.new_notebook()
     nb.metadata["xinfang"] = {"date": "2023年"}
     with pytest.raises(RenderError, match="YYYY-MM-DD"):
-        render.build_report(nb)
+        render.read_notebook(nb)
 
 
 def test_merged_header_cells_keep_their_span():
@@ -222,32 +226,116 @@ def test_merged_header_cells_keep_their_span():
     cell.outputs = [_display({"text/html": df.to_html(index=False)})]
     nb.cells = [cell]
     assert '<th scope="col" colspan="2" class="xf-center">来信</th>' in render.report_html(nb)
-    table = Document(io.BytesIO(render.report_docx(render.build_report(nb)))).tables[0]
+    table = Document(io.BytesIO(render.report_docx(render.read_notebook(nb)))).tables[0]
     assert [c.text for c in table.rows[0].cells] == ["来信", "来信", "来访", "来访"]  # merged
     assert table.rows[0]._tr.findall(f".//{{{W}}}gridSpan")[0].get(f"{{{W}}}val") == "2"
     assert [c.text for c in table.rows[2].cells] == ["1", "2", "3", "4"]
 
 
-def test_table_note_and_chart_alt_text():
+def _shown(obj) -> nbformat.NotebookNode:
+    """The output a notebook stores when a cell displays ``obj``: IPython's formatter, bytes
+    base64-encoded as the kernel sends them."""
+    data, metadata = DisplayFormatter().format(obj)
+    data = {k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v for k, v in data.items()}
+    return nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+
+
+def _notebook_of(*objects) -> nbformat.NotebookNode:
+    """A notebook whose one code cell displayed ``objects``, as written to and read from disk."""
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("t")
-    cell.outputs = [
-        _display({"text/html": '<table class="xf-table"><caption>表1</caption><thead><tr><th>单位</th>'
-                  '</tr></thead><tbody><tr><td>城南街道</td></tr></tbody></table>'
-                  '<p class="xf-note">注：数据截至12月31日。</p>'}),
-        _display({"image/png": _png(1)}, {"image/png": {"alt": "各单位信访量柱状图"}}),
-    ]
+    cell.outputs = [_shown(obj) for obj in objects]
     nb.cells = [cell]
+    return nbformat.reads(nbformat.writes(nb), as_version=4)
+
+
+def _descriptions(docx: bytes) -> list[str]:
+    return [el.get("descr") for el in _document_xml(docx).iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+
+
+def test_chart_alt_text_reaches_html_and_docx():
+    # the join charts → display → render: a chart's computed alt text, not "图表"
+    chart = charts.channel_comparison({"来信": 156, "来访": 65, "网上信访": 287},
+                                      {"来信": 53, "来访": 16, "网上信访": 192})
+    assert chart.alt and chart.alt != "图表"
+    nb = _notebook_of(chart)
+    html_out = render.report_html(nb)
+    assert re.findall(r'<img [^>]*alt="([^"]*)"', html_out) == [chart.alt]
+    assert _descriptions(render.report_docx(render.read_notebook(nb))) == [chart.alt]
+
+
+def test_table_note_and_figure_alt_text():
+    table = display.Table(pd.DataFrame({"单位": ["城南街道"]}), caption="表1", note="注：数据截至12月31日。")
+    figure = display.Figure(base64.b64decode(_png(1)), title="信访量", alt="各单位信访量柱状图")
+    nb = _notebook_of(table, figure)
     out = render.report_html(nb)
     assert '<p class="xf-note">注：数据截至12月31日。</p>' in out
     assert 'alt="各单位信访量柱状图"' in out
-    data = render.report_docx(render.build_report(nb))
+    data = render.report_docx(render.read_notebook(nb))
     body = _document_xml(data).find("w:body", NS)
     kinds = [etree.QName(el).localname for el in body]
     note = body[kinds.index("tbl") + 1]  # the note follows the table directly
     assert "".join(note.itertext()) == "注：数据截至12月31日。"
     assert note.find(".//w:sz", NS).get(_w("val")) == "24"
-    assert 'descr="各单位信访量柱状图"' in etree.tostring(body, encoding="unicode")
+    assert _descriptions(data) == ["各单位信访量柱状图"]
+
+
+def test_html_output_class_is_not_a_contract():
+    # a generic text/html output is text and tables; its classes mean nothing to the reader
+    out = _display({"text/html": '<table><tr><th>单位</th></tr></table><p class="xf-note">注</p>'})
+    blocks = render.output_blocks(out)
+    assert [type(b).__name__ for b in blocks] == ["TableBlock", "Paragraph"] and blocks[1].role == ""
+
+
+def test_image_alt_from_output_metadata():
+    out = _display({"image/png": _png(1)}, {"image/png": {"alt": "各单位信访量柱状图"}})
+    (fig,) = render.output_blocks(out)
+    assert fig.alt == "各单位信访量柱状图"
+    # the PNG states 50 dpi: 200 × 125 px are 384 × 240 CSS pixels
+    assert (fig.width, fig.height) == (384, 240)
+
+
+# --- the display contract: xinfang.display → JSON block → reader --------------------------------
+def test_reader_builds_blocks_from_display_json():
+    frame = pd.DataFrame({"责任单位": ["城南街道", "城北  街道"], "件次": [27, None]})
+    nb = _notebook_of(
+        display.Markdown("## 一、基本情况\n\n同比上升**94.64％**。"),
+        display.Table(frame, caption="表1 信访量", note="注：截至12月31日。"),
+        display.Figure(base64.b64decode(_png(1)), title="信访量", alt="信访量柱状图", width_cm=8.0),
+    )
+    heading, para, table, note, figure = render.read_notebook(nb).blocks
+    assert (heading.level, heading.text) == (2, "一、基本情况")
+    assert [(s.text, s.bold) for s in para.spans] == [("同比上升", False), ("94.64％", True), ("。", False)]
+    assert table == render.blocks.TableBlock(
+        "表1 信访量",
+        [[render.blocks.Cell("责任单位", header=True), render.blocks.Cell("件次", header=True)]],
+        [[render.blocks.Cell("城南街道"), render.blocks.Cell("27.0")],
+         [render.blocks.Cell("城北 街道"), render.blocks.Cell("")]],  # white space as a browser shows it
+    )
+    assert note == render.blocks.Paragraph([render.blocks.Span("注：截至12月31日。")], role="note")
+    assert figure.alt == "信访量柱状图" and figure.data == base64.b64decode(_png(1))
+    assert (figure.width, figure.height) == (384, 240)  # from the PNG's 50 dpi, as before
+
+
+def test_display_json_is_read_before_the_fallbacks():
+    # the JSON block wins even when the fallbacks say something else
+    out = _display({display.BLOCK_MIMETYPE: {"kind": "markdown", "text": "甲"},
+                    "text/markdown": "乙", "text/html": "<p>丙</p>"})
+    assert render.output_blocks(out)[0].spans[0].text == "甲"
+    # a kind this renderer does not know: the standard MIME types are read
+    out.data[display.BLOCK_MIMETYPE] = {"kind": "map", "regions": []}
+    assert render.output_blocks(out)[0].spans[0].text == "乙"
+    # a JSON text instead of an object is accepted
+    out.data[display.BLOCK_MIMETYPE] = json.dumps({"kind": "markdown", "text": "丁"})
+    assert render.output_blocks(out)[0].spans[0].text == "丁"
+
+
+def test_broken_display_json_is_a_render_error():
+    with pytest.raises(RenderError, match="image/png"):
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: {"kind": "figure", "alt": "x"}}))
+    with pytest.raises(RenderError, match="JSON"):
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: "{not json"}))
 
 
 def test_object_reprs_are_not_printed():
@@ -419,7 +507,7 @@ def test_render_notebook_failure_leaves_nothing(tmp_path, monkeypatch):
     def broken(report):
         raise ValueError("disk on fire")
 
-    monkeypatch.setattr(render, "report_docx", broken)
+    monkeypatch.setattr(render.notebook, "report_docx", broken)
     with pytest.raises(RenderError, match="disk on fire"):
         render.render_notebook(make_notebook(), tmp_path, "x")
     assert list(tmp_path.iterdir()) == []
@@ -452,3 +540,14 @@ def test_jupyter_nbconvert_entry_points(tmp_path):
     doc = Document(str(tmp_path / "r.docx"))
     assert doc.paragraphs[0].text == "测试报告"
     assert any(FIGURE_TEXT in p.text for p in doc.paragraphs)
+
+
+@pytest.mark.slow
+def test_district_report_charts_carry_their_alt_text(district_report):
+    # every chart of the real report: its computed description, in HTML and in Word alike
+    html_alts = re.findall(r'<img [^>]*alt="([^"]*)"', district_report["html"].read_text(encoding="utf-8"))
+    docx_alts = _descriptions(district_report["docx"].read_bytes())
+    assert len(html_alts) >= 6
+    assert [html.unescape(a) for a in html_alts] == docx_alts
+    assert all(a and a != "图表" for a in docx_alts), docx_alts
+    assert any("到国家信访局信访量（分渠道）：来信本期156件人次" in a for a in docx_alts), docx_alts

@@ -6,7 +6,7 @@ import pytest
 
 from xinfang.errors import ParameterError
 from xinfang.report import forms as forms_mod
-from xinfang.report.display import Markdown
+from xinfang.display import Markdown
 from xinfang.report.sections import SECTIONS, TablePart, Text, section
 
 

@@ -11,8 +11,7 @@ from conftest import HEADERS, ROOT, row, write_csv
 
 from xinfang.cli import main
 from xinfang.errors import InputError
-from xinfang.io import read_table
-from xinfang.schema import validate_register
+from xinfang.inputs import read_table, validate_register
 
 GOOD = [row("A1", "M1", "2023-01-05", replied="2023-02-01", evaluation="满意"),
         row("A2", "M1", "2023-03-05", kind="重件", decision="不再受理"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xinfang.budget import BUDGET_KEYS
+from xinfang.indicators import BUDGET_KEYS
 from xinfang.errors import ParameterError
 from xinfang.result import Indicator
 from xinfang.scoring import (

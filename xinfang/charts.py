@@ -41,6 +41,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from xinfang.display import Figure as DisplayFigure
 from xinfang.errors import RenderError
 from xinfang.narrative import count as _count
 from xinfang.narrative import percent as _percent
@@ -78,8 +79,9 @@ NO_DATA = "无数据"
 class Chart:
     """A rendered chart: PNG bytes plus what a reader who cannot see it needs.
 
-    A notebook displays it as exactly one ``image/png`` output (``_repr_png_``); the
-    Word and HTML exporters take that output as it is.
+    A notebook displays it as exactly one output, a figure of :mod:`xinfang.display`: the
+    JSON block (title, alt text, size) and the ``image/png`` it describes. The HTML and Word
+    exporters print the alt text (``<img alt>``, the picture's description).
     """
 
     png: bytes
@@ -88,8 +90,10 @@ class Chart:
     width_cm: float = WIDTH_CM
     height_cm: float = HEIGHT_CM
 
-    def _repr_png_(self) -> bytes:
-        return self.png
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = DisplayFigure(self.png, self.title, self.alt, self.width_cm, self.height_cm)._repr_mimebundle_()
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self) -> str:
         return f"<Chart {self.title!r}: {self.width_cm:g}×{self.height_cm:g} cm, {len(self.png)} bytes>"

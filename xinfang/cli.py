@@ -49,6 +49,8 @@ def main(verbose: bool) -> None:
       xinfang batch --year 2023 --by unit            各单位报告 / one report per unit
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
+    # papermill narrates every run (input, output, kernel) at INFO: only with --verbose
+    logging.getLogger("papermill").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def _params_dir(params: str | None) -> Path:
@@ -56,7 +58,7 @@ def _params_dir(params: str | None) -> Path:
 
 
 def _units(units: str | None, params_dir: Path):
-    from .io import read_units
+    from .inputs import read_units
     from .params import load_params, resolve
 
     if units:
@@ -75,8 +77,7 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
 
     Exit code 0 when valid, 2 when not (every problem listed with row and column).
     """
-    from .io import read_table
-    from .schema import validate_register
+    from .inputs import read_table, validate_register
 
     register = _units(units, _params_dir(params_dir))
     frame = validate_register(read_table(data), register)
@@ -108,8 +109,8 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     """
     from .errors import ParameterError
     from .indicators import compute_catalogue
-    from .io import read_units
-    from .params import load_params, load_tables, resolve
+    from .inputs import load_tables, read_units
+    from .params import load_params, resolve
     from .periods import Period
 
     pdir = _params_dir(params_dir)
@@ -127,7 +128,7 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     else:
         raise ParameterError("请给出 --units / give --units (no params/defaults.yaml here)")
     if unit is not None and unit not in register.names:
-        unit = register.lookup().get(unit, unit)
+        unit = register.canonical(unit) or unit
         if unit not in register.names:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit (可用 / valid: {'、'.join(register.names)})")
     paths = {"register": data, "campaign": campaign, "beijing": beijing}
@@ -194,7 +195,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     The inputs are validated before any notebook runs; bad input exits 2 with every problem
     listed and nothing written.
     """
-    from .batch import DISTRICT_NOTEBOOK, UNIT_NOTEBOOK, report_parameters, run_report
+    from .run import REPORT_NOTEBOOK, report_parameters, run_report
     from .errors import BatchError
     from .params import load_params, register_override, resolve
     from .report import load_report
@@ -208,7 +209,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     rep = load_report(year, pdir, unit, register=data, cache_dir=cache)
     out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
-    result = run_report(UNIT_NOTEBOOK if unit else DISTRICT_NOTEBOOK,
+    result = run_report(REPORT_NOTEBOOK,
                         report_parameters(year, pdir, rep.unit, data, cache), out_dir, rep.file_stem, rep.metadata(),
                         progress=sys.stderr.isatty())
     if result.status != "ok":
@@ -272,7 +273,7 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet, extra)
     output/<year>/manifest.json; a re-run redoes only failed or out-of-date reports. Exit code
     0 when all succeed, 1 when a report failed, 2 for bad input or parameters.
     """
-    from .batch import run_batch
+    from .run import run_batch
     from .errors import ParameterError
 
     # `--years 2022 2023` and `--only A B`: extra values follow the option they belong to

@@ -6,6 +6,8 @@ into a clean bilingual message and exit code 2, never a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
 
 
 class XinfangError(Exception):
@@ -74,3 +76,33 @@ class RenderError(XinfangError):
 
 class BatchError(XinfangError):
     """A batch run could not start or one of its reports failed."""
+
+
+class ExecutionFailed(BatchError):
+    """A report notebook did not run to its end: a cell raised, or the kernel died or timed out.
+
+    Like papermill's ``PapermillExecutionError`` it carries where and what failed:
+    ``notebook`` (the path run), ``cell_index``, ``exec_count`` and ``source`` of the failing
+    cell (None when no cell raised, e.g. the kernel died; as in papermill, the index in the
+    notebook as run, before papermill inserted its error markers), the exception's ``ename``,
+    ``evalue`` and ``traceback``, and ``nb``: the notebook as far as it ran, with papermill's
+    error markers, for the caller to save for inspection (None when it never started).
+    """
+
+    def __init__(self, notebook: str | Path, ename: str, evalue: str, *, cell_index: int | None = None,
+                 exec_count: int | None = None, source: str | None = None, traceback: Sequence[str] = (),
+                 nb: Any = None) -> None:
+        self.notebook = Path(notebook)
+        self.ename = ename
+        self.evalue = evalue
+        self.cell_index = cell_index
+        self.exec_count = exec_count
+        self.source = source
+        self.traceback = list(traceback)
+        self.nb = nb
+        super().__init__(str(self.notebook), ename, evalue)
+
+    def __str__(self) -> str:
+        if self.cell_index is not None:  # the cell's own error says what is wrong
+            return f"{self.ename}: {self.evalue}"
+        return f"{self.notebook.name}: 执行失败 / execution failed: {self.ename}: {self.evalue}"

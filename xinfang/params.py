@@ -1,4 +1,4 @@
-"""Report parameters: YAML layers merged into one plain dict, and the inputs they name.
+"""Report parameters: YAML layers merged into one plain dict.
 
 Layering, later wins: ``params/defaults.yaml`` → ``params/<year>.yaml`` →
 ``params/<year>/<unit>.yaml`` → command-line values. ``defaults.yaml`` names every key; a key
@@ -12,18 +12,15 @@ import copy
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import pandas as pd
 import yaml
 
-from .errors import InputError, ParameterError
-from .io import UnitRegister, read_table, read_units
-from .fileio import safe_filename, sha256_file
+from .errors import ParameterError
+from .fileio import safe_filename
 from .periods import Period, parse_date
-from .schema import validate_beijing, validate_campaign, validate_register
 
 REQUIRED = ("district", "units", "data")
 PLAIN = (str, int, float, bool, type(None), list, dict)
@@ -125,81 +122,38 @@ def resolve(params: Mapping, relative: str | None) -> Path | None:
     return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
 
 
-@dataclass
-class Inputs:
-    """The validated inputs of one report."""
+@dataclass(frozen=True)
+class ReportIdentity:
+    """What names one report: its title, the stem of its file names and its notebook metadata."""
 
-    period: Period
-    units: UnitRegister
-    register: pd.DataFrame
-    campaign: pd.DataFrame | None = None
-    beijing: pd.DataFrame | None = None
-    files: list[dict] = field(default_factory=list)  # file, sha256, rows, table: for 数据说明
-    missing: list[str] = field(default_factory=list)  # optional tables not provided
+    title: str
+    file_stem: str
+    metadata: dict
 
 
-def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str) -> Path | None:
-    if cache_dir is None:
-        return None
-    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:v1".encode()).hexdigest()[:32]
-    return cache_dir / f"{kind}-{key}.pkl"
+def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
+    """The title, file stem and renderer metadata of the report of ``params`` (and ``unit``).
 
+    ``params`` are merged parameters (:func:`load_params`); ``unit`` is a canonical unit name,
+    or None for the district report. Nothing is read or computed: a batch names its reports
+    before any kernel starts.
 
-TABLE_NAMES = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
-_VALIDATE = {"register": validate_register, "campaign": validate_campaign, "beijing": validate_beijing}
-
-
-def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_dir: Path | None = None,
-                today: dt.date | None = None) -> dict[str, pd.DataFrame | None]:
-    """Read and validate the tables of ``paths`` (kind → file, or None when not provided).
-
-    Every table is validated and all problems are raised together in one
-    :class:`InputError`. With ``cache_dir`` each validated frame is cached by the file's
-    content hash (and the unit register's, and pandas' version), so a batch parses an export
-    only once; caches are written only when every table is valid, so bad input leaves nothing.
+    >>> p = {"year": 2023, "district": "大祥区", "city": "邵阳市", "bureau": "大祥区信访局",
+    ...      "period_start": "2022-12-28", "period_end": "2023-12-31"}
+    >>> report_identity(p).file_stem
+    '大祥区_2023_整体支出绩效评价报告'
+    >>> report_identity(p, "城南街道").title
+    '2023年大祥区城南街道信访工作绩效评价报告'
+    >>> report_identity(p).metadata["subtitle"]
+    '统计期：2022年12月28日至2023年12月31日'
     """
-    units_sha = sha256_file(units.path) if cache_dir and units.path and Path(units.path).exists() else ""
-    tables: dict[str, pd.DataFrame | None] = {}
-    fresh: dict[Path, pd.DataFrame] = {}
-    problems = []
-    for kind, path in paths.items():
-        if path is None:
-            tables[kind] = None
-            continue
-        path = Path(path)
-        cache = _cache_path(cache_dir, kind, sha256_file(path), units_sha) if cache_dir and path.exists() else None
-        if cache is not None and cache.exists():
-            tables[kind] = pd.read_pickle(cache)
-            continue
-        try:
-            tables[kind] = _VALIDATE[kind](read_table(path, kind), units, today=today)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if cache is not None:
-            fresh[cache] = tables[kind]
-    if problems:
-        raise InputError(problems)
-    for cache, frame in fresh.items():
-        from .fileio import atomic_path
-
-        with atomic_path(cache) as tmp:
-            frame.to_pickle(tmp)
-    return tables
-
-
-def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: dt.date | None = None) -> Inputs:
-    """Read and validate every input the parameters name (see :func:`load_tables`)."""
-    units = read_units(resolve(params, params["units"]))
+    year, district = params["year"], params["district"]
+    if unit:
+        title = f"{year}年{district}{unit}信访工作绩效评价报告"
+        stem = safe_filename(unit)
+    else:
+        title = f"{year}年{params.get('city', '')}{params.get('bureau') or district}整体支出绩效评价报告"
+        stem = safe_filename(f"{district}_{year}_整体支出绩效评价报告")
     period = Period.of(params["period_start"], params["period_end"])
-    paths = {kind: resolve(params, params["data"].get(kind)) for kind in TABLE_NAMES}
-    tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today)
-    files, missing = [], []
-    for kind, frame in tables.items():
-        if frame is None:
-            missing.append(TABLE_NAMES[kind])
-            continue
-        source = frame.attrs["source"]  # hashed once, when the file was read
-        files.append({"table": TABLE_NAMES[kind], "file": paths[kind].name, "sha256": source["sha256"],
-                      "rows": source["rows"]})
-    return Inputs(period, units, tables["register"], tables["campaign"], tables["beijing"], files, missing)
+    metadata = {"title": title, "subtitle": f"统计期：{period.label}", "date": period.end.isoformat()}
+    return ReportIdentity(title, stem, metadata)

@@ -27,7 +27,7 @@ File format
 
 Leaf fields: ``name``, ``weight``, ``rule`` (always); ``id`` (optional, a short name for manual
 scores; default the path ``一级/二级/三级``); ``standard`` (optional 评分标准 text shown with the rule);
-``indicator`` (a catalogue key of DESIGN.md §5 or a budget key of :mod:`xinfang.budget`),
+``indicator`` (a catalogue key of DESIGN.md §5 or a budget key of :data:`xinfang.indicators.BUDGET_KEYS`),
 ``field`` (``value``, default, or ``yoy`` to score the year-on-year change) and ``target`` for every
 rule except ``manual``; ``floor`` (threshold, optional); ``per`` and ``points`` (deduction);
 ``score`` and ``evidence`` (manual, optional defaults). Any other field is an error.
@@ -73,7 +73,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from xinfang.budget import BUDGET_KEYS
+from xinfang.indicators.catalogue import BUDGET_KEYS
 from xinfang.errors import ParameterError
 from xinfang.result import Indicator
 
@@ -382,7 +382,7 @@ def load_framework(path: str | Path, known_keys: Iterable[str]) -> Framework:
     """Load and validate a framework file (YAML, ``safe_load``).
 
     ``known_keys`` are the indicator catalogue's keys (DESIGN.md §5); the budget keys of
-    :data:`xinfang.budget.BUDGET_KEYS` are always known. Raises :class:`ParameterError` whose
+    :data:`xinfang.indicators.BUDGET_KEYS` are always known. Raises :class:`ParameterError` whose
     message starts with the file name and the node path, e.g.
     ``default.yaml: 产出/质量指标/及时受理率: 未知的指标 key …``, for: children weights that do
     not sum to the parent's weight (一级 to 100), an unknown indicator key, a target that is not a

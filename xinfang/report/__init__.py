@@ -8,7 +8,7 @@ A report notebook is thin::
     report.show()                      # every section of the form, numbered
     report.section("存在问题")          # or one section, for an analyst
 
-Each output is a typed display object (:mod:`xinfang.report.display`), which
+Each output is a typed display object (:mod:`xinfang.display`), which
 :mod:`xinfang.render` turns into HTML and Word.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .context import BudgetPart, ReportContext, indicator_frame, load_context
-from .display import Markdown, Table
+from ..display import Markdown, Table
 from .forms import assemble, form_for
 from .sections import SECTIONS, ChartPart, findings
 

@@ -14,7 +14,8 @@ import pandas as pd
 
 from .. import narrative as nv
 from ..indicators import compute_all, rank_units, units_with_data
-from ..params import Inputs, load_inputs, load_params, register_override
+from ..inputs import Inputs, load_inputs
+from ..params import load_params, register_override
 from ..periods import Period
 from ..result import Indicator
 
@@ -66,23 +67,23 @@ class ReportContext:
         return self.params.get("bureau") or self.scope
 
     @property
+    def identity(self):
+        """Title, file stem and renderer metadata (:func:`xinfang.params.report_identity`)."""
+        from ..params import report_identity
+
+        return report_identity(self.params, self.unit)
+
+    @property
     def title(self) -> str:
-        y = self.params["year"]
-        if self.unit:
-            return f"{y}年{self.params['district']}{self.unit}信访工作绩效评价报告"
-        return f"{y}年{self.params.get('city', '')}{self.bureau}整体支出绩效评价报告"
+        return self.identity.title
 
     @property
     def file_stem(self) -> str:
-        from ..fileio import safe_filename
-
-        if self.unit:
-            return safe_filename(self.unit)
-        return safe_filename(f"{self.params['district']}_{self.params['year']}_整体支出绩效评价报告")
+        return self.identity.file_stem
 
     def metadata(self) -> dict:
-        """Notebook metadata for the renderer: title and a creation date taken from the period."""
-        return {"title": self.title, "subtitle": f"统计期：{self.period.label}", "date": self.period.end.isoformat()}
+        """Notebook metadata for the renderer: title, 统计期 and the date."""
+        return self.identity.metadata
 
     # ----------------------------------------------------------------- figures as words
     def label(self, key: str) -> str:
@@ -154,7 +155,7 @@ def load_context(year: int, params_dir: str | Path = "params", unit: str | None 
     params = load_params(params_dir, year, unit, overrides)
     inputs = load_inputs(params, cache_dir=cache_dir)
     if unit is not None and unit not in inputs.units.names:
-        canonical = inputs.units.lookup().get(unit)
+        canonical = inputs.units.canonical(unit)
         if canonical is None:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit")
         unit = canonical
@@ -168,24 +169,17 @@ def load_context(year: int, params_dir: str | Path = "params", unit: str | None 
 
 
 def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator]) -> tuple[BudgetPart | None, Any]:
-    """Budget table and indicators, and the scorecard of the framework the params name."""
-    from ..budget import BUDGET_KEYS, budget_indicators, read_budget
-    from ..fileio import sha256_file
-    from ..indicators import KEYS
+    """Budget indicators, and the scorecard of the framework the params name."""
+    from ..budget import budget_indicators
+    from ..indicators import BUDGET_KEYS, KEYS
     from ..params import resolve
     from ..scoring import load_framework, score
 
     budget = None
     values = dict(results)
-    path = resolve(params, (params.get("data") or {}).get("budget"))
-    if path is not None:
-        table = read_budget(path)
-        budget = BudgetPart(table, budget_indicators(table))
+    if inputs.budget is not None:  # read, validated and listed in inputs.files / missing by load_inputs
+        budget = BudgetPart(inputs.budget, budget_indicators(inputs.budget))
         values.update(budget.results)
-        inputs.files.append({"table": "预算执行表", "file": path.name, "sha256": sha256_file(path),
-                             "rows": len(table.frame)})
-    else:
-        inputs.missing.append("预算执行表")
     scorecard = None
     framework = resolve(params, params.get("framework"))
     if framework is not None:

@@ -15,7 +15,7 @@ import yaml
 
 from ..errors import ParameterError
 from .context import ReportContext
-from .display import Markdown, Table
+from ..display import Markdown, Table
 from .sections import SECTIONS, ChartPart, Part, TablePart, Text
 
 FORMS_FILE = Path(__file__).with_name("forms.yaml")

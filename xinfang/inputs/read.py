@@ -1,9 +1,10 @@
-"""Reading and writing files: CSV/XLSX exports with Chinese headers, the unit register,
-deterministic xlsx output and atomic writes.
+"""Reading an input file: bytes → a raw table of text (or Excel cell values).
 
-Nothing here judges the content of a table: that is :mod:`xinfang.schema`. This module only
-turns bytes into a table of text (or Excel cell values) whose columns carry internal names,
-and drops personal data on the way in.
+Nothing here judges the content of a table: that is :mod:`xinfang.inputs.validate`. This module
+only turns bytes into a table whose columns carry internal names (by the table's
+:class:`~xinfang.inputs.tables.TableSchema`), detects the encoding of a CSV (UTF-8, UTF-8 with
+BOM or GB18030, never asked for), reads .xlsx with calamine, and keeps personal data out:
+PII columns of a CSV are never parsed, those of a workbook are dropped at once.
 """
 from __future__ import annotations
 
@@ -16,63 +17,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .errors import InputError, ParameterError, Problem
+from ..errors import InputError, Problem
+from .tables import HEADER_VARIANTS, PII_HEADERS, TABLES, XLSX_SUFFIXES, TableSchema
 
-#: Header as exported → internal name, per table. Variants seen in exports are listed too.
-REGISTER_HEADERS: dict[str, str] = {
-    "信访件编号": "case_id",
-    "信访事项编号": "matter_id",
-    "登记日期": "registered_on",
-    "登记层级": "level",
-    "信访形式": "channel",
-    "人数": "persons",
-    "责任单位": "unit",
-    "问题领域": "domain",
-    "信访目的": "purpose",
-    "初重件": "first_or_repeat",
-    "办理方式": "decision",
-    "受理日期": "accepted_on",
-    "延期天数": "extension_days",
-    "答复日期": "replied_on",
-    "评价结果": "evaluation",
-    "诉求摘要": "summary",
-}
-CAMPAIGN_HEADERS: dict[str, str] = {
-    "交办批次": "batch",
-    "信访事项编号": "matter_id",
-    "责任单位": "unit",
-    "是否汇报": "reported",
-    "审核化解": "resolved",
-    "化解日期": "resolved_on",
-}
-BEIJING_HEADERS: dict[str, str] = {
-    "日期": "date",
-    "责任单位": "unit",
-    "人数": "persons",
-    "是否登记": "registered",
-}
-#: Header variants that mean the same column.
-HEADER_VARIANTS: dict[str, str] = {
-    "登记时间": "登记日期",
-    "信访日期": "登记日期",
-    "受理时间": "受理日期",
-    "答复时间": "答复日期",
-    "办结日期": "答复日期",
-    "满意度评价": "评价结果",
-    "信访人数": "人数",
-    "上访日期": "日期",
-    "进京日期": "日期",
-    "批次": "交办批次",
-}
-#: Personal data (PII): dropped at load, never kept in memory past :func:`read_table`.
-PII_HEADERS: frozenset[str] = frozenset(
-    {"信访人", "姓名", "信访人姓名", "证件号码", "身份证号", "身份证号码", "联系电话", "电话", "手机号码", "住址", "地址", "家庭住址"}
-)
 
-TABLE_HEADERS = {"register": REGISTER_HEADERS, "campaign": CAMPAIGN_HEADERS, "beijing": BEIJING_HEADERS}
-TABLE_NAMES = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账"}
+def read_bytes(path: Path, shown: str) -> tuple[bytes, str]:
+    """The bytes of an input file and their sha256; ``shown`` names the file in messages.
+
+    Raises
+    ------
+    InputError : the file does not exist or holds nothing but blanks.
+    """
+    if not path.is_file():
+        raise InputError(Problem(shown, None, None, None, "文件不存在", "file not found"))
+    data = path.read_bytes()
+    if not data[:65536].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(Problem(shown, None, None, None, "文件为空", "empty file"))
+    return data, hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -101,7 +63,8 @@ class RawTable:
         return [int(p) + 2 for p in positions]
 
 
-def _clean_header(text: object) -> str:
+def clean_header(text: object) -> str:
+    """A header or name as compared: NFKC, no spaces (``' 城南 '`` → ``'城南'``)."""
     s = unicodedata.normalize("NFKC", str(text)).strip()
     return re.sub(r"\s+", "", s)
 
@@ -150,7 +113,7 @@ def _arrow_csv(data: bytes, header: list[str], keep=None) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _read_xlsx(data: bytes) -> pd.DataFrame:
+def read_xlsx(data: bytes) -> pd.DataFrame:
     """The first sheet of a workbook, header in row 1, cells as Excel values (blank → '').
 
     python-calamine directly: pandas' read_excel wraps every cell in Python and is several
@@ -216,30 +179,29 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
     Parameters
     ----------
     path : the file (``.csv``/``.txt`` in UTF-8, UTF-8-BOM or GB18030, or ``.xlsx``/``.xls``).
-    kind : ``"register"`` (信访事项登记表), ``"campaign"`` (治重化积交办件) or ``"beijing"``
-        (进京上访台账).
+    kind : ``"register"`` (信访事项登记表), ``"campaign"`` (治重化积交办件), ``"beijing"``
+        (进京上访台账) or ``"budget"`` (预算执行表, read with its headers as written: see
+        :func:`_read_as_written`).
 
     Personal-data columns (信访人, 证件号码, 联系电话, 住址 and their variants) are dropped
     here and never reach the returned table. Unknown columns are kept out as well; required
-    columns are checked by :mod:`xinfang.schema`.
+    columns are checked by :mod:`xinfang.inputs.validate`.
 
     Raises
     ------
     InputError : missing or empty file, undecodable bytes, unreadable workbook.
     """
     path = Path(path)
-    mapping = TABLE_HEADERS[kind]
-    if not path.exists():
-        raise InputError(Problem(str(path), None, None, None, "文件不存在", "file not found"))
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    if not data[:65536].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise InputError(Problem(str(path), None, None, None, "文件为空", "empty file"))
+    schema = TABLES[kind]
+    if not schema.map_headers:
+        return _read_as_written(path, schema)
+    mapping = schema.headers
+    data, sha = read_bytes(path, str(path))
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
+    if suffix in XLSX_SUFFIXES:
         encoding = "xlsx"
         try:
-            frame = _read_xlsx(data)
+            frame = read_xlsx(data)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
             raise InputError(Problem(str(path), None, None, None, f"无法读取 Excel 文件：{exc}",
                                      "unreadable workbook")) from None
@@ -247,7 +209,7 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
         seen: list[str] = []
 
         def wanted(header: str) -> bool:
-            clean = _clean_header(header)
+            clean = clean_header(header)
             seen.append(clean)
             return HEADER_VARIANTS.get(clean, clean) in mapping
 
@@ -258,7 +220,7 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
         except Exception as exc:  # noqa: BLE001
             raise InputError(Problem(str(path), None, None, None, f"无法解析 CSV：{exc}",
                                      "unreadable csv")) from None
-    cleaned = [_clean_header(c) for c in frame.columns]
+    cleaned = [clean_header(c) for c in frame.columns]
     frame.columns = cleaned
     dropped = [c for c in (seen if encoding != "xlsx" and seen else cleaned) if c in PII_HEADERS]
     headers: dict[str, str] = {}
@@ -275,76 +237,41 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
     return RawTable(path, kind, frame, headers, sha, encoding, dropped)
 
 
-# ---------------------------------------------------------------------------------------------
-# unit register
-
-@dataclass(frozen=True)
-class Unit:
-    name: str
-    kind: str
-    code: str | None = None
-    aliases: tuple[str, ...] = ()
+def _pandas_xlsx_cell(value: object) -> object:
+    """Whole floats as int, as pandas' calamine reader gives them (``80.0`` → ``80``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
-@dataclass(frozen=True)
-class UnitRegister:
-    """The district's 责任单位名册: names, kinds and aliases (DESIGN.md §3.3)."""
+def _read_as_written(path: Path, schema: TableSchema) -> RawTable:
+    """A table whose validator reads the headers as written (the 预算执行表).
 
-    district: str
-    units: tuple[Unit, ...]
-    path: str = ""
-
-    @property
-    def names(self) -> list[str]:
-        return [u.name for u in self.units]
-
-    def lookup(self) -> dict[str, str]:
-        """Every accepted spelling (name or alias, NFKC, no spaces) → official name."""
-        table: dict[str, str] = {}
-        for u in self.units:
-            for s in (u.name, *u.aliases):
-                table[_clean_header(s)] = u.name
-        return table
-
-    def kind_of(self, name: str) -> str | None:
-        return next((u.kind for u in self.units if u.name == name), None)
-
-
-UNIT_KINDS = ("乡镇街道", "区直部门")
-
-
-def read_units(path: str | Path) -> UnitRegister:
-    """Load the unit register YAML; errors name the file and the entry."""
-    path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: 单位名册不存在 / unit register not found") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("units"), list) or not doc.get("district"):
-        raise ParameterError(f"{path}: 需要 district 与 units 列表 / expected keys 'district' and 'units'")
-    units: list[Unit] = []
-    seen: dict[str, str] = {}
-    for i, entry in enumerate(doc["units"], start=1):
-        where = f"{path}: units[{i}]"
-        if not isinstance(entry, dict) or not entry.get("name"):
-            raise ParameterError(f"{where}: 缺少 name / missing 'name'")
-        unknown = set(entry) - {"name", "kind", "code", "aliases"}
-        if unknown:
-            raise ParameterError(f"{where}: 未知字段 / unknown keys {sorted(unknown)}")
-        kind = entry.get("kind")
-        if kind not in UNIT_KINDS:
-            raise ParameterError(f"{where} ({entry['name']}): kind 须为 {'/'.join(UNIT_KINDS)} / bad kind {kind!r}")
-        aliases = entry.get("aliases") or []
-        if not isinstance(aliases, list):
-            raise ParameterError(f"{where}: aliases 须为列表 / aliases must be a list")
-        unit = Unit(str(entry["name"]), kind, None if entry.get("code") is None else str(entry["code"]),
-                    tuple(str(a) for a in aliases))
-        for s in (unit.name, *unit.aliases):
-            key = _clean_header(s)
-            if key in seen and seen[key] != unit.name:
-                raise ParameterError(f"{where}: 名称或别名「{s}」与「{seen[key]}」重复 / duplicate name or alias")
-            seen[key] = unit.name
-        units.append(unit)
-    return UnitRegister(str(doc["district"]), tuple(units), str(path))
+    Every column is kept under its header and blank lines stay rows, so that the validator
+    can report Excel row numbers and accept headers with a unit suffix (``调整后预算（万元）``).
+    CSV is decoded by :func:`decode_bytes` (the encoding detection of every table).
+    """
+    name = path.name
+    if schema.suffixes is not None and path.suffix.lower() not in schema.suffixes:
+        if not path.is_file():
+            raise InputError(Problem(name, None, None, None, "文件不存在", "file not found"))
+        raise InputError(Problem(name, None, None, path.suffix, "不支持的文件类型（应为 .xlsx 或 .csv）",
+                                 "unsupported file type"))
+    data, sha = read_bytes(path, name)
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        encoding = "xlsx"
+        try:
+            frame = read_xlsx(data)
+        except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+            raise InputError(Problem(name, None, None, None, f"无法读取 Excel 文件：{exc}",
+                                     "unreadable xlsx")) from exc
+        frame = frame.map(_pandas_xlsx_cell)
+    else:
+        text, encoding = decode_bytes(data, Path(name))
+        try:
+            frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise InputError(Problem(name, None, None, None, f"CSV 格式错误：{exc}",
+                                     "malformed csv")) from exc
+    headers = {str(c).strip(): str(c) for c in frame.columns}
+    return RawTable(path, schema.kind, frame, headers, sha, encoding)

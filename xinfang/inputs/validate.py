@@ -1,4 +1,4 @@
-"""Validation of the input tables (DESIGN.md §3.1, §3.4).
+"""Validation of the 信访事项登记表 and the optional tables (DESIGN.md §3.1, §3.4).
 
 Every rule is checked on whole columns; all failures are collected into one
 :class:`~xinfang.errors.InputError` listing file, Excel row, column header, value and rule
@@ -15,35 +15,11 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, Problem
-from .io import RawTable, UnitRegister, _clean_header
-
-LEVELS = ("国家", "省", "市", "区")
-CHANNELS = ("来信", "来访", "网上信访")
-PURPOSES = ("求决", "申诉", "建议意见", "检举控告")
-FIRST_OR_REPEAT = ("初件", "重件")
-DECISIONS = ("受理", "不予受理", "不再受理")
-EVALUATIONS = ("满意", "基本满意", "不满意")
-YES_NO = ("是", "否")
-
-#: Common spellings normalised to the enum value; anything else is an error, not a guess.
-VARIANTS: dict[str, dict[str, str]] = {
-    "level": {"国家信访局": "国家", "国家级": "国家", "中央": "国家", "省级": "省", "省信访局": "省",
-              "市级": "市", "市信访局": "市", "区级": "区", "县级": "区", "区信访局": "区", "县": "区"},
-    "channel": {"信": "来信", "写信": "来信", "访": "来访", "走访": "来访", "网信": "网上信访",
-                "网上": "网上信访", "网上投诉": "网上信访", "网络信访": "网上信访"},
-    "purpose": {"建议": "建议意见", "意见建议": "建议意见", "检举": "检举控告", "控告": "检举控告"},
-    "first_or_repeat": {"初": "初件", "初信初访": "初件", "初信": "初件", "初访": "初件",
-                        "重": "重件", "重复件": "重件", "重信重访": "重件", "重信": "重件", "重访": "重件"},
-    "decision": {"不予受理告知": "不予受理", "不再受理告知": "不再受理", "受理告知": "受理"},
-    "evaluation": {"未评价": "", "非常满意": "满意"},
-    "yes_no": {"Y": "是", "N": "否", "y": "是", "n": "否", "1": "是", "0": "否"},
-}
-
-REGISTER_REQUIRED = ("case_id", "matter_id", "registered_on", "level", "channel", "persons", "unit",
-                     "domain", "purpose", "first_or_repeat", "decision", "accepted_on",
-                     "extension_days", "replied_on", "evaluation")
-OPTIONAL_DEFAULTS = {"extension_days": "", "evaluation": "", "summary": ""}
+from ..errors import InputError, Problem
+from .read import RawTable, clean_header
+from .tables import (BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
+                     OPTIONAL_DEFAULTS, PURPOSES, REGISTER, REGISTER_REQUIRED, VARIANTS, YES_NO)
+from .units import UnitRegister
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _MAX_PER_RULE = 500
@@ -278,10 +254,8 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     ------
     InputError : with every problem found.
     """
-    from .io import REGISTER_HEADERS
-
     today64 = np.datetime64(today or dt.date.today(), "D")
-    headers = {v: k for k, v in REGISTER_HEADERS.items()}
+    headers = REGISTER.header_of
     c = _Collector(raw, headers)
     frame = raw.frame
     missing = [col for col in REGISTER_REQUIRED if col not in frame.columns and col not in OPTIONAL_DEFAULTS]
@@ -292,7 +266,7 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     c.raise_if_any()
     n = len(frame)
     t = {col: (_Col(frame[col]) if col in frame.columns else _Col.blank(n))
-         for col in REGISTER_HEADERS.values() if col not in ("summary", "case_id")}
+         for col in REGISTER.headers.values() if col not in ("summary", "case_id")}
 
     case_id = _stripped(frame["case_id"]) if "case_id" in frame.columns else pd.Series([""] * n, dtype=object)
     blank_id = (case_id == "").to_numpy(dtype=bool)
@@ -338,14 +312,14 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
 
     lookup = units.lookup()
     unit_col = t["unit"]
-    canonical = np.array([lookup.get(_clean_header(v)) or "" for v in unit_col.cats], dtype=object)
+    canonical = np.array([units.canonical(v) or "" for v in unit_col.cats], dtype=object)
     unknown = unit_col.spread(canonical == "") if n else np.zeros(0, dtype=bool)
     names = list(lookup)
 
     def suggest(value: str | None) -> str | None:
         if not value:
             return "责任单位不能为空"
-        close = difflib.get_close_matches(_clean_header(value), names, n=3, cutoff=0.5)
+        close = difflib.get_close_matches(clean_header(value), names, n=3, cutoff=0.5)
         if close:
             return "是否为：" + "、".join(dict.fromkeys(lookup[x] for x in close)) + "？"
         return f"单位名册（{units.path or 'units'}）中没有该单位"
@@ -398,8 +372,7 @@ def _yes_no(c: _Collector, col: _Col, name: str) -> np.ndarray:
 
 
 def _units_column(c: _Collector, col: _Col, units: UnitRegister) -> pd.Categorical:
-    lookup = units.lookup()
-    canonical = np.array([lookup.get(_clean_header(v)) or "" for v in col.cats], dtype=object)
+    canonical = np.array([units.canonical(v) or "" for v in col.cats], dtype=object)
     c.add(col.spread(canonical == ""), "unit", col, "责任单位不在单位名册中", "unknown unit")
     return col.categorical(canonical, units.names)
 
@@ -418,10 +391,8 @@ def _start(raw: RawTable, required: tuple[str, ...], headers: dict[str, str]) ->
 def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
     """Validate a 治重化积交办件 table: 交办批次 whole ≥ 1, 信访事项编号 present, 责任单位 known,
     是否汇报/审核化解 是 or 否, 化解日期 a date (not in the future) present exactly when 审核化解 = 是."""
-    from .io import CAMPAIGN_HEADERS
-
-    headers = {v: k for k, v in CAMPAIGN_HEADERS.items()}
-    required = ("batch", "matter_id", "unit", "reported", "resolved", "resolved_on")
+    headers = CAMPAIGN.header_of
+    required = CAMPAIGN.required
     c = _start(raw, required, headers)
     f = raw.frame
     t = {col: _Col(f[col]) for col in required}
@@ -449,10 +420,8 @@ def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | No
 def validate_beijing(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
     """Validate a 进京上访台账: 日期 a date not in the future, 责任单位 known, 人数 whole ≥ 1,
     是否登记 是 or 否."""
-    from .io import BEIJING_HEADERS
-
-    headers = {v: k for k, v in BEIJING_HEADERS.items()}
-    required = ("date", "unit", "persons", "registered")
+    headers = BEIJING.header_of
+    required = BEIJING.required
     c = _start(raw, required, headers)
     f = raw.frame
     t = {col: _Col(f[col]) for col in required}

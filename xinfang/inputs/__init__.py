@@ -1,0 +1,27 @@
+"""The input layer (DESIGN.md §3): files in, valid typed tables out, personal data dropped.
+
+* :mod:`~xinfang.inputs.tables`: one :class:`TableSchema` per table (name, headers, enums, rules);
+* :mod:`~xinfang.inputs.read`: bytes → raw table (encoding detection, CSV via pyarrow, .xlsx via
+  calamine, PII columns never parsed);
+* :mod:`~xinfang.inputs.validate` / :mod:`~xinfang.inputs.validate_budget`: the validators, which
+  collect every :class:`~xinfang.errors.Problem` of a table;
+* :mod:`~xinfang.inputs.units`: the unit register and the canonical name of a unit alias;
+* :mod:`~xinfang.inputs.load`: :func:`load_inputs` / :func:`load_tables` and their content-hash cache.
+"""
+from __future__ import annotations
+
+from .load import Inputs, load_inputs, load_tables, source_of
+from .read import RawTable, clean_header, decode_bytes, read_csv_bytes, read_table, read_xlsx
+from .tables import (BEIJING, BUDGET, CAMPAIGN, CATEGORIES, HEADER_VARIANTS, PII_HEADERS, REGISTER, TABLE_NAMES,
+                     TABLES, TableSchema)
+from .units import UNIT_KINDS, Unit, UnitRegister, canonical_unit, read_units
+from .validate import parse_dates, validate_beijing, validate_campaign, validate_register
+from .validate_budget import BudgetTable, read_budget, validate_budget, validate_budget_table
+
+__all__ = [
+    "BEIJING", "BUDGET", "CAMPAIGN", "CATEGORIES", "HEADER_VARIANTS", "PII_HEADERS", "REGISTER", "TABLE_NAMES",
+    "TABLES", "TableSchema", "BudgetTable", "Inputs", "RawTable", "UNIT_KINDS", "Unit", "UnitRegister",
+    "canonical_unit", "clean_header", "decode_bytes", "load_inputs", "load_tables", "parse_dates",
+    "read_budget", "read_csv_bytes", "read_table", "read_units", "read_xlsx", "source_of", "validate_beijing",
+    "validate_budget", "validate_budget_table", "validate_campaign", "validate_register",
+]

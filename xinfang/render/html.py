@@ -1,0 +1,210 @@
+"""The report as one self-contained HTML page: an nbconvert exporter and its template.
+
+``jupyter nbconvert --to xinfang_html report.ipynb`` (entry point). No code, no prompts, no
+script, nothing loaded from the network, images as data URIs; the page layout and print CSS
+are in ``xinfang/templates/xinfang_report``.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+from markupsafe import Markup
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import default
+
+from xinfang.render.blocks import (
+    Block, CodeBlock, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
+    TableBlock, cell_align, grid, numeric_columns,
+)
+from xinfang.render.reader import read_notebook
+
+__all__ = ["ReportHTMLExporter", "ReportPreprocessor", "report_html", "blocks_html"]
+
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+TEMPLATE_NAME = "xinfang_report"
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _spans_html(spans: list[Span]) -> str:
+    parts = []
+    for s in spans:
+        if s.br:
+            parts.append("<br>")
+            continue
+        text = _esc(s.text)
+        if s.code:
+            text = f"<code>{text}</code>"
+        if s.strike:
+            text = f"<s>{text}</s>"
+        if s.italic:
+            text = f"<em>{text}</em>"
+        if s.bold:
+            text = f"<strong>{text}</strong>"
+        parts.append(text)
+    return "".join(parts)
+
+
+def _table_html(table: TableBlock) -> str:
+    numeric = numeric_columns(table)
+    out = ['<div class="xf-table-wrap"><table class="xf-table">']
+    if table.caption:
+        out.append(f"<caption>{_esc(table.caption)}</caption>")
+    for section, rows, in_head in (("thead", table.head, True), ("tbody", table.body, False)):
+        if not rows:
+            continue
+        out.append(f"<{section}>")
+        positions = grid(rows)
+        for r, row in enumerate(rows):
+            out.append("<tr>")
+            cols = [c for c, pos in enumerate(positions[r]) if pos is not None and pos[1]]
+            for cell, col in zip(row, cols):
+                tag = "th" if cell.header else "td"
+                attrs = ""
+                if tag == "th":
+                    attrs += ' scope="col"' if in_head else ' scope="row"'
+                if cell.colspan > 1:
+                    attrs += f' colspan="{cell.colspan}"'
+                if cell.rowspan > 1:
+                    attrs += f' rowspan="{cell.rowspan}"'
+                align = cell_align(cell, col, numeric, in_head)
+                attrs += f' class="xf-{align}"'
+                out.append(f"<{tag}{attrs}>{_esc(cell.text)}</{tag}>")
+            out.append("</tr>")
+        out.append(f"</{section}>")
+    out.append("</table></div>")
+    return "".join(out)
+
+
+def blocks_html(blocks: list[Block]) -> str:
+    """The HTML of document blocks; every text is escaped."""
+    out: list[str] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            level = min(max(b.level, 1), 6)
+            cls = ' class="xf-h1"' if level == 1 else ""
+            out.append(f'<h{level} id="{b.anchor}"{cls}>{_spans_html(b.spans)}</h{level}>')
+        elif isinstance(b, Paragraph):
+            cls = ' class="xf-note"' if b.role == "note" else ""
+            out.append(f"<p{cls}>{_spans_html(b.spans)}</p>")
+        elif isinstance(b, ListBlock):
+            tag = "ol" if b.ordered else "ul"
+            start = f' start="{b.start}"' if b.ordered and b.start != 1 else ""
+            items = "".join(f"<li>{_list_item_html(item)}</li>" for item in b.items)
+            out.append(f"<{tag}{start}>{items}</{tag}>")
+        elif isinstance(b, Quote):
+            out.append(f"<blockquote>{blocks_html(b.blocks)}</blockquote>")
+        elif isinstance(b, CodeBlock):
+            out.append(f'<pre class="xf-plain">{_esc(b.text)}</pre>')
+        elif isinstance(b, Rule):
+            out.append("<hr>")
+        elif isinstance(b, TableBlock):
+            out.append(_table_html(b))
+        elif isinstance(b, FigureBlock):
+            uri = f"data:{b.mimetype};base64,{base64.b64encode(b.data).decode('ascii')}"
+            size = f' width="{b.width}"' if b.width else ""
+            out.append(f'<figure class="xf-figure"><img src="{uri}" alt="{_esc(b.alt)}"{size}></figure>')
+        elif isinstance(b, ErrorBox):
+            tb = (
+                f"<details><summary>错误详情 / traceback</summary><pre>{_esc(b.traceback)}</pre></details>"
+                if b.traceback
+                else ""
+            )
+            out.append(
+                '<div class="xf-error" role="alert"><p class="xf-error-label">运行错误：本部分未能生成</p>'
+                f"<p><code>{_esc(b.ename)}</code>：{_esc(b.evalue)}</p>{tb}</div>"
+            )
+    return "\n".join(out)
+
+
+def _list_item_html(blocks: list[Block]) -> str:
+    # tight list items: a single paragraph renders without <p>
+    if len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+        return _spans_html(blocks[0].spans)
+    return blocks_html(blocks)
+
+
+class ReportPreprocessor(Preprocessor):
+    """Reads the notebook into the document model and puts it in ``resources["xinfang"]``."""
+
+    def preprocess(self, nb, resources):  # noqa: D102 (nbconvert API)
+        document = read_notebook(nb)
+        resources["xinfang"] = {
+            "title": document.title,
+            "subtitle": document.subtitle,
+            "author": document.author,
+            "date_text": document.date_text,
+            "toc": document.toc,
+            "body": Markup(blocks_html(document.blocks)),  # noqa: S704 (escaped above)
+        }
+        return nb, resources
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """Self-contained report HTML: no code, no prompts, no script, images as data URIs.
+
+    ``jupyter nbconvert --to xinfang_html report.ipynb``
+    """
+
+    export_from_notebook = "xinfang 报告 (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        return [str(TEMPLATES_DIR)]
+
+    @default("preprocessors")
+    def _preprocessors_default(self):
+        return [ReportPreprocessor]
+
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self):
+        return True
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        """Render the notebook with the report template; returns ``(html, resources)``.
+
+        HTMLExporter's own pass (code highlighting filters, a BeautifulSoup round trip that
+        adds alt texts and tab stops to notebook cells) has nothing to do on this page and
+        is skipped: the template's markup is written as is.
+        """
+        resources = self._init_resources(resources)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _exporter() -> ReportHTMLExporter:
+    return ReportHTMLExporter()
+
+
+def report_html(nb: nbformat.NotebookNode) -> str:
+    """The self-contained HTML of a report notebook (through :class:`ReportHTMLExporter`)."""
+    with _LOCK:
+        body, _ = _exporter().from_notebook_node(nb)
+    return body

@@ -1,0 +1,151 @@
+"""``output/<year>/manifest.json``: what was built, from what, when and how it went.
+
+For every report the manifest records the hash of what it was built from (inputs, merged
+params, notebook, xinfang's sources: :func:`build_hashes`) and the sha256 of its files; a
+re-run redoes only failed, missing or out-of-date reports (:meth:`Manifest.up_to_date`).
+Versions of the tools (:func:`versions`) and the time of the run live here, never in a report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import platform
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
+
+from ..fileio import safe_filename, sha256_file, write_bytes_atomic
+
+if TYPE_CHECKING:
+    from .batch import ReportJob
+    from .execute import RunResult
+
+log = logging.getLogger("xinfang")
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+class Manifest:
+    """``output/<year>/manifest.json``: what was built, from what, when and how it went."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.doc: dict = {}
+        if path.exists():
+            try:
+                self.doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                log.warning("%s: 无法读取，将重建 / unreadable, rebuilding", path)
+                self.doc = {}
+        self.doc.setdefault("reports", {})
+
+    @property
+    def reports(self) -> dict:
+        return self.doc["reports"]
+
+    def up_to_date(self, job: ReportJob) -> bool:
+        """Finished from the same hash, and every file still there with its recorded sha256."""
+        entry = self.reports.get(job.name)
+        if not entry or entry.get("status") != "ok" or entry.get("key") != job.key:
+            return False
+        files = entry.get("files") or {}
+        if not files:
+            return False
+        base = self.path.parent
+        for info in files.values():
+            path = base / info["path"]
+            if not path.is_file() or sha256_file(path) != info["sha256"]:
+                return False
+        return True
+
+    def record(self, job: ReportJob, result: RunResult, cpu: float | None = None) -> None:
+        """Record how ``job`` went; ``cpu`` is None where the platform cannot measure it."""
+        base = self.path.parent
+        files = {}
+        for kind, path in result.files.items():
+            path = Path(path)
+            files[kind] = {"path": path.relative_to(base).as_posix(), "sha256": sha256_file(path)}
+        self.reports[job.name] = {
+            "kind": "unit" if job.unit else "district", "unit": job.unit, "stem": job.stem,
+            "status": result.status, "seconds": round(result.seconds, 3),
+            "cpu_seconds": None if cpu is None else round(cpu, 3),
+            "timings": {k: round(v, 3) for k, v in result.timings.items()},
+            "finished": now(), "key": job.key, "hashes": job.hashes, "files": files, "error": result.error,
+        }
+
+    def save(self) -> None:
+        text = json.dumps(self.doc, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+        write_bytes_atomic(self.path, (text + "\n").encode("utf-8"))
+
+
+def now() -> str:
+    """The local time with its offset, to the second (the only place a run's time is kept)."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def source_hash() -> str:
+    """sha256 over xinfang's sources and templates: a library change redoes the reports."""
+    h = hashlib.sha256()
+    files = sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and p.suffix not in (".pyc",))
+    for p in files:
+        h.update(p.relative_to(PACKAGE).as_posix().encode())
+        h.update(b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def file_sha(path: Path | None) -> str | None:
+    """sha256 of a file, or None when there is none."""
+    return sha256_file(path) if path is not None and Path(path).is_file() else None
+
+
+def build_hashes(params: Mapping, notebook: Path, sources: str, unit: str | None) -> dict:
+    """Every hash a report depends on, by name."""
+    from .. import __version__
+    from ..params import params_hash, resolve
+
+    data = params.get("data") or {}
+    inputs = {kind: file_sha(resolve(params, path)) for kind, path in sorted(data.items()) if path}
+    inputs["units"] = file_sha(resolve(params, params["units"]))
+    inputs["framework"] = file_sha(resolve(params, params.get("framework")))
+    text_dir = Path(params["params_dir"]) / str(params["year"])
+    if unit is not None:
+        text_dir = text_dir / safe_filename(unit)
+    for key, name in sorted((params.get("text") or {}).items()):
+        if name:
+            inputs[f"text.{key}"] = file_sha(text_dir / name)
+    return {"inputs": inputs, "params": params_hash(params), "notebook": sha256_file(notebook),
+            "xinfang": f"{__version__}+{sources}"}
+
+
+def hash_key(hashes: Mapping) -> str:
+    """One key for a mapping of hashes: equal keys, equal sources."""
+    return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()
+
+
+def input_list(params: Mapping, inputs) -> list[dict]:
+    """The input files of a year (table, file name, sha256, rows) for the manifest."""
+    from ..params import resolve
+
+    files = [dict(f) for f in inputs.files]
+    units = resolve(params, params["units"])
+    files.append({"table": "单位名册", "file": units.name, "sha256": sha256_file(units),
+                  "rows": len(inputs.units.units)})
+    return files
+
+
+def versions() -> dict[str, str | None]:
+    """Versions of what makes the reports (for the manifest)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import __version__
+
+    out: dict[str, str | None] = {"python": platform.python_version(), "xinfang": __version__}
+    for dist in ("pandas", "papermill", "nbconvert", "nbclient", "ipykernel", "matplotlib", "python-docx"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
