@@ -38,12 +38,12 @@ COUNTS = {
 YOY = {"national.volume": "94.64", "national.letters": "194.34", "national.visits": "306.25",
        "national.online": "49.48", "national.first_demand": "55.84"}
 RATES = {
-    "national.share": "27.56％", "handling.timely_acceptance": "100.00％", "handling.on_time_reply": "100.00％",
+    "national.share": "27.56％", "handling.timely_acceptance": "100％", "handling.on_time_reply": "100％",
     "handling.participation": "99.44％", "handling.satisfaction": "99.53％", "resolution.demand_first": "98.65％",
     "resolution.national_online_first": "88.81％", "resolution.national_letters_first": "80.00％",
-    "repeat.national_letters": "321.43％", "campaign.b12.reported": "100.00％", "campaign.b12.resolved": "100.00％",
-    "campaign.b12.repeated": "0.00％", "campaign.b3.reported": "100.00％", "campaign.b3.resolved": "100.00％",
-    "campaign.b3.repeated": "0.00％",
+    "repeat.national_letters": "321.43％", "campaign.b12.reported": "100％", "campaign.b12.resolved": "100％",
+    "campaign.b12.repeated": "0％", "campaign.b3.reported": "100％", "campaign.b3.resolved": "100％",
+    "campaign.b3.repeated": "0％",
 }
 
 

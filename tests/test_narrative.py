@@ -20,13 +20,13 @@ from xinfang.result import Indicator
     (0.0045, "0.45％"),      # binary 0.00449999… must not round down
     (0.00445, "0.45％"),     # half up on the decimal the user wrote
     (0.00444, "0.44％"),
-    (1, "100.00％"),
-    (0, "0.00％"),
+    (1, "100％"),
+    (0, "0％"),
     (Decimal("0.8"), "80.00％"),
     (Fraction(45, 14), "321.43％"),
     (np.float64(0.9865), "98.65％"),
     (-0.125, "-12.50％"),
-    (-0.00001, "0.00％"),    # no negative zero
+    (-0.00001, "0％"),    # no negative zero
 ])
 def test_percent(value, expected):
     assert percent(value) == expected
@@ -71,8 +71,8 @@ def test_percent_rejects_non_numbers():
     (119, 134, "88.81％"),    # 0.8880597…
     (4, 5, "80.00％"),
     (508, 1843, "27.56％"),   # 0.2756375…
-    (126, 126, "100.00％"),
-    (0, 15, "0.00％"),
+    (126, 126, "100％"),
+    (0, 15, "0％"),
 ])
 def test_ratio_percent_exact(num, den, expected):
     assert ratio_percent(num, den) == expected
@@ -101,7 +101,7 @@ def test_ratio_percent_undefined(num, den):
     (120, 77, "同比上升55.84％"),    # 43/77 = 0.558441…
     (7, 8, "同比下降12.50％"),       # −1/8
     (53, 156, "同比下降66.03％"),    # −103/156 = −0.660256…
-    (0, 5, "同比下降100.00％"),
+    (0, 5, "同比下降100％"),
     (58, 58, "同比持平"),
     (100000, 100000.000001, "同比持平"),  # rounds to 0.00 → 持平
     (12, 0, "上年同期为0"),
@@ -144,7 +144,8 @@ def test_rate_change(cur, prev, expected):
 
 
 def test_rate_change_decimals():
-    assert rate_change(0.9944, 0.9819, decimals=1) == "上升1.3个百分点"  # 1.25 → 1.3
+    # the difference of the values as shown (99.4％ − 98.2％), not the rounded exact 1.25 → 1.3
+    assert rate_change(0.9944, 0.9819, decimals=1) == "上升1.2个百分点"
 
 
 # --- count -------------------------------------------------------------------------------

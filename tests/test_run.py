@@ -105,8 +105,11 @@ def test_report_identity_is_what_the_report_calls_itself(unit):
     expected = {None: ("2023年邵阳市大祥区信访局整体支出绩效评价报告", "大祥区_2023_整体支出绩效评价报告"),
                 "城南街道": ("2023年大祥区城南街道信访工作绩效评价报告", "城南街道")}[unit]
     assert (identity.title, identity.file_stem) == expected
-    assert identity.metadata == {"title": expected[0], "subtitle": "统计期：2022年12月28日至2023年12月31日",
-                                 "date": "2023-12-31"}
+    lines = {None: ["2023年邵阳市大祥区信访局", "整体支出绩效评价报告"],
+             "城南街道": ["2023年大祥区城南街道", "信访工作绩效评价报告"]}[unit]
+    # the date is the day after the period (no report_date in the params): it goes in the 落款
+    assert identity.metadata == {"title": expected[0], "title_lines": lines,
+                                 "subtitle": "统计期：2022年12月28日至2023年12月31日", "date": "2024-01-01"}
     report = load_report(2023, ROOT / "params", unit)
     assert (report.title, report.file_stem, report.metadata()) == (identity.title, identity.file_stem,
                                                                    identity.metadata)

@@ -12,6 +12,9 @@ object          ``application/vnd.xinfang.block+json``         fallbacks
                    "columns", "rows"}``
 :class:`Figure`    ``{"kind": "figure", "title", "alt",        image/png, text/plain
                    "width_cm", "height_cm"}``
+:class:`Signature` ``{"kind": "signature", "lines"}``          text/markdown, text/plain
+:class:`DocumentInfo` ``{"kind": "document", "title",          text/plain
+                   "title_lines", "subtitle", "date"}``
 ==============  =============================================  =============================
 
 Schema of the JSON object (one per output):
@@ -32,6 +35,13 @@ Schema of the JSON object (one per output):
     Word picture description).
 ``width_cm``, ``height_cm`` (figure)
     The size the figure was drawn for, or ``null``.
+``lines`` (signature)
+    The 落款: who issues the document, then the date, each printed right-aligned.
+``title``, ``title_lines``, ``subtitle``, ``date`` (document)
+    What the renderer prints at the top of the document: the title, the same title cut into
+    balanced lines (only between words), a subtitle, and the ISO date of the document. The
+    notebook's own metadata, where a runner put it, wins over this block; the block lets a
+    notebook executed by any tool carry it.
 The picture itself is not in the JSON: it is the ``image/png`` entry of the same bundle
 (base64, as every notebook image is), so that a notebook holds it once.
 
@@ -53,14 +63,16 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BLOCK_MIMETYPE", "KIND_MARKDOWN", "KIND_TABLE", "KIND_FIGURE", "PNG_MIMETYPE",
-           "Markdown", "Table", "Figure", "cell_text"]
+__all__ = ["BLOCK_MIMETYPE", "KIND_MARKDOWN", "KIND_TABLE", "KIND_FIGURE", "KIND_SIGNATURE", "KIND_DOCUMENT",
+           "PNG_MIMETYPE", "Markdown", "Table", "Figure", "Signature", "DocumentInfo", "cell_text"]
 
 #: The one MIME type of every xinfang display object; its value is a JSON object (see above).
 BLOCK_MIMETYPE = "application/vnd.xinfang.block+json"
 KIND_MARKDOWN = "markdown"
 KIND_TABLE = "table"
 KIND_FIGURE = "figure"
+KIND_SIGNATURE = "signature"
+KIND_DOCUMENT = "document"
 #: Where a figure's picture is, in the same bundle.
 PNG_MIMETYPE = "image/png"
 
@@ -156,3 +168,33 @@ class Figure:
 
     def __repr__(self) -> str:
         return f"<Figure {self.title!r}: {len(self.png)} bytes>"
+
+
+class Signature:
+    """The 落款 of a document: the issuing office and the date, printed right-aligned."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = [str(x) for x in lines]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        text = "\n\n".join(self.lines)
+        return {BLOCK_MIMETYPE: {"kind": KIND_SIGNATURE, "lines": self.lines},
+                "text/markdown": text, "text/plain": text}
+
+    def __repr__(self) -> str:
+        return " / ".join(self.lines)
+
+
+class DocumentInfo:
+    """What a document says about itself (title, its lines, subtitle, date); prints nothing."""
+
+    def __init__(self, title: str, title_lines: list[str] | None = None, subtitle: str = "",
+                 date: str | None = None) -> None:
+        self.info = {"kind": KIND_DOCUMENT, "title": title, "title_lines": list(title_lines or [title]),
+                     "subtitle": subtitle, "date": date}
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        return {BLOCK_MIMETYPE: dict(self.info), "text/plain": self.info["title"]}
+
+    def __repr__(self) -> str:
+        return self.info["title"]

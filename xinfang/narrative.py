@@ -212,7 +212,7 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
     if yoy == 0:
         return "同比持平"
     word = "上升" if yoy > 0 else "下降"
-    return f"同比{word}{abs(yoy):f}{sign}"
+    return f"同比{word}{_percent_text(abs(yoy), sign)}"
 
 
 def rate_change(current_rate: Number | None, previous_rate: Number | None, *,

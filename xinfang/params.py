@@ -122,6 +122,16 @@ def resolve(params: Mapping, relative: str | None) -> Path | None:
     return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
 
 
+#: Characters on one line of a 2号 (22 pt) title across the GB/T 9704 text width (15.6 cm).
+TITLE_CHARS_PER_LINE = 20
+
+
+def _report_date(params: Mapping, period: Period):
+    """The date a report is signed: params ``report_date``, else the day after the period."""
+    value = params.get("report_date")
+    return dt.date.fromisoformat(str(value)) if value else period.end + dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class ReportIdentity:
     """What names one report: its title, the stem of its file names and its notebook metadata."""
@@ -149,11 +159,16 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     """
     year, district = params["year"], params["district"]
     if unit:
-        title = f"{year}年{district}{unit}信访工作绩效评价报告"
+        who, kind = f"{year}年{district}{unit}", "信访工作绩效评价报告"
         stem = safe_filename(unit)
     else:
-        title = f"{year}年{params.get('city', '')}{params.get('bureau') or district}整体支出绩效评价报告"
+        who, kind = f"{year}年{params.get('city', '')}{params.get('bureau') or district}", "整体支出绩效评价报告"
         stem = safe_filename(f"{district}_{year}_整体支出绩效评价报告")
+    title = who + kind
+    # a 2号 title holds 20 characters a line: a longer one breaks between the issuer and the
+    # kind of report, never inside a word (GB/T 9704 §7.3.3: balanced lines)
+    lines = [who, kind] if len(title) > TITLE_CHARS_PER_LINE else [title]
     period = Period.of(params["period_start"], params["period_end"])
-    metadata = {"title": title, "subtitle": f"统计期：{period.label}", "date": period.end.isoformat()}
+    metadata = {"title": title, "title_lines": lines, "subtitle": f"统计期：{period.label}",
+                "date": _report_date(params, period).isoformat()}
     return ReportIdentity(title, stem, metadata)

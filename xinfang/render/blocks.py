@@ -122,7 +122,23 @@ class ErrorBox:
     traceback: str
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, TableBlock, FigureBlock, ErrorBox]
+@dataclass
+class SignatureBlock:
+    """The 落款: the issuing office and the date, right-aligned (GB/T 9704 §7.3.5)."""
+
+    lines: list[str]
+
+
+@dataclass
+class DocInfoBlock:
+    """What a notebook says about its document (title, title lines, subtitle, date); it prints
+    nothing and is taken out of the body by the reader."""
+
+    info: dict
+
+
+Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, TableBlock, FigureBlock, ErrorBox,
+              SignatureBlock, DocInfoBlock]
 
 
 @dataclass
@@ -142,12 +158,13 @@ class Document:
     date: dt.date  # fixed creation date (DOCX core properties)
     date_given: bool  # whether the date came from the notebook metadata (then it is printed)
     blocks: list[Block]
+    title_lines: list[str] | None = None  # the title cut into balanced lines, only between words
 
     @property
     def date_text(self) -> str | None:
         """The printed date line, ``2023年12月31日``, or None when the notebook gave no date."""
-        if not self.date_given:
-            return None
+        if not self.date_given or any(isinstance(b, SignatureBlock) for b in self.blocks):
+            return None  # a document with a 落款 is dated there, not under its title
         return f"{self.date.year}年{self.date.month}月{self.date.day}日"
 
     @property

@@ -24,12 +24,12 @@ from xinfang.errors import RenderError
 from xinfang.fileio import normalize_zip
 from xinfang.render.blocks import (
     Block, CodeBlock, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule,
-    Span, TableBlock, XML_BAD, cell_align, grid, is_number, numeric_columns,
+    SignatureBlock, Span, TableBlock, XML_BAD, cell_align, grid, is_number, numeric_columns,
 )
 from xinfang.render.gbt9704 import (
     BODY, CAPTION, CELL_PPR, FIGURE_PPR, FIGURE_WIDTH_CM, FONT_BODY, FONT_PAGE, FOOTER_DISTANCE_CM,
     H1, H2, H3, HEADER_DISTANCE_CM, LINE_BODY, MARGIN_BOTTOM_CM, MARGIN_LEFT_CM, MARGIN_RIGHT_CM,
-    MARGIN_TOP_CM, NOTE_PPR, PAGE_H_CM, PAGE_W_CM, PLAIN_PPR, QUOTE, SIZE_BODY, SIZE_CELL,
+    MARGIN_TOP_CM, NOTE_PPR, PAGE_H_CM, PAGE_W_CM, PLAIN_PPR, QUOTE, SIGNATURE_PPR, SIZE_BODY, SIZE_CELL,
     SIZE_CELL_WIDE, SIZE_PAGE, SPACER_PPR, STYLE_IDS, SUBTITLE, TEXT_WIDTH_CM, TITLE, ZIP_DATE_TIME,
     ParaStyle, fit_widths, ppr_xml, rpr_xml, tc_xml, text_em, twips,
 )
@@ -221,7 +221,10 @@ class _DocxBuilder:
 
     def add_title(self) -> None:
         r = self.document
-        last = self._para(TITLE, [Span(r.title)])
+        spans = [Span(r.title)]
+        if r.title_lines:  # balanced lines, broken only between words
+            spans = [s for i, line in enumerate(r.title_lines) for s in ([Span("", br=True)] if i else []) + [Span(line)]]
+        last = self._para(TITLE, spans)
         lines = [x for x in (r.subtitle, r.author, r.date_text) if x]
         for line in lines:
             last = self._para(SUBTITLE, [Span(line)])
@@ -258,6 +261,12 @@ class _DocxBuilder:
                     self._set_ppr(self.doc.add_paragraph(), SPACER_PPR)
             elif isinstance(b, FigureBlock):
                 self.add_figure(b)
+            elif isinstance(b, SignatureBlock):
+                # 落款: one empty line, then the office and the date, right-aligned with four
+                # characters of right indent (GB/T 9704 §7.3.5)
+                self._set_ppr(self.doc.add_paragraph(), SPACER_PPR)
+                for line in b.lines:
+                    self._para(BODY, [Span(line)], ppr=SIGNATURE_PPR)
             elif isinstance(b, ErrorBox):
                 self._para(BODY, [Span("【运行错误】", bold=True), Span(f"{b.ename}：{b.evalue}")])
 

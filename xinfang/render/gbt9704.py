@@ -124,6 +124,7 @@ CAPTION = ParaStyle(
 )
 QUOTE = ParaStyle("Quote", FONT_H2, SIZE_BODY, False, ppr_xml())
 PLAIN_PPR = ppr_xml(jc="left", first_chars=0)
+SIGNATURE_PPR = ppr_xml(jc="right", first_chars=0).replace('w:right="0"', f'w:right="{round(4 * SIZE_BODY * 20)}"')
 FIGURE_PPR = ppr_xml(jc="center", line=None, first_chars=0)
 SPACER_PPR = ppr_xml(jc="left", line=None, first_chars=0).replace(
     "</w:pPr>", rpr_xml(FONT_BODY, 8).replace(f' {nsdecls("w")}', "") + "</w:pPr>"

@@ -20,7 +20,7 @@ from traitlets import default
 
 from xinfang.render.blocks import (
     Block, CodeBlock, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
-    TableBlock, cell_align, grid, numeric_columns,
+    TableBlock, cell_align, grid, numeric_columns, SignatureBlock,
 )
 from xinfang.render.reader import read_notebook
 
@@ -112,6 +112,8 @@ def blocks_html(blocks: list[Block]) -> str:
             uri = f"data:{b.mimetype};base64,{base64.b64encode(b.data).decode('ascii')}"
             size = f' width="{b.width}"' if b.width else ""
             out.append(f'<figure class="xf-figure"><img src="{uri}" alt="{_esc(b.alt)}"{size}></figure>')
+        elif isinstance(b, SignatureBlock):
+            out.append('<div class="xf-signature">' + "".join(f"<p>{_esc(x)}</p>" for x in b.lines) + "</div>")
         elif isinstance(b, ErrorBox):
             tb = (
                 f"<details><summary>错误详情 / traceback</summary><pre>{_esc(b.traceback)}</pre></details>"
@@ -139,6 +141,7 @@ class ReportPreprocessor(Preprocessor):
         document = read_notebook(nb)
         resources["xinfang"] = {
             "title": document.title,
+            "title_lines": document.title_lines or [document.title],
             "subtitle": document.subtitle,
             "author": document.author,
             "date_text": document.date_text,

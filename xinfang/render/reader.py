@@ -20,11 +20,12 @@ from typing import Any
 import nbformat
 from PIL import Image, UnidentifiedImageError
 
-from xinfang.display import BLOCK_MIMETYPE, KIND_FIGURE, KIND_MARKDOWN, KIND_TABLE, PNG_MIMETYPE
+from xinfang.display import (BLOCK_MIMETYPE, KIND_DOCUMENT, KIND_FIGURE, KIND_MARKDOWN, KIND_SIGNATURE, KIND_TABLE,
+                             PNG_MIMETYPE)
 from xinfang.errors import RenderError
 from xinfang.render.blocks import (
     DEFAULT_ALT, DEFAULT_DATE, Block, Cell, CodeBlock, Document, ErrorBox, FigureBlock, Heading,
-    Paragraph, Span, TableBlock, clean_text,
+    Paragraph, Span, TableBlock, clean_text, DocInfoBlock, SignatureBlock,
 )
 from xinfang.render.html_output import html_blocks, squash
 from xinfang.render.markdown import markdown_blocks
@@ -50,7 +51,6 @@ def read_notebook(nb: nbformat.NotebookNode | dict) -> Document:
     "报告". The ``#`` heading equal to the title is printed once, as the title, not again in
     the body. Heading anchors are ``sec-1``, ``sec-2``, … in document order.
     """
-    meta = dict(nb.get("metadata", {}).get("xinfang") or {})
     blocks: list[Block] = []
     for cell in nb.get("cells", []):
         tags = set(cell.get("metadata", {}).get("tags", []) or [])
@@ -63,6 +63,12 @@ def read_notebook(nb: nbformat.NotebookNode | dict) -> Document:
             for output in cell.get("outputs", []):
                 blocks.extend(output_blocks(output))
 
+    # what the notebook's outputs say about the document; the runner's metadata wins over it
+    meta = {}
+    for info in [b for b in blocks if isinstance(b, DocInfoBlock)]:
+        meta.update({k: v for k, v in info.info.items() if v})
+        blocks.remove(info)
+    meta.update({k: v for k, v in (nb.get("metadata", {}).get("xinfang") or {}).items() if v})
     title = clean_text(meta.get("title")).strip()
     if not title:
         first_h1 = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
@@ -85,7 +91,13 @@ def read_notebook(nb: nbformat.NotebookNode | dict) -> Document:
         date=_parse_date(date_value) if date_value else DEFAULT_DATE,
         date_given=bool(date_value),
         blocks=blocks,
+        title_lines=_title_lines(meta, title),
     )
+
+
+def _title_lines(meta: dict, title: str) -> list[str] | None:
+    lines = [clean_text(x).strip() for x in meta.get("title_lines") or []]
+    return lines if len(lines) > 1 and "".join(lines) == title else None
 
 
 def output_blocks(output: dict) -> list[Block]:
@@ -147,6 +159,10 @@ def _display_blocks(block: dict, data: dict, metadata: dict) -> list[Block] | No
             return []
         fig.alt = clean_text(block.get("alt")).strip() or DEFAULT_ALT
         return [fig]
+    if kind == KIND_SIGNATURE:
+        return [SignatureBlock([clean_text(x).strip() for x in block.get("lines") or [] if clean_text(x).strip()])]
+    if kind == KIND_DOCUMENT:
+        return [DocInfoBlock(dict(block))]
     return None
 
 

@@ -77,7 +77,7 @@ class Report:
             if n not in SECTIONS:
                 from ..errors import ParameterError
                 raise ParameterError(f"节「{n}」不存在 / unknown section; known: {', '.join(SECTIONS)}")
-            out += [o.draw() if isinstance(o, ChartPart) else o for o in self.outputs.get(n, [])]
+            out += [o.chart() if isinstance(o, ChartPart) else o for o in self.outputs.get(n, [])]
         return out
 
     def section(self, name: str) -> None:

@@ -102,8 +102,42 @@ class ReportContext:
         return nv.count(ind.value, ind.unit)
 
     def yoy(self, key: str) -> str:
+        """The 同比 wording of a count; below the minimum base it is told in counts."""
         ind = self.results[key]
-        return nv.change(ind.value, ind.previous, sign=self.sign)
+        return nv.change(ind.value, ind.previous, sign=self.sign, unit=ind.unit or "", min_base=self.min_base)
+
+    def defined(self, key: str) -> bool:
+        """Whether ``key`` has a value in this report (a rate with a zero denominator has none)."""
+        ind = self.results.get(key)
+        return ind is not None and ind.value is not None and ind.value == ind.value
+
+    def rate_change(self, key: str) -> str:
+        """A rate's change in 个百分点: the difference of the two percentages as displayed."""
+        ind = self.results[key]
+        return nv.rate_change(nv.exact_rate(ind), ind.previous)
+
+    @property
+    def min_base(self) -> int:
+        """Below this base a change is told in counts, not as a percentage (params findings.min_base)."""
+        return int((self.params.get("findings") or {}).get("min_base", 10))
+
+    @property
+    def targets(self) -> dict[str, float]:
+        return {k: float(v) for k, v in (self.params.get("targets") or {}).items() if v is not None}
+
+    def meets_target(self, key: str) -> bool | None:
+        """Whether the displayed value reaches its target (None: no target or no value)."""
+        if key not in self.targets or not self.defined(key):
+            return None
+        shown = nv.shown_percent(nv.exact_rate(self.results[key]))
+        return shown >= nv.shown_percent(self.targets[key])
+
+    @property
+    def report_date(self):
+        """The date the report is signed: params ``report_date``, else the day after the period."""
+        from ..params import _report_date
+
+        return _report_date(self.params, self.period)
 
     # ----------------------------------------------------------------- derived views
     def scoped_register(self) -> pd.DataFrame:

@@ -7,16 +7,17 @@ generated from the place in the form.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
 
 import yaml
 
 from ..errors import ParameterError
+from ..display import DocumentInfo, Markdown, Signature as SignatureBlock, Table
 from .context import ReportContext
-from ..display import Markdown, Table
-from .sections import SECTIONS, ChartPart, Part, TablePart, Text
+from .sections import SECTIONS, ChartPart, DocInfo, Part, Signature, Sub, TablePart, Text
 
 FORMS_FILE = Path(__file__).with_name("forms.yaml")
 DISTRICT_FORM = "自评报告"
@@ -72,76 +73,111 @@ def form_for(ctx: ReportContext) -> str:
 
 class _Numbers:
     def __init__(self) -> None:
-        self.chapter = self.sub = self.annex = self.table = 0
+        self.chapter = self.sub = self.item = self.annex = self.table = self.figure = 0
 
     def heading(self, level: str, title: str) -> str:
+        """A numbered Markdown heading: chapter 一、, sub （一）, item 1., annex 附件1."""
         if level == "chapter":
             self.chapter += 1
             self.sub = 0
             return f"## {CN_NUM[self.chapter - 1]}、{title}"
         if level == "sub":
             self.sub += 1
+            self.item = 0
             return f"### （{CN_NUM[self.sub - 1]}）{title}"
+        if level == "item":
+            self.item += 1
+            return f"#### {self.item}. {title}"
         self.annex += 1
+        self.sub = 0
         return f"## 附件{self.annex} {title}"
 
 
-Output = Union[Markdown, Table, ChartPart]
+#: The level of a Sub inside a section of each level.
+_BELOW = {"chapter": "sub", "annex": "sub", "sub": "item", "item": "item"}
+_CITE = re.compile(r"\{(表|图):([^{}]+)\}")
+
+Output = Union[Markdown, Table, ChartPart, SignatureBlock, DocumentInfo]
 
 
 def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Output]]:
     """Each section of the form → its outputs, numbered; consecutive text is one Markdown output.
 
     Charts stay :class:`ChartPart` (drawn when displayed). A section with nothing to show is
-    left out, and so is a chapter all of whose sections are.
+    left out, and so is a chapter all of whose sections are. Citations ``{表:名}`` / ``{图:名}``
+    in the text become the numbers the tables and figures are given.
     """
-    numbers = _Numbers()
-    out: dict[str, list[Output]] = {}
+    placed: list[tuple[str, str, str | None, list[Part]]] = []   # (name, level, chapter title, parts)
     for entry in load_forms()[form or form_for(ctx)]:
-        if isinstance(entry, Chapter) and entry.title == ANNEX:
+        if isinstance(entry, Chapter):
+            level = "annex" if entry.title == ANNEX else "sub"
+            pending = None if entry.title == ANNEX else entry.title
             for name in entry.sections:
-                _add(out, ctx, name, "annex", numbers, None)
-        elif isinstance(entry, Chapter):
-            pending = [entry.title]
-            for name in entry.sections:
-                if _add(out, ctx, name, "sub", numbers, pending):
+                parts = SECTIONS[name].build(ctx)
+                if parts:
+                    placed.append((name, level, pending, parts))
                     pending = None
         else:
-            _add(out, ctx, entry, "chapter", numbers, None)
-    return out
-
-
-def _add(out: dict, ctx: ReportContext, name: str, level: str, numbers: _Numbers, chapter: list | None) -> bool:
-    spec = SECTIONS[name]
-    parts: list[Part] = spec.build(ctx)
-    if not parts:
-        return False
-    texts: list[str] = []
-    if chapter:
-        texts.append(numbers.heading("chapter", chapter[0]))
-    title = spec.title_for(ctx)
-    if title:
-        texts.append(numbers.heading(level, title))
-    outputs: list[Output] = []
-
-    def flush() -> None:
-        if texts:
-            outputs.append(Markdown("\n\n".join(texts)))
-            texts.clear()
-
-    for part in parts:
-        if isinstance(part, Text):
-            texts.append(part.markdown)
-            continue
-        flush()
-        if isinstance(part, TablePart):
-            caption = part.caption
-            if part.numbered:
+            parts = SECTIONS[entry].build(ctx)
+            if parts:
+                placed.append((entry, "chapter", None, parts))
+    numbers = _Numbers()
+    cites: dict[tuple[str, str], int] = {}
+    numbered: list[tuple[str, str, str | None, list[Part]]] = []
+    for name, level, chapter, parts in placed:
+        out = []
+        for part in parts:
+            if isinstance(part, TablePart) and part.numbered:
                 numbers.table += 1
-                caption = f"表{numbers.table} {caption}"
-            outputs.append(Table(part.frame, caption, part.note))
-        else:
-            outputs.append(part)
-    flush()
-    out[name] = outputs
-    return True
+                if part.name:
+                    cites[("表", part.name)] = numbers.table
+                part = replace(part, caption=f"表{numbers.table} {part.caption}")
+            elif isinstance(part, ChartPart) and part.numbered:
+                numbers.figure += 1
+                if part.name:
+                    cites[("图", part.name)] = numbers.figure
+                part = replace(part, number=numbers.figure)
+            out.append(part)
+        numbered.append((name, level, chapter, out))
+
+    def cite(match: re.Match) -> str:
+        key = (match.group(1), match.group(2))
+        if key not in cites:
+            raise ValueError(f"citation {match.group(0)} names no {key[0]} of this report")
+        return f"{key[0]}{cites[key]}"
+
+    result: dict[str, list[Output]] = {}
+    for name, level, chapter, parts in numbered:
+        texts: list[str] = []
+        if chapter:
+            texts.append(numbers.heading("chapter", chapter))
+        title = SECTIONS[name].title_for(ctx)
+        if title:
+            texts.append(numbers.heading(level, title))
+        outputs: list[Output] = []
+
+        def flush() -> None:
+            if texts:
+                outputs.append(Markdown("\n\n".join(texts)))
+                texts.clear()
+
+        for part in parts:
+            if isinstance(part, Text):
+                texts.append(_CITE.sub(cite, part.markdown))
+            elif isinstance(part, Sub):
+                texts.append(numbers.heading(_BELOW[level], part.title))
+            else:
+                flush()
+                if isinstance(part, TablePart):
+                    outputs.append(Table(part.frame, part.caption, part.note))
+                elif isinstance(part, Signature):
+                    outputs.append(SignatureBlock(list(part.lines)))
+                elif isinstance(part, DocInfo):
+                    m = part.metadata
+                    outputs.append(DocumentInfo(m["title"], m.get("title_lines"), m.get("subtitle", ""),
+                                                m.get("date")))
+                else:
+                    outputs.append(part)
+        flush()
+        result[name] = outputs
+    return result

@@ -1,0 +1,10 @@
+"""The sections of every report form, registered by name (see :mod:`.base`).
+
+To add a section: write one function with ``@section("名称", "标题")`` in one of these modules
+and put its name in a form in ``xinfang/report/forms.yaml``.
+"""
+from . import annex, district, evaluation, figures  # noqa: F401  (importing registers the sections)
+from .base import SECTIONS, ChartPart, DocInfo, Part, Signature, Sub, TablePart, Text, section
+from .district import findings
+
+__all__ = ["SECTIONS", "ChartPart", "DocInfo", "Part", "Signature", "Sub", "TablePart", "Text", "section", "findings"]

@@ -1,0 +1,112 @@
+"""What a section is made of, and the registry of sections by name.
+
+A section function takes the :class:`~xinfang.report.context.ReportContext` and returns its
+body as a list of parts, or an empty list when it has nothing to show (it is then left out,
+heading and number too). Sections never type a number:
+
+* :class:`Sub` is a numbered heading one level below the section's own (（一） under 一、,
+  1. under （一）);
+* :class:`TablePart` and :class:`ChartPart` get 表N / 图N;
+* a :class:`Text` cites them by name: ``{表:核心}`` and ``{图:渠道}`` become 表1 and 图2.
+
+The numbers are given by :mod:`xinfang.report.forms` from the section's place in its form.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Union
+
+import pandas as pd
+
+from ..context import ReportContext
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of Markdown (paragraphs, lists); may cite tables and figures by name."""
+
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Sub:
+    """A numbered heading inside a section, one level below the section's."""
+
+    title: str
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """A data table; ``numbered`` tables get 表N before their caption."""
+
+    frame: pd.DataFrame
+    caption: str
+    numbered: bool = True
+    note: str = ""
+    name: str | None = None        # for citations: {表:name}
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """A chart, drawn only when it is displayed (drawing is the dear part of a report).
+
+    ``draw`` takes the title to draw (with its number: 图2 …) and returns a
+    :class:`~xinfang.charts.Chart`.
+    """
+
+    draw: Callable[[str], Any]
+    title: str
+    name: str | None = None        # for citations: {图:name}
+    numbered: bool = True
+    number: int | None = field(default=None, compare=False)
+
+    def chart(self):
+        return self.draw(f"图{self.number} {self.title}" if self.number else self.title)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The 落款 of a document: who issues it, and the date (right-aligned lines)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the document says about itself (title, title lines, subtitle, date): printed by the
+    renderer at the top, carried in the notebook so that any tool that executes it keeps it."""
+
+    metadata: dict
+
+
+Part = Union[Text, Sub, TablePart, ChartPart, Signature, DocInfo]
+Title = Union[str, Callable[[ReportContext], str], None]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    title: Title
+    build: Callable[[ReportContext], list[Part]]
+
+    def title_for(self, ctx: ReportContext) -> str | None:
+        return self.title(ctx) if callable(self.title) else self.title
+
+
+SECTIONS: dict[str, SectionSpec] = {}
+
+
+def section(name: str, title: Title = None):
+    """Register ``func`` as the section ``name`` with heading ``title`` (None: no heading)."""
+    def register(func: Callable[[ReportContext], list[Part]]):
+        if name in SECTIONS:
+            raise ValueError(f"section {name!r} registered twice")
+        SECTIONS[name] = SectionSpec(name, title, func)
+        return func
+    return register
+
+
+def analyst(ctx: ReportContext, key: str) -> list[Part]:
+    """The analyst's text for ``key`` as a section body, or nothing (the section is left out)."""
+    text = ctx.analyst_text(key)
+    return [Text(text)] if text else []

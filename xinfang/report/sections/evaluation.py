@@ -1,0 +1,118 @@
+"""Sections of the 评价报告 form (财预〔2020〕10号): how the evaluation was done, the indicator
+system, the analysis by 决策 / 过程 / 产出 / 效益, and what else the reader must know.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import narrative as nv
+from ..context import ReportContext
+from .base import Part, Sub, TablePart, Text, section
+from .figures import _targets_frame, _targets_sentence
+
+
+@section("年度绩效目标", "年度绩效目标")
+def targets(ctx: ReportContext) -> list[Part]:
+    if not ctx.targets:
+        return []
+    return [Text(_targets_sentence(ctx).replace("、{图:达标}", "")),
+            TablePart(_targets_frame(ctx), "年度绩效目标完成情况", name="目标")]
+
+
+#: The parts of 绩效评价工作开展情况, each with the analyst's text key and a default.
+WORK = (
+    ("评价目的", "evaluation_purpose",
+     "全面了解{bureau}{year}年度预算资金的使用和信访工作目标的完成情况，发现管理中的薄弱环节，"
+     "为改进信访工作、优化预算安排提供依据。"),
+    ("评价对象和范围", "evaluation_scope",
+     "评价对象为{bureau}{year}年度整体支出，范围包括基本支出、项目支出及其形成的信访工作产出和效益。"),
+    ("评价依据", "evaluation_basis",
+     "《中华人民共和国预算法》《项目支出绩效评价管理办法》（财预〔2020〕10号）《信访工作条例》，"
+     "以及{district}年度信访工作目标和预算批复文件。"),
+    ("评价方法", "evaluation_method",
+     "采用比较法和因素分析法：将各项指标的实际值与年度目标值、上年同期值比较，按评分规则逐项计分；"
+     "定性指标由评价人员根据工作资料评分并说明依据。信访指标由信访信息系统导出的登记数据按统一口径计算。"),
+    ("组织实施", "evaluation_process",
+     "评价工作分为前期准备、数据采集与核对、分析评价和撰写报告四个阶段；"
+     "数据采集后对登记表逐项校验，校验不通过的数据经核实更正后再行计算。"),
+)
+
+
+@section("评价工作开展情况", "绩效评价工作开展情况")
+def evaluation_work(ctx: ReportContext) -> list[Part]:
+    fill = {"bureau": ctx.bureau, "year": ctx.params["year"], "district": ctx.params["district"]}
+    parts: list[Part] = []
+    for title, key, default in WORK:
+        parts += [Sub(title), Text(ctx.analyst_text(key) or default.format(**fill))]
+    return parts
+
+
+@section("指标体系", "绩效评价指标体系、评价标准和评价方法")
+def indicator_system(ctx: ReportContext) -> list[Part]:
+    card = ctx.scorecard
+    if card is None:
+        return []
+    names = [f"{name}（{nv.count(w)}分）" for name, w in card.weights1.items()]
+    n2 = len({(s.level1, s.level2) for s in card.leaves})
+    text = (f"评价采用《{card.name}》，设{'、'.join(names)}{len(names)}个一级指标，下设{n2}个二级指标、"
+            f"{len(card.leaves)}个三级指标，满分100分。由数据计算的指标按评分规则计分：达到目标值得满分，"
+            "未达到的按规则扣分或按完成比例计分；定性指标由评价人员评分并写明依据和扣分理由。"
+            "评价结果分为四个等级：总分90分（含）以上为“优”，80分（含）至90分为“良”，"
+            "60分（含）至80分为“中”，60分以下为“差”。各三级指标的权重、目标值和评分规则见{表:体系}。")
+    frame = pd.DataFrame([[s.level1, s.level2, s.level3, nv.count(s.weight),
+                           s.target_text.replace("%", ctx.sign) if s.rule != "manual" else "",
+                           s.rule_text.replace("%", ctx.sign)] for s in card.leaves],
+                         columns=["一级指标", "二级指标", "三级指标", "权重", "目标值", "评分规则"])
+    return [Text(text), TablePart(frame, "绩效评价指标体系", name="体系")]
+
+
+@section("绩效指标分析", "绩效指标分析")
+def analysis(ctx: ReportContext) -> list[Part]:
+    """For each 一级: its score against its weight, then every leaf that lost points and why."""
+    card = ctx.scorecard
+    if card is None:
+        return []
+    parts: list[Part] = []
+    for name, weight in card.weights1.items():
+        leaves = [s for s in card.leaves if s.level1 == name]
+        got = card.level1.get(name, 0.0)
+        lost = [s for s in leaves if s.score < s.weight]
+        text = f"{name}指标满分{nv.count(weight)}分，得{nv.count(got)}分"
+        if weight:
+            text += f"，得分率{nv.ratio_percent(got, weight, sign=ctx.sign)}"
+        if not lost:
+            text += f"。{len(leaves)}项三级指标均得满分。"
+        else:
+            full = len(leaves) - len(lost)
+            text += (f"。{len(leaves)}项三级指标中{full}项得满分，{len(lost)}项失分：" if full
+                     else f"。{len(leaves)}项三级指标均有失分：")
+            text += "\n\n" + "\n".join(
+                f"{i}. {_lost_line(ctx, s)}" for i, s in enumerate(lost, start=1))
+        parts += [Sub(f"{name}指标分析"), Text(text)]
+    return parts
+
+
+def _lost_line(ctx: ReportContext, s) -> str:
+    lost = nv.count(round(s.weight - s.score, 2))
+    head = f"{s.level3}（权重{nv.count(s.weight)}分，得{nv.count(s.score)}分，失{lost}分）"
+    if s.rule == "manual":
+        reason = getattr(s, "reason", "") or s.note or s.evidence
+        return f"{head}：{reason.rstrip('。')}。"
+    actual = s.actual_text.replace("%", ctx.sign)
+    target = s.target_text.replace("%", ctx.sign)
+    if s.actual is None:
+        return f"{head}：{s.note.rstrip('。')}。"
+    return f"{head}：实际值{actual}，目标值{target}，按“{s.rule_text.replace('%', ctx.sign)}”计分。"
+
+
+@section("其他需要说明的问题", "其他需要说明的问题")
+def other_matters(ctx: ReportContext) -> list[Part]:
+    lines = []
+    if ctx.inputs.missing:
+        lines.append(f"本次评价未取得{'、'.join(ctx.inputs.missing)}，相应内容从略，依赖这些数据的指标未能评分。")
+    unscored = [s for s in (ctx.scorecard.leaves if ctx.scorecard else ()) if getattr(s, "scored", True) is False]
+    if unscored:
+        lines.append("未评分的指标：" + "；".join(f"{s.level3}（{getattr(s, 'reason', '')}）" for s in unscored) + "。")
+    if not lines:
+        lines.append("无。")
+    return [Text("\n\n".join(lines))]
