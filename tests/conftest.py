@@ -159,3 +159,23 @@ def html_text(path: Path) -> str:
     parser = Text()
     parser.feed(path.read_text(encoding="utf-8"))
     return "".join(parser.parts)
+
+
+def docx_text(path: Path) -> str:
+    """The text a reader sees in a .docx: paragraphs, then every table cell."""
+    from docx import Document
+
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def xinfang_cli() -> str:
+    """The installed command, next to this interpreter."""
+    import shutil
+    import sys
+
+    return shutil.which("xinfang", path=str(Path(sys.executable).parent)) or "xinfang"

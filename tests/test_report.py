@@ -8,7 +8,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, assert_no_pii, copy_params, html_text
+from conftest import ROOT, assert_no_pii, copy_params, docx_text, html_text
 from docx import Document
 from docx.shared import Cm
 
@@ -51,15 +51,6 @@ def html_tables(path) -> list[list[list[str]]]:
     p = _Tables()
     p.feed(path.read_text(encoding="utf-8"))
     return p.tables
-
-
-def docx_text(path) -> str:
-    doc = Document(path)
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.extend(c.text for c in row.cells)
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("fmt", ["html", "docx"])

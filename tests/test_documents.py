@@ -1,0 +1,147 @@
+"""Every report read as its reader reads it: no machinery, no placeholders, figures that agree.
+
+The district report of 2023 in both forms, the district report of 2022, and every unit report of
+2023 are made once by the installed command, and their visible text (HTML and DOCX) is checked.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, copy_params, docx_text, html_text, xinfang_cli
+
+DISTRICT = "大祥区_{year}_整体支出绩效评价报告"
+
+#: ASCII words a Chinese official document may carry (kept short on purpose).
+ALLOWED_ASCII = {"HTML", "DOCX", "PDF", "Excel", "Word", "WPS"}
+
+
+def _run(*args: str, cwd: Path) -> None:
+    proc = subprocess.run([xinfang_cli(), *args], capture_output=True, text=True, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory) -> dict[str, dict]:
+    """name → {"html": visible text, "docx": visible text, "docx_path"} of every report."""
+    base = tmp_path_factory.mktemp("documents")
+    out = base / "output"
+    params = copy_params(base / "params", out)
+    _run("report", "--year", "2023", "--params", str(params), cwd=base)
+    _run("report", "--year", "2022", "--params", str(params), cwd=base)
+    _run("batch", "--year", "2023", "--by", "unit", "--params", str(params), "--quiet", cwd=base)
+    docs = {}
+    for year in (2023, 2022):
+        stem = out / str(year) / DISTRICT.format(year=year)
+        docs[f"自评报告{year}"] = _texts(stem)
+    for unit in sorted((out / "2023" / "units").glob("*.html")):
+        docs[unit.stem] = _texts(unit.with_suffix(""))
+    # form B: the same year with form: 评价报告
+    form_b = base / "params_b"
+    copy_params(form_b, base / "output_b")
+    doc = yaml.safe_load((form_b / "2023.yaml").read_text(encoding="utf-8"))
+    doc["form"] = "评价报告"
+    (form_b / "2023.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _run("report", "--year", "2023", "--params", str(form_b), cwd=base)
+    stem = base / "output_b" / "2023" / DISTRICT.format(year=2023)
+    docs["评价报告2023"] = _texts(stem)
+    return docs
+
+
+def _texts(stem: Path) -> dict:
+    html, docx = stem.parent / f"{stem.name}.html", stem.parent / f"{stem.name}.docx"
+    return {"html": html_text(html), "docx": docx_text(docx), "docx_path": docx}
+
+
+FORBIDDEN = [
+    ("a placeholder", re.compile(r"样例|请撰写|撰写|None|\bnan\b|NaN")),
+    ("a dash inside a sentence", re.compile(r"—[，。；、]")),
+    ("100.00％ or 0.00％ (written 100％ and 0％)", re.compile(r"(?<![\d.])(?:100|0)\.00[％%]")),
+    ("a doubled unit or name", re.compile(r"人次人次|件次件次|区区|件人次件人次")),
+    ("a file name", re.compile(r"\w+\.(?:yaml|yml|md|csv|xlsx|ipynb)\b")),
+    ("a hash", re.compile(r"\b[0-9a-f]{16,}\b")),
+    ("an indicator code", re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_]+)?\b")),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_no_machinery_or_placeholder_in_any_report(documents, fmt):
+    problems = []
+    for name, texts in documents.items():
+        text = texts[fmt]
+        for what, pattern in FORBIDDEN:
+            for m in pattern.finditer(text):
+                problems.append(f"{name}: {what}: …{text[max(0, m.start() - 20):m.end() + 20]}…")
+        for word in re.findall(r"[A-Za-z]{4,}", text):
+            if word not in ALLOWED_ASCII:
+                problems.append(f"{name}: English word {word!r}")
+    assert not problems, "\n".join(problems[:30])
+
+
+_RATE_ROW = re.compile(r"([\d.]+)[％%]\s*\|\s*([\d.]+)[％%]\s*\|\s*(上升|下降)([\d.]+)个百分点")
+
+
+@pytest.mark.slow
+def test_every_percentage_point_change_is_the_difference_of_the_shown_rates(documents):
+    """In every table row with two rates and a 个百分点 change, the change is the difference of
+    the two values as printed (27.56％ against 19.38％ is 8.18, not 8.19)."""
+    from docx import Document
+
+    seen = 0
+    for texts in documents.values():
+        for table in Document(texts["docx_path"]).tables:
+            for row in table.rows:
+                line = " | ".join(c.text for c in row.cells)
+                m = _RATE_ROW.search(line)
+                if not m:
+                    continue
+                now, prev, word, points = m.groups()
+                diff = Decimal(now) - Decimal(prev)
+                assert (word == "上升") == (diff > 0) and abs(diff) == Decimal(points), line
+                seen += 1
+    assert seen >= 10
+
+
+#: Every figure of the original report's 基本情况 1, and the facts of its 主要做法 and 访情.
+ORIGINAL_FIGURES = ["508件人次", "94.64％", "27.56％", "156件次", "194.34％", "65人次", "306.25％", "287件次",
+                    "49.48％", "及时受理率100％", "按期答复率100％", "99.44％", "99.53％", "120件人次", "55.84％",
+                    "98.65％", "88.81％", "80.00％", "321.43％", "126件", "15件", "再次信访率0％", "58人次",
+                    "城南街道27人次", "火车南站街道7人次", "77批1487人次", "489批684人次"]
+FACTS = ["18次", "30批48人次", "6件", "方案6个", "22名区级领导", "80件", "43个", "12个", "46件", "11批次109份",
+         "城南街道、火车南站街道", "30余名", "五个方面", "一是提高站位", "二是强化督导", "三是创新举措"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_form_a_carries_every_figure_and_fact_of_the_original(documents, fmt):
+    text = documents["自评报告2023"][fmt]
+    missing = [f for f in ORIGINAL_FIGURES + FACTS if f not in text]
+    assert not missing, missing
+    for heading in ("一、基本情况", "（一）部门概况", "绩效目标完成情况", "综合评价结论", "二、主要做法",
+                    "三、存在问题", "四、下步打算", "附件1", "附件2", "附件3"):
+        assert heading in text, heading
+    assert "大祥区信访局\n2024年1月1日" in text.replace("\r", "") or "2024年1月1日" in text
+
+
+@pytest.mark.slow
+def test_form_b_names_every_leaf_that_lost_points_with_its_reason(documents):
+    from xinfang.report import load_report
+
+    text = documents["评价报告2023"]["docx"]
+    for heading in ("一、基本概况", "二、绩效评价工作开展情况", "三、绩效评价指标体系、评价标准和评价方法",
+                    "四、综合评价结论", "五、绩效指标分析", "六、主要经验做法", "七、存在问题及原因分析",
+                    "八、有关建议", "九、其他需要说明的问题"):
+        assert heading in text, heading
+    card = load_report(2023, ROOT / "params").context.scorecard
+    lost = [s for s in card.leaves if s.score < s.weight]
+    assert len(lost) >= 5
+    analysis = text[text.index("五、绩效指标分析"):text.index("六、主要经验做法")]
+    for leaf in lost:
+        line = next((x for x in analysis.splitlines() if x.startswith(leaf.level3)), None)
+        assert line, leaf.level3
+        assert "：" in line and len(line.split("：", 1)[1]) > 6, line  # a reason, not only the name
