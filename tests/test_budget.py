@@ -236,3 +236,15 @@ def test_sample_display_2023():
     assert frame.loc["合计"].tolist() == ["439.50", "458.30", "447.08", "428.65", "97.55％"]
     assert frame.loc["其中：“三公”经费"].tolist() == ["6.50", "6.50", "6.00", "6.91", "92.31％"]
     assert frame.loc["其中：信访接待及矛盾纠纷化解专项经费", "调整预算"] == "86.00"
+
+
+def test_budget_parts_chart_stacks_parts_up_to_the_total():
+    from xinfang.charts import budget_parts
+
+    rows = budget_rows(validate_budget(PARTS))
+    chart = budget_parts(rows, title="预算执行情况")
+    assert chart.png.startswith(b"\x89PNG") and chart.png == budget_parts(rows, title="预算执行情况").png
+    # 调整预算 82 + 20 = 102 and 58 → 160; 决算 97.5 and 54.125 (54.13) → 151.63
+    assert chart.alt == ("预算执行情况：调整预算合计160.00万元，其中基本支出102.00万元、项目支出58.00万元；"
+                         "决算合计151.63万元，其中基本支出97.50万元、项目支出54.13万元")
+    assert "三公" not in chart.alt                               # a part of the total, left to the table
