@@ -47,3 +47,22 @@ def test_score_table_on_the_sample(tmp_path):
     col = header.index("得分")
     leaves = [r[col] for r in rows if r[0] != "合计"]
     assert round(sum(leaves), 2) == pytest.approx(total)
+
+
+def test_2022_warns_of_unscored_leaves_and_withholds_the_grade():
+    # params/2022.yaml has no manual scores and no 预算执行表: 6 manual + 4 budget leaves unscored
+    proc = subprocess.run([EXE, "score", "--year", "2022"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [line for line in proc.stderr.splitlines() if line.startswith("警告 / warning: ")]
+    assert warning.startswith("警告 / warning: 10项未评分（绩效目标合理性（未提供人工评分）、")
+    assert "预算执行率（未提供预算执行表）" in warning
+    assert "（满分 60 分），暂不定级" in warning              # 100 − 15 − 25 (决策, 过程 unscored)
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.endswith("等级 / grade: 暂不定级：10项未评分")
+    total = float(last.split("total:")[1].split()[0])
+    assert f"总分为已评分部分 {total:.2f} 分" in warning
+
+
+def test_2023_is_complete_and_silent():
+    proc = subprocess.run([EXE, "score", "--year", "2023"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "警告" not in proc.stderr, proc.stderr

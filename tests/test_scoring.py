@@ -211,7 +211,7 @@ def test_reversed_growth_with_base_zero(small):
     assert leaf(score(small, {key: count(key, 250, 100)}), "信访量变化率").score == 0.0
     # previous 0, value 0: growth 0 (持平), full marks
     s = leaf(score(small, {key: count(key, 0, 0)}), "信访量变化率")
-    assert (s.score, s.actual_text) == (10.0, "0.00%")
+    assert (s.score, s.actual_text) == (10.0, "0%")  # exactly 0% is written whole
     # previous 0, value 12: growth from zero is unbounded, 0 points
     s = leaf(score(small, {key: count(key, 12, 0)}), "信访量变化率")
     assert (s.score, s.actual_text) == (0.0, "上年同期为0")
@@ -225,19 +225,23 @@ def test_reversed_rate_change_on_value(small):
 
 
 def test_manual_from_params(small):
-    card = score(small, {}, {"goal": {"score": 7.5, "evidence": "目标与三定方案一致"}},
+    card = score(small, {}, {"goal": {"score": 7.5, "evidence": "目标与三定方案一致",
+                                      "reason": "个别目标未细化到季度"}},
                  manual_source="2023.yaml")
     s = leaf(card, "目标合理性")
     assert (s.score, s.evidence, s.note) == (7.5, "目标与三定方案一致", "")
+    assert (s.reason, s.lost, s.scored) == ("个别目标未细化到季度", 2.5, True)
     assert s.rule_text == "人工评分：目标与职责相符"
     # the framework's default score is used where params give none
     assert leaf(card, "指标明确性").score == 8.0
     assert leaf(card, "指标明确性").evidence == "框架默认"
-    # a path works as well as an id, and a bare number as well as a mapping
-    card = score(small, {}, {"决策/目标设定/指标明确性": 9.25})
-    assert leaf(card, "指标明确性").score == 9.25
-    assert leaf(card, "目标合理性").score == 0.0
-    assert leaf(card, "目标合理性").note == "未提供人工评分"
+    assert leaf(card, "指标明确性").reason == "两项指标未量化"
+    # a path works as well as an id, and a bare number (full marks) as well as a mapping
+    card = score(small, {}, {"决策/目标设定/指标明确性": 10})
+    assert leaf(card, "指标明确性").score == 10.0
+    # no manual score at all: unscored (behaviour change: it used to score 0)
+    s = leaf(card, "目标合理性")
+    assert (s.score, s.scored, s.unscored_reason, s.note) == (None, False, "未提供人工评分", "未提供人工评分")
 
 
 @pytest.mark.parametrize(("manual", "words"), [
@@ -257,11 +261,15 @@ def test_manual_errors_name_file_and_node(small, manual, words):
 
 
 def test_undefined_indicator_scores_zero(small):
+    # the data exist but the rate has a zero denominator: scored, 0 points
     key = "budget.execution_rate"
     s = leaf(score(small, {key: rate(key, None, 0, 0)}), "预算执行率")
     assert (s.score, s.actual, s.actual_text, s.note) == (0.0, None, "—", NOTE_UNDEFINED)
-    s = leaf(score(small, {}), "预算执行率")  # not computed at all (no 预算执行表)
-    assert s.score == 0.0 and s.note.startswith(NOTE_UNDEFINED)
+    assert s.scored
+    # not computed at all (no 预算执行表): unscored, not 0 (behaviour change)
+    s = leaf(score(small, {}), "预算执行率")
+    assert (s.score, s.scored, s.unscored_reason, s.actual_text) == (None, False, "未提供预算执行表",
+                                                                     "未提供预算执行表")
     # a yoy leaf without a previous value is undefined too
     s = leaf(score(small, {"national.volume": count("national.volume", 50)}), "信访量变化率")
     assert (s.score, s.actual_text) == (0.0, "无上年数据")
@@ -285,8 +293,11 @@ def _full_values() -> dict[str, Indicator]:
     }
 
 
+MANUAL = {"goal": {"score": 7.5, "evidence": "e", "reason": "r"}}
+
+
 def test_scorecard_totals_add_up(small):
-    card = score(small, _full_values(), {"goal": {"score": 7.5, "evidence": "e"}})  # 7.50, 8.00
+    card = score(small, _full_values(), MANUAL)  # 7.50, 8.00
     assert card.level2 == {
         ("产出", "质量指标"): 31.39,   # 8.89 + 8 + 9.5 + 5
         ("产出", "数量指标"): 9.06,    # 7.5 + 1.56
@@ -300,7 +311,7 @@ def test_scorecard_totals_add_up(small):
 
 
 def test_scorecard_frame(small):
-    card = score(small, _full_values(), {"goal": {"score": 7.5, "evidence": "e"}})
+    card = score(small, _full_values(), MANUAL)
     frame = card.to_frame()
     assert list(frame.columns) == ["一级指标", "二级指标", "三级指标", "权重", "目标值", "实际值",
                                    "得分", "评分规则"]
@@ -368,3 +379,124 @@ def test_default_framework_loads_with_the_real_catalogue():
 
     assert set(KEYS) == set(CATALOGUE_KEYS)  # the list above is DESIGN.md §5
     assert load_framework(DEFAULT, KEYS).total_weight == 100
+
+
+# ------------------------------------------------------------------------------------------------
+# missing inputs: unscored leaves, total out of the weight scored, grade withheld
+
+
+def _no_budget() -> dict[str, Indicator]:
+    return {k: v for k, v in _full_values().items() if not k.startswith("budget.")}
+
+
+def test_missing_budget_leaves_are_unscored_and_the_grade_withheld(small):
+    card = score(small, _no_budget(), MANUAL)
+    assert [s.level3 for s in card.unscored] == ["预算执行率", "三公经费变动率"]
+    assert {s.unscored_reason for s in card.unscored} == {"未提供预算执行表"}
+    # 产出 as before: 31.39 + 9.06 = 40.45 of 60; 决策: 7.5 + 8 = 15.5 of 20 scored (40 in all)
+    assert card.level1 == {"产出": 40.45, "决策": 15.5}
+    assert card.scored_weights1 == {"产出": 60.0, "决策": 20.0}
+    assert card.level2[("决策", "资金管理")] == 0.0
+    assert card.total == 55.95                       # 40.45 + 15.5, out of 80
+    assert (card.scored_weight, card.total_weight) == (80.0, 100.0)
+    assert card.grade is None and not card.complete
+    assert card.grade_text == "暂不定级：2项未评分"
+
+
+def test_every_leaf_scored_gives_the_grade(small):
+    card = score(small, _full_values(), MANUAL)
+    assert card.complete and card.unscored == ()
+    assert (card.total, card.scored_weight, card.grade, card.grade_text) == (73.95, 100.0, "中", "中")
+
+
+def test_unscored_leaves_in_the_frame(small):
+    card = score(small, _no_budget(), MANUAL)
+    frame = card.to_frame(percent="％")
+    row = frame[frame["三级指标"] == "预算执行率"].iloc[0]
+    assert (row["得分"], row["实际值"], row["目标值"]) == ("未评分", "未提供预算执行表", "100％")
+    goal = frame[frame["三级指标"] == "目标合理性"].iloc[0]
+    assert goal["评分规则"] == "人工评分：目标与职责相符；扣分理由：r"
+    last = frame.iloc[-1]
+    assert (last["得分"], last["权重"]) == (55.95, 100.0)
+    assert last["评分规则"].startswith("已评分部分满分80分；暂不定级：2项未评分")
+    # the scored rows add up to the total
+    assert round(sum(v for v in frame["得分"].iloc[:-1] if v != "未评分"), 2) == 55.95
+
+
+def test_no_manual_scores_at_all(small):
+    card = score(small, _full_values())
+    (s,) = card.unscored                               # 指标明确性 has a default score in the file
+    assert (s.level3, s.score, s.unscored_reason) == ("目标合理性", None, "未提供人工评分")
+    assert card.total == 66.45 and card.scored_weight == 90.0   # 73.95 − 7.5, 100 − 10
+
+
+def test_absent_optional_table_is_unscored_but_zero_denominator_is_zero(small):
+    key = "handling.participation"
+    # every field None: the table it comes from was not provided
+    absent = Indicator(key, "参评率", None, None, None, "%")
+    s = leaf(score(small, {key: absent}), "参评率")
+    assert (s.scored, s.score) == (False, None)
+    # 0 of 0: the data exist, the rate is undefined, scored 0
+    s = leaf(score(small, {key: rate(key, None, 0, 0)}), "参评率")
+    assert (s.scored, s.score, s.note) == (True, 0.0, NOTE_UNDEFINED)
+
+
+def test_level1_groups_give_the_lost_points(small):
+    card = score(small, _no_budget(), MANUAL)
+    output, decision = card.groups()
+    assert (output.name, output.weight, output.score, output.scored_weight) == ("产出", 60.0, 40.45, 60.0)
+    assert output.lost_total == 19.55
+    assert [(s.level3, s.lost) for s in output.lost] == [
+        ("及时受理率", 1.11), ("参评率", 2.0), ("按期答复率", 0.5), ("满意率", 5.0),
+        ("信访量变化率", 2.5), ("来信重复率", 8.44)]
+    first = output.lost[0]
+    assert (first.actual_text, first.target_text, first.rule_text) == (
+        "80.00%", "90.00%", "实际值÷目标值×权重，最高得满分")
+    assert (decision.score, decision.scored_weight, decision.weight) == (15.5, 20.0, 40.0)
+    assert [(s.level3, s.lost, s.reason) for s in decision.lost] == [
+        ("目标合理性", 2.5, "r"), ("指标明确性", 2.0, "两项指标未量化")]
+    assert [s.level3 for s in decision.unscored] == ["预算执行率", "三公经费变动率"]
+
+
+def test_full_marks_lose_nothing(small):
+    card = score(small, {}, {"goal": 10})
+    s = leaf(card, "目标合理性")
+    assert (s.score, s.lost, s.lost_points, s.reason) == (10.0, 0.0, False, "")
+
+
+@pytest.mark.parametrize("entry", [
+    {"score": 3.5, "evidence": "制度总体执行到位"},
+    {"score": 3.5, "evidence": "制度总体执行到位", "reason": "  "},
+    {"score": 3.5, "evidence": "制度总体执行到位", "reason": None},
+    3.5,
+])
+def test_manual_below_full_marks_needs_a_reason(small, entry):
+    with pytest.raises(ParameterError) as info:
+        score(small, {}, {"goal": entry}, manual_source="2023.yaml")
+    message = str(info.value)
+    assert message.startswith("2023.yaml: 决策/目标设定/目标合理性: ")
+    assert "goal" in message and "扣分理由" in message and "reason" in message
+
+
+def test_framework_default_below_full_marks_needs_a_reason():
+    node = {"name": "指标明确性", "weight": 100, "rule": "manual", "score": 80, "evidence": "e"}
+    data = {"indicators": [{"name": "决策", "weight": 100, "children": [
+        {"name": "目标设定", "weight": 100, "children": [node]}]}]}
+    with pytest.raises(ParameterError, match=r"^f\.yaml: 决策/目标设定/指标明确性: .*扣分理由"):
+        parse_framework(data, [], file="f.yaml")
+    node["reason"] = "部分指标未量化"
+    assert parse_framework(data, [], file="f.yaml").leaves[0].reason == "部分指标未量化"
+
+
+def test_the_2023_params_give_every_deduction_a_reason():
+    import yaml
+
+    params = yaml.safe_load((Path(__file__).parents[1] / "params" / "2023.yaml").read_text(encoding="utf-8"))
+    framework = load_framework(DEFAULT, CATALOGUE_KEYS)
+    manual = params["manual_scores"]
+    assert {leaf.id for leaf in framework.leaves if leaf.rule == "manual"} == set(manual)
+    card = score(framework, {}, manual, manual_source="2023.yaml")   # raises without reasons
+    for s in card.leaves:
+        if s.rule == "manual":
+            assert s.scored and (s.reason != "") == (s.score < s.weight), s.id
+    assert leaf(card, "制度执行有效性").reason.endswith("扣0.5分")

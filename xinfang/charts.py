@@ -536,3 +536,49 @@ def budget_bars(frame: pd.DataFrame, *, title: str = "预算执行情况", unit:
         f"{i}预算{_count(b, unit)}、实际支出{_count(a, unit)}、执行率{r}"
         for i, b, a, r in zip(items, budget, actual, rates))
     return _render(draw, title=title, alt=alt)
+
+
+def budget_parts(frame: pd.DataFrame, *, title: str = "预算执行情况", unit: str = "万元") -> Chart:
+    """Two stacked bars, 调整预算 and 决算: 基本支出 and 项目支出 stacked up to their 合计.
+
+    ``frame`` is :func:`xinfang.budget.budget_rows` (columns ``类别``, ``行``, ``调整预算``,
+    ``决算``; amounts in ``unit``): the rows with ``行 == "类别"`` are the stacked parts and the
+    total is printed on top of each bar. “三公”经费 and 政府采购 are parts *of* these amounts and
+    are left to the table (they are never drawn as bars beside their total).
+    """
+    if frame is None or len(frame) == 0:
+        return _no_data(title)
+    _require_columns(frame, ("类别", "行", "调整预算", "决算"), "budget_parts")
+    parts = frame[frame["行"] == "类别"]
+    if parts.empty:
+        return _no_data(title)
+    names = [str(c) for c in parts["类别"]]
+    columns = ("调整预算", "决算")
+    values = {c: [_round2(v) for v in pd.to_numeric(parts[c]).fillna(0)] for c in columns}
+    totals = {c: _round2(sum(Decimal(repr(float(v))) for v in values[c])) for c in columns}
+    colours = [PREVIOUS, CURRENT, "#7F7F7F", "#D9D9D9"]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        x = np.arange(len(columns))
+        bottom = np.zeros(len(columns))
+        for i, name in enumerate(names):
+            heights = np.array([float(values[c][i]) for c in columns])
+            bars = ax.bar(x, heights, 0.5, bottom=bottom, color=colours[i % len(colours)], label=name)
+            ax.bar_label(bars, labels=[f"{values[c][i]:.2f}" for c in columns], label_type="center",
+                         fontsize=8, color="white" if i % len(colours) == 1 else TEXT)
+            bottom += heights
+        for xi, c in zip(x, columns):
+            ax.text(xi, bottom[xi], f"合计{totals[c]:.2f}", ha="center", va="bottom", fontsize=8.5)
+        ax.set_xticks(x, list(columns))
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.margins(y=0.12)
+        fig.legend(loc="outside lower center", ncols=len(names))
+        _style_axes(ax, grid_axis="y")
+
+    alt = f"{title}：" + "；".join(
+        f"{c}合计{totals[c]:.2f}{unit}，其中" + "、".join(
+            f"{n}{values[c][i]:.2f}{unit}" for i, n in enumerate(names))
+        for c in columns)
+    return _render(draw, title=title, alt=alt)

@@ -246,7 +246,11 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
         click.echo(f"已写入 / written: {output}")
     with_width = frame.astype(str)
     click.echo(with_width.to_string(index=False))
-    click.echo(f"总分 / total: {card.total:.2f}  等级 / grade: {card.grade}")
+    if card.unscored:
+        names = "、".join(f"{s.level3}（{s.unscored_reason}）" for s in card.unscored)
+        click.echo(f"警告 / warning: {len(card.unscored)}项未评分（{names}），总分为已评分部分"
+                   f" {card.total:.2f} 分（满分 {card.scored_weight:g} 分），暂不定级", err=True)
+    click.echo(f"总分 / total: {card.total:.2f}  等级 / grade: {card.grade_text}")
 
 
 @main.command(context_settings=CONTEXT)

@@ -42,14 +42,14 @@ VARIANTS: dict[str, dict[str, str]] = {
 
 BASIC = "基本支出"
 PROJECT = "项目支出"
-THREE_PUBLIC = '"三公"经费'
+THREE_PUBLIC = "“三公”经费"
 PROCUREMENT = "政府采购"
 CATEGORIES: tuple[str, ...] = (BASIC, PROJECT, THREE_PUBLIC, PROCUREMENT)
 """Allowed values of 类别 of the 预算执行表, in report order."""
 
 CATEGORY_ALIASES: dict[str, str] = {
     "三公经费": THREE_PUBLIC,
-    "“三公”经费": THREE_PUBLIC,
+    '"三公"经费': THREE_PUBLIC,
     "‘三公’经费": THREE_PUBLIC,
     "'三公'经费": THREE_PUBLIC,
     "＂三公＂经费": THREE_PUBLIC,
@@ -174,10 +174,10 @@ BUDGET = TableSchema(
         "类别": "category",
         "项目": "item",
         "年初预算": "initial_budget",
-        "调整后预算": "budget",
-        "实际支出": "actual",
+        "调整预算": "budget",
+        "决算": "actual",
         "结转结余": "carryover",
-        "上年实际支出": "previous_actual",
+        "上年决算": "previous_actual",
     },
     required=("category", "item", "budget", "actual"),
     enums={"category": CATEGORIES},
@@ -185,6 +185,13 @@ BUDGET = TableSchema(
     map_headers=False,
     suffixes=(*XLSX_SUFFIXES, ".csv", ".txt"),
 )
+
+#: Former headers of the 预算执行表, read as the current ones.
+BUDGET_HEADER_VARIANTS: Mapping[str, str] = {
+    "调整后预算": "调整预算",
+    "实际支出": "决算",
+    "上年实际支出": "上年决算",
+}
 
 #: Every input table, in the order of the 数据说明.
 TABLES: dict[str, TableSchema] = {s.kind: s for s in (REGISTER, CAMPAIGN, BEIJING, BUDGET)}

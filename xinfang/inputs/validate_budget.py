@@ -6,22 +6,24 @@ Layout of the 预算执行表 (one sheet, header in row 1, one row per budget li
 =============  ========  ===================================================================
 header         required  rule
 =============  ========  ===================================================================
-类别           yes       基本支出 / 项目支出 / "三公"经费 / 政府采购 (三公经费 and “三公”经费 are
+类别           yes       基本支出 / 项目支出 / “三公”经费 / 政府采购 (三公经费 and "三公"经费 are
                          accepted and normalised); a 合计 / 小计 row has no 类别: delete it
 项目           yes       the budget line, non-empty text (工资福利支出, 信访接待专项, 公务接待费 …);
                          (类别, 项目) unique
 年初预算       no        number ≥ 0 or blank (shown, not used by the indicators)
-调整后预算     yes       number ≥ 0; required in rows of 基本支出, 项目支出 and 政府采购
-实际支出       yes       number ≥ 0; required in every row
-结转结余       no        number ≥ 0 or blank; blank = max(调整后预算 − 实际支出, 0), the unspent
+调整预算       yes       number ≥ 0; required in rows of 基本支出, 项目支出 and 政府采购
+决算           yes       number ≥ 0; required in every row (the year's actual expenditure)
+结转结余       no        number ≥ 0 or blank; blank = max(调整预算 − 决算, 0), the unspent
                          balance of the line (fill it in where part of it was 收回 to the treasury)
-上年实际支出   no        number ≥ 0; required in rows of "三公"经费
+上年决算       no        number ≥ 0; required in rows of “三公”经费 (the 同比 of “三公”经费)
 =============  ========  ===================================================================
 
-Headers may carry a unit suffix such as ``调整后预算（万元）``; other columns (备注 …) are ignored.
+The former headers 调整后预算, 实际支出 and 上年实际支出 are accepted for 调整预算, 决算 and 上年决算
+(:data:`~xinfang.inputs.tables.BUDGET_HEADER_VARIANTS`); messages name the header as written.
+Headers may carry a unit suffix such as ``调整预算（万元）``; other columns (备注 …) are ignored.
 Numbers may be written with thousands separators (``1,234.5``). Completely blank rows are skipped.
 
-"三公"经费 rows (公务接待费, 公务用车购置及运行维护费, 因公出国（境）费) and 政府采购 rows are
+“三公”经费 rows (公务接待费, 公务用车购置及运行维护费, 因公出国（境）费) and 政府采购 rows are
 breakdowns: they are already contained in 基本支出 / 项目支出 and are never added to them.
 """
 from __future__ import annotations
@@ -37,12 +39,13 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from .read import RawTable, read_table
-from .tables import (BASIC, BUDGET, BUDGET_COLUMNS, CATEGORIES, CATEGORY_ALIASES, PROCUREMENT, PROJECT,
-                     THREE_PUBLIC)
+from .tables import (BASIC, BUDGET, BUDGET_COLUMNS, BUDGET_HEADER_VARIANTS, CATEGORIES, CATEGORY_ALIASES,
+                     PROCUREMENT, PROJECT, THREE_PUBLIC)
 
 _CATEGORY_ALIASES = CATEGORY_ALIASES
 _REQUIRED_HEADERS = tuple(BUDGET.header_of[c] for c in BUDGET.required)
-_AMOUNT_HEADERS = ("年初预算", "调整后预算", "实际支出", "结转结余", "上年实际支出")
+_AMOUNT_HEADERS = ("年初预算", "调整预算", "决算", "结转结余", "上年决算")
+_FORMER = {v: k for k, v in BUDGET_HEADER_VARIANTS.items()}
 
 
 @dataclass(frozen=True)
@@ -134,11 +137,21 @@ def validate_budget(raw: pd.DataFrame, file: str = "预算执行表") -> BudgetT
     Raises :class:`~xinfang.errors.InputError` with every problem found.
     """
     problems: list[Problem] = []
-    headers = {_header(c): c for c in raw.columns}
+    headers: dict[str, object] = {}   # current header → column of ``raw``
+    written: dict[str, str] = {}      # current header → header as written (for messages)
+    for c in raw.columns:
+        shown = _header(c)
+        h = BUDGET_HEADER_VARIANTS.get(shown, shown)
+        if h in headers:
+            problems.append(Problem(file, None, shown, None, f"与列「{written[h]}」重复（同一列的两种写法）",
+                                    "duplicate column"))
+            continue
+        headers[h], written[h] = c, shown
     missing = [h for h in _REQUIRED_HEADERS if h not in headers]
     for h in missing:
         problems.append(Problem(file, None, h, None, "缺少必需列", "missing column",
-                                hint="必需列：" + "、".join(_REQUIRED_HEADERS)))
+                                hint="必需列：" + "、".join(
+                                    f"{r}（或{_FORMER[r]}）" if r in _FORMER else r for r in _REQUIRED_HEADERS)))
     if raw.empty and not missing:
         problems.append(Problem(file, None, None, None, "没有数据行", "no data rows"))
     if problems:
@@ -185,32 +198,32 @@ def validate_budget(raw: pd.DataFrame, file: str = "预算执行表") -> BudgetT
                 continue
             parsed = _amount(value)
             if isinstance(parsed, str):
-                problems.append(Problem(file, excel_row, header, _cell_text(value),
+                problems.append(Problem(file, excel_row, written[header], _cell_text(value),
                                         f"{parsed}（金额单位：万元，≥ 0）", "non-negative number"))
                 record[column] = None
             else:
                 record[column] = parsed
 
-        needed = ["实际支出"]
+        needed = ["决算"]
         if cat_text in (BASIC, PROJECT, PROCUREMENT):
-            needed.append("调整后预算")
+            needed.append("调整预算")
         if cat_text == THREE_PUBLIC:
-            needed.append("上年实际支出")
+            needed.append("上年决算")
         for header in needed:
             if header not in headers:
                 continue  # reported once below
             if _is_blank(cells.get(header)):
-                problems.append(Problem(file, excel_row, header, None,
-                                        f"{header}必填（类别 {cat_text}）", "required"))
+                problems.append(Problem(file, excel_row, written[header], None,
+                                        f"{written[header]}必填（类别 {cat_text}）", "required"))
         if record["carryover"] is None and cat_text in (BASIC, PROJECT):
             budget, actual = record["budget"], record["actual"]
             if budget is not None and actual is not None:
                 record["carryover"] = max(budget - actual, Decimal(0))
         records.append(record)
 
-    if "上年实际支出" not in headers and any(r["category"] == THREE_PUBLIC for r in records):
-        problems.append(Problem(file, None, "上年实际支出", None,
-                                '缺少列（有"三公"经费行时必需）', "missing column"))
+    if "上年决算" not in headers and any(r["category"] == THREE_PUBLIC for r in records):
+        problems.append(Problem(file, None, "上年决算", None,
+                                "缺少列（有“三公”经费行时必需；也可写作上年实际支出）", "missing column"))
     if not records and not problems:
         problems.append(Problem(file, None, None, None, "没有数据行", "no data rows"))
     if problems:
