@@ -131,7 +131,7 @@ def percent(value: Number | None, *, decimals: int = 2, sign: str = "％") -> st
 
 def _percent_text(shown: Decimal, sign: str) -> str:
     """A rounded percentage as written: 100％ and 0％ whole, as office documents write them."""
-    if shown in (0, 100):
+    if abs(shown) in (0, 100):
         return f"{int(shown)}{sign}"
     return f"{shown:f}{sign}"
 

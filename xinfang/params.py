@@ -159,7 +159,9 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     """
     year, district = params["year"], params["district"]
     if unit:
-        who, kind = f"{year}年{district}{unit}", "信访工作绩效评价报告"
+        # 区人力资源和社会保障局 of 大祥区 is 大祥区人力资源和社会保障局, not 大祥区区…
+        who, kind = f"{year}年{district}{unit[1:] if unit.startswith('区') and district.endswith('区') else unit}", \
+            "信访工作绩效评价报告"
         stem = safe_filename(unit)
     else:
         who, kind = f"{year}年{params.get('city', '')}{params.get('bureau') or district}", "整体支出绩效评价报告"

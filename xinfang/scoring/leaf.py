@@ -108,8 +108,8 @@ def _fmt(value: Decimal, is_rate: bool) -> str:
     """A rate as a percentage with 2 decimals (exactly 100% and 0% whole), else a number."""
     if is_rate:
         shown = _quantize(value * 100)
-        if shown in (0, 100):
-            return f"{abs(int(shown))}%"
+        if abs(shown) in (0, 100):
+            return f"{int(shown)}%"
         return f"{shown:f}%"
     return _fmt_number(value)
 
@@ -178,10 +178,10 @@ def _rule_text(leaf: Leaf, is_rate: bool) -> str:
         text = "实际值÷目标值×权重，最高得满分"
     elif leaf.rule == "threshold":
         if leaf.floor == 0:
-            text = "达到目标值得满分，否则按 实际值÷目标值×权重"
+            text = "达到目标值得满分，否则按实际值÷目标值×权重"
         else:
             f = _fmt(leaf.floor, is_rate)
-            text = f"达到目标值得满分；不高于{f}得0分，其间按 (实际值−{f})÷(目标值−{f})×权重"
+            text = f"达到目标值得满分；不高于{f}得0分，其间按（实际值−{f}）÷（目标值−{f}）×权重"
     elif leaf.rule == "deduction":
         if is_rate:
             pp = _fmt_number(leaf.per * 100)
@@ -190,7 +190,7 @@ def _rule_text(leaf: Leaf, is_rate: bool) -> str:
             unit = _fmt_number(leaf.per)
         text = f"每低于目标值{unit}扣{_fmt_number(leaf.points)}分（按比例），扣完为止"
     elif leaf.target > 0:
-        text = "不高于目标值得满分，否则按 权重×目标值÷实际值"
+        text = "不高于目标值得满分，否则按权重×目标值÷实际值"
     else:
         text = "不高于目标值得满分，否则每高出1个百分点扣权重的1%，扣完为止"
     if leaf.field == "yoy":

@@ -23,7 +23,7 @@ def scoring(ctx: ReportContext) -> list[Part]:
         keep = set(map(id, card.petition_leaves()))
         frame = frame.iloc[[i for i, s in enumerate(card.leaves) if id(s) in keep]].reset_index(drop=True)
     for col in ("权重", "得分"):
-        frame[col] = [nv.count(v) for v in frame[col]]
+        frame[col] = [v if isinstance(v, str) else nv.count(v) for v in frame[col]]
     text = ("评分表逐项列出三级指标的权重、目标值、实际值、得分和评分规则；"
             "由信访数据计算的指标，其口径见附件2。")
     return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False)]

@@ -68,41 +68,50 @@ def indicator_system(ctx: ReportContext) -> list[Part]:
 
 @section("绩效指标分析", "绩效指标分析")
 def analysis(ctx: ReportContext) -> list[Part]:
-    """For each 一级: its score against its weight, then every leaf that lost points and why."""
+    """For each 一级: its score against its weight, then every leaf that lost points and why
+    (the measured value against the target, or the 扣分理由 of a manual score), and the leaves
+    left unscored."""
     card = ctx.scorecard
     if card is None:
         return []
     parts: list[Part] = []
-    for name, weight in card.weights1.items():
-        leaves = [s for s in card.leaves if s.level1 == name]
-        got = card.level1.get(name, 0.0)
-        lost = [s for s in leaves if s.score < s.weight]
-        text = f"{name}指标满分{nv.count(weight)}分，得{nv.count(got)}分"
-        if weight:
-            text += f"，得分率{nv.ratio_percent(got, weight, sign=ctx.sign)}"
-        if not lost:
-            text += f"。{len(leaves)}项三级指标均得满分。"
+    for g in card.groups():
+        n = len(g.leaves)
+        if not g.scored_weight:
+            text = f"{g.name}指标满分{nv.count(g.weight)}分，{n}项三级指标均未评分：" + _unscored(g.unscored) + "。"
+            parts += [Sub(f"{g.name}指标分析"), Text(text)]
+            continue
+        out_of = "满分" if g.scored_weight == g.weight else "已评分部分满分"
+        text = (f"{g.name}指标{out_of}{nv.count(g.scored_weight)}分，得{nv.count(g.score)}分，"
+                f"得分率{nv.ratio_percent(g.score, g.scored_weight, sign=ctx.sign)}。")
+        full = n - len(g.lost) - len(g.unscored)
+        if not g.lost:
+            text += f"已评分的{n - len(g.unscored)}项三级指标均得满分。"
         else:
-            full = len(leaves) - len(lost)
-            text += (f"。{len(leaves)}项三级指标中{full}项得满分，{len(lost)}项失分：" if full
-                     else f"。{len(leaves)}项三级指标均有失分：")
-            text += "\n\n" + "\n".join(
-                f"{i}. {_lost_line(ctx, s)}" for i, s in enumerate(lost, start=1))
-        parts += [Sub(f"{name}指标分析"), Text(text)]
+            text += (f"{n}项三级指标中{full}项得满分，{len(g.lost)}项失分：" if full
+                     else f"{n}项三级指标均有失分：")
+            text += "\n\n" + "\n".join(f"{i}. {_lost_line(ctx, s)}" for i, s in enumerate(g.lost, start=1))
+        if g.unscored:
+            text += "\n\n未评分的有：" + _unscored(g.unscored) + "。"
+        parts += [Sub(f"{g.name}指标分析"), Text(text)]
     return parts
 
 
+def _unscored(leaves) -> str:
+    return "；".join(f"{s.level3}（{s.unscored_reason}）" for s in leaves)
+
+
 def _lost_line(ctx: ReportContext, s) -> str:
-    lost = nv.count(round(s.weight - s.score, 2))
-    head = f"{s.level3}（权重{nv.count(s.weight)}分，得{nv.count(s.score)}分，失{lost}分）"
+    head = f"{s.level3}（权重{nv.count(s.weight)}分，得{nv.count(s.score)}分，失{nv.count(round(s.lost, 2))}分）"
     if s.rule == "manual":
-        reason = getattr(s, "reason", "") or s.note or s.evidence
-        return f"{head}：{reason.rstrip('。')}。"
-    actual = s.actual_text.replace("%", ctx.sign)
-    target = s.target_text.replace("%", ctx.sign)
+        return f"{head}：{(s.reason or s.evidence).rstrip('。')}。"
     if s.actual is None:
         return f"{head}：{s.note.rstrip('。')}。"
-    return f"{head}：实际值{actual}，目标值{target}，按“{s.rule_text.replace('%', ctx.sign)}”计分。"
+    rule = s.rule_text.replace("%", ctx.sign)
+    if s.actual == float("inf"):
+        return f"{head}：上年同期为0，本期有所增加，目标值{s.target_text.replace('%', ctx.sign)}，按“{rule}”计分。"
+    return (f"{head}：实际值{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}，"
+            f"按“{rule}”计分。")
 
 
 @section("其他需要说明的问题", "其他需要说明的问题")
@@ -110,9 +119,9 @@ def other_matters(ctx: ReportContext) -> list[Part]:
     lines = []
     if ctx.inputs.missing:
         lines.append(f"本次评价未取得{'、'.join(ctx.inputs.missing)}，相应内容从略，依赖这些数据的指标未能评分。")
-    unscored = [s for s in (ctx.scorecard.leaves if ctx.scorecard else ()) if getattr(s, "scored", True) is False]
+    unscored = ctx.scorecard.unscored if ctx.scorecard else ()
     if unscored:
-        lines.append("未评分的指标：" + "；".join(f"{s.level3}（{getattr(s, 'reason', '')}）" for s in unscored) + "。")
+        lines.append(f"以下{len(unscored)}项指标未评分，总分按已评分部分计算，评价等级暂不确定：" + _unscored(unscored) + "。")
     if not lines:
         lines.append("无。")
     return [Text("\n\n".join(lines))]

@@ -243,34 +243,34 @@ def _chart_beijing_units(ctx: ReportContext, title: str) -> charts.Chart:
 # ----------------------------------------------------------------- 预算执行
 @section("预算执行", "年度预算及执行情况")
 def budget(ctx: ReportContext) -> list[Part]:
-    """The budget indicators in one paragraph, the 预算执行 table and its chart."""
+    """The budget indicators in one paragraph, the 预算执行 table (其中 and 合计) and its chart."""
     if ctx.budget is None:
         return [Text(f"未提供预算执行表，{ctx.bureau}年度预算及执行情况在本报告中从略。")]
-    from ...budget import budget_frame
+    from ...budget import budget_display, budget_rows
 
-    b, sign = ctx.budget.results, ctx.sign
+    b, sign, table = ctx.budget.results, ctx.sign, ctx.budget.table
+    rows = budget_rows(table)
+    total = rows[rows["行"] == "合计"].iloc[0]
 
-    def pct(key):
-        return nv.percent(b[key].value, sign=sign)
+    def amount(x) -> str:
+        return f"{float(x):.2f}万元"
 
-    change = b["budget.three_public_change"].value
-    three = ("同比持平" if change == 0 else
-             f"同比{'下降' if change < 0 else '上升'}{nv.percent(abs(change), sign=sign)}") \
-        if change is not None else ""
-    text = (f"{ctx.bureau}全年预算执行率{pct('budget.execution_rate')}"
-            f"（决算{nv.count(round(b['budget.execution_rate'].numerator, 2), '万元')}，"
-            f"调整预算{nv.count(round(b['budget.execution_rate'].denominator, 2), '万元')}），"
-            f"结转结余率{pct('budget.carryover_rate')}，"
-            + (f"“三公”经费{three}，" if three else "")
-            + f"政府采购执行率{pct('budget.procurement_rate')}（见{{表:预算}}、{{图:预算}}）。")
-    table = ctx.budget.table
-    frame = budget_frame(table, by="item")
-    out = pd.DataFrame({"类别": table.frame["category"].tolist(), "项目": frame["item"],
-                        "调整预算（万元）": [nv.count(v) if v == v else "" for v in frame["budget"]],
-                        "决算（万元）": [nv.count(v) for v in frame["actual"]]})
-    return [Text(text), TablePart(out, "预算执行情况", name="预算"),
-            ChartPart(lambda t: charts.budget_bars(budget_frame(table, by="category"), title=t),
-                      "预算执行情况（万元）", name="预算")]
+    clauses = [f"{ctx.params['year']}年{ctx.bureau}调整预算{amount(total['调整预算'])}，"
+               f"决算{amount(total['决算'])}，预算执行率{nv.percent(b['budget.execution_rate'].value, sign=sign)}",
+               f"结转结余率{nv.percent(b['budget.carryover_rate'].value, sign=sign)}"]
+    three = rows[rows["项目"].str.contains("三公")]
+    change = b["budget.three_public_change"]
+    if len(three) and change.value is not None:
+        now, before = three.iloc[0]["决算"], three.iloc[0]["上年决算"]
+        word = "持平" if change.value == 0 else ("下降" if change.value < 0 else "上升")
+        pct = "" if change.value == 0 else nv.percent(abs(change.value), sign=sign)
+        clauses.append(f"“三公”经费决算{amount(now)}，上年{amount(before)}，同比{word}{pct}")
+    if b["budget.procurement_rate"].value is not None:
+        clauses.append(f"政府采购执行率{nv.percent(b['budget.procurement_rate'].value, sign=sign)}")
+    text = "，".join(clauses) + "（见{表:预算}、{图:预算}）。“三公”经费和政府采购分别包含在基本支出和项目支出之中。"
+    frame = budget_display(table, percent=sign).rename(columns=lambda c: c if c in ("项目", "执行率") else f"{c}（万元）")
+    return [Text(text), TablePart(frame, "预算执行情况", name="预算"),
+            ChartPart(lambda t: charts.budget_parts(budget_rows(table), title=t), "预算执行情况（万元）", name="预算")]
 
 
 # ----------------------------------------------------------------- 综合评价结论
@@ -283,13 +283,22 @@ def conclusion(ctx: ReportContext) -> list[Part]:
 
 
 def conclusion_text(ctx: ReportContext) -> str:
-    """Total, grade and the 一级 subtotals, in one paragraph (the grade withheld while leaves are unscored)."""
+    """Total, grade and the 一级 subtotals in one paragraph. While leaves are unscored, the total
+    is out of the weight scored and the grade is withheld (暂不定级)."""
     card = ctx.scorecard
-    subtotals = "，".join(f"{name}{nv.count(score)}分（满分{nv.count(weight)}分）"
-                          for name, score, weight in level1(card))
-    return (f"按《{card.name}》评分，{ctx.bureau}{ctx.params['year']}年度整体支出绩效评价得分"
-            f"{nv.count(card.total)}分，评价等级为“{card.grade}”。其中{subtotals}。"
-            "各项得分、评分规则和依据见附件1。")
+    head = f"按《{card.name}》评分，{ctx.bureau}{ctx.params['year']}年度整体支出绩效评价"
+    if card.complete:
+        head += f"得分{nv.count(card.total)}分，评价等级为“{card.grade}”。"
+    else:
+        unscored = "、".join(f"{s.level3}（{s.unscored_reason}）" for s in card.unscored)
+        head += (f"已评分部分得{nv.count(card.total)}分（已评分部分满分{nv.count(card.scored_weight)}分）。"
+                 f"{unscored}共{len(card.unscored)}项未评分，暂不定级。")
+    subtotals = "，".join(
+        f"{g.name}{nv.count(g.score)}分（满分{nv.count(g.weight)}分）" if g.scored_weight == g.weight
+        else (f"{g.name}未评分（满分{nv.count(g.weight)}分）" if not g.scored_weight
+              else f"{g.name}{nv.count(g.score)}分（已评分部分满分{nv.count(g.scored_weight)}分）")
+        for g in card.groups())
+    return head + f"其中{subtotals}。各项得分、评分规则和依据见附件1。"
 
 
 def level1(card) -> list[tuple[str, float, float]]:
