@@ -24,14 +24,14 @@ from xinfang.errors import RenderError
 from xinfang.fileio import normalize_zip
 from xinfang.render.blocks import (
     Block, CodeBlock, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule,
-    SignatureBlock, Span, TableBlock, XML_BAD, cell_align, grid, is_number, numeric_columns,
+    SignatureBlock, Span, TableBlock, XML_BAD, cell_align, grid, numeric_columns,
 )
 from xinfang.render.gbt9704 import (
     BODY, CAPTION, CELL_PPR, FIGURE_PPR, FIGURE_WIDTH_CM, FONT_BODY, FONT_PAGE, FOOTER_DISTANCE_CM,
     H1, H2, H3, HEADER_DISTANCE_CM, LINE_BODY, MARGIN_BOTTOM_CM, MARGIN_LEFT_CM, MARGIN_RIGHT_CM,
     MARGIN_TOP_CM, NOTE_PPR, PAGE_H_CM, PAGE_W_CM, PLAIN_PPR, QUOTE, SIGNATURE_PPR, SIZE_BODY, SIZE_CELL,
     SIZE_CELL_WIDE, SIZE_PAGE, SPACER_PPR, STYLE_IDS, SUBTITLE, TEXT_WIDTH_CM, TITLE, ZIP_DATE_TIME,
-    ParaStyle, fit_widths, ppr_xml, rpr_xml, tc_xml, text_em, twips,
+    ParaStyle, column_ems, fit_widths, ppr_xml, rpr_xml, tc_xml, twips,
 )
 from xinfang.render.reader import read_notebook
 
@@ -310,19 +310,7 @@ class _DocxBuilder:
         if ncols == 0:
             return
         numeric = numeric_columns(table)
-        # widest (no wrapping; header cells on two lines) and narrowest acceptable width of
-        # each column, in em: numbers never wrap, text may wrap down to 4 characters
-        max_em = [2.0] * ncols
-        min_em = [2.0] * ncols
-        for r, line in enumerate(positions):
-            for c, pos in enumerate(line):
-                if pos is None or not pos[1] or pos[0].colspan != 1:
-                    continue
-                em = text_em(pos[0].text)
-                if r < len(table.head):
-                    em = -(-em // 2)
-                max_em[c] = max(max_em[c], em)
-                min_em[c] = max(min_em[c], em if is_number(pos[0].text) else min(em, 4.0))
+        max_em, min_em = column_ems(table, positions)
         total = twips(TEXT_WIDTH_CM)
         pad = 2 * 108 + 30  # cell margins left + right, and a little air, in twips
 

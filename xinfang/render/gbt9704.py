@@ -202,3 +202,24 @@ def text_em(text: str) -> float:
     """Width of a text in em: CJK and full-width characters 1, others 0.55."""
     return sum(1.0 if CJK.match(ch) else 0.55 for ch in text)
 
+
+
+def column_ems(table, positions) -> tuple[list[float], list[float]]:
+    """The widest (no wrapping; header cells on two lines) and narrowest acceptable width of
+    each column of a table, in em: numbers never wrap, text may wrap down to 4 characters.
+    Word and HTML lay tables out from the same widths."""
+    from xinfang.render.blocks import is_number
+
+    ncols = len(positions[0]) if positions else 0
+    max_em = [2.0] * ncols
+    min_em = [2.0] * ncols
+    for r, line in enumerate(positions):
+        for c, pos in enumerate(line):
+            if pos is None or not pos[1] or pos[0].colspan != 1:
+                continue
+            em = text_em(pos[0].text)
+            if r < len(table.head):
+                em = -(-em // 2)
+            max_em[c] = max(max_em[c], em)
+            min_em[c] = max(min_em[c], em if is_number(pos[0].text) else min(em, 4.0))
+    return max_em, min_em

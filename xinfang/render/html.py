@@ -22,6 +22,7 @@ from xinfang.render.blocks import (
     Block, CodeBlock, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
     TableBlock, cell_align, grid, numeric_columns, SignatureBlock,
 )
+from xinfang.render.gbt9704 import SIZE_CELL, SIZE_CELL_WIDE, TEXT_WIDTH_CM, column_ems, fit_widths, twips
 from xinfang.render.reader import read_notebook
 
 __all__ = ["ReportHTMLExporter", "ReportPreprocessor", "report_html", "blocks_html"]
@@ -53,11 +54,31 @@ def _spans_html(spans: list[Span]) -> str:
     return "".join(parts)
 
 
+def _colgroup(table: TableBlock) -> str:
+    """Column widths in percent, laid out as the Word table is (same widest / narrowest widths
+    across the same text width), so that a column of short labels (一级指标) is not squeezed
+    to one character by a long one, and numbers never wrap."""
+    positions = grid(table.head + table.body)
+    if not positions or not positions[0]:
+        return ""
+    max_em, min_em = column_ems(table, positions)
+    total = twips(TEXT_WIDTH_CM)
+    pad = 2 * 108 + 30
+
+    def tw(ems: list[float], size: float) -> list[float]:
+        return [w * size * 20 + pad for w in ems]
+
+    size = SIZE_CELL if sum(tw(max_em, SIZE_CELL)) <= total and len(max_em) <= 7 else SIZE_CELL_WIDE
+    widths = fit_widths(tw(max_em, size), total, tw(min_em, size))
+    return "<colgroup>" + "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths) + "</colgroup>"
+
+
 def _table_html(table: TableBlock) -> str:
     numeric = numeric_columns(table)
     out = ['<div class="xf-table-wrap"><table class="xf-table">']
     if table.caption:
         out.append(f"<caption>{_esc(table.caption)}</caption>")
+    out.append(_colgroup(table))
     for section, rows, in_head in (("thead", table.head, True), ("tbody", table.body, False)):
         if not rows:
             continue
