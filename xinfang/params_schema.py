@@ -1,0 +1,258 @@
+"""The one typed schema of the merged report parameters (DESIGN.md §4, §9).
+
+:func:`check` validates the merged params tree (after layering, before any kernel starts or any
+file is written) against :class:`Params`, a pydantic model with every key's type, and turns
+pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` that names, for each
+failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
+
+The field descriptions are the reference documentation: :func:`write_doc` renders them, with the
+defaults of ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs-params``; a test
+fails when that file is stale).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import math
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ParameterError
+
+#: the earliest and latest year a statistical period may touch (anything else is a typo)
+YEAR_RANGE = (1950, 2100)
+NAME_MAX = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_name(value: str, what: str = "名称 / name") -> str:
+    """A display name that also becomes a file name: non-empty, ≤ 50 characters, no control
+    characters, no path separators (DESIGN.md §9)."""
+    if not value.strip():
+        raise ValueError(f"{what} 不能为空 / must not be empty")
+    if len(value) > NAME_MAX:
+        raise ValueError(f"{what} 超过 {NAME_MAX} 个字符（{len(value)}）/ longer than {NAME_MAX} characters")
+    if _CONTROL.search(value) or any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise ValueError(f"{what} 含控制字符 / contains control characters")
+    if "/" in value or "\\" in value:
+        raise ValueError(f"{what} 不能含 / 或 \\ / must not contain path separators")
+    return value
+
+
+def _path(value: str) -> str:
+    if not value.strip() or "\x00" in value or len(value) > 1024:
+        raise ValueError("路径不能为空、过长或含 NUL / a path must be non-empty, short, without NUL")
+    return value
+
+
+def _iso_date(value: str) -> str:
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"「{value}」不是 ISO 日期 (YYYY-MM-DD) / not an ISO date") from None
+    lo, hi = YEAR_RANGE
+    if not lo <= day.year <= hi:
+        raise ValueError(f"年份须在 {lo}–{hi} 之间 / the year must lie in {lo}–{hi}")
+    return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("须为有限数 / must be a finite number")
+    return value
+
+
+Name = Annotated[str, AfterValidator(check_name)]
+PathText = Annotated[str, AfterValidator(_path)]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Number = Annotated[float, AfterValidator(_finite)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Data(_Model):
+    """``data``: the input files, exports of the petition information system."""
+
+    register_: PathText | None = Field(None, alias="register", description="信访事项登记表（必填），CSV 或 XLSX / the register (required)")
+    campaign: PathText | None = Field(None, description="治重化积交办件（可选，null 为未提供）/ campaign cases (optional)")
+    beijing: PathText | None = Field(None, description="进京上访台账（可选）/ Beijing visits ledger (optional)")
+    budget: PathText | None = Field(None, description="预算执行表（可选）/ budget execution table (optional)")
+
+
+class Text(_Model):
+    """``text``: analyst-written Markdown, relative to params/<year>/ (unit: params/<year>/<unit>/)."""
+
+    practices: PathText | None = Field(None, description="「主要做法」一章的 Markdown 文件 / the chapter 主要做法")
+    problems: PathText | None = Field(None, description="「存在问题」一章补充的 Markdown 文件 / added to 存在问题")
+    plans: PathText | None = Field(None, description="「下步打算」一章的 Markdown 文件 / the chapter 下步打算")
+
+
+class ManualScore(_Model):
+    """One entry of ``manual_scores``: ``{score, evidence}``, or the bare score."""
+
+    score: Union[Number, str] = Field(description="分数，0 ≤ 分数 ≤ 权重 / the score")
+    evidence: str | None = Field(None, description="评分依据 / evidence")
+
+
+def _bare_score(value: Any) -> Any:
+    return {"score": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+@functools.lru_cache(maxsize=1)
+def indicator_keys() -> tuple[str, ...]:
+    """The keys a target may name: the indicator catalogue's and the budget indicators'."""
+    from .indicators import BUDGET_KEYS, KEYS
+
+    return tuple(KEYS) + tuple(BUDGET_KEYS)
+
+
+@functools.lru_cache(maxsize=1)
+def form_names() -> tuple[str, ...]:
+    """The report forms of ``xinfang/report/forms.yaml`` (read without importing the report)."""
+    from .params_yaml import load_yaml
+
+    return tuple(map(str, load_yaml(Path(__file__).parent / "report" / "forms.yaml")))
+
+
+def _target_key(key: str) -> str:
+    keys = indicator_keys()
+    if key not in keys:
+        raise ValueError(f"未知的指标 key / unknown indicator key{did_you_mean(key, keys)}")
+    return key
+
+
+def _not_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError("目标值不能为负 / a target must not be negative")
+    return value
+
+
+def did_you_mean(key: str, choices: list[str] | tuple[str, ...]) -> str:
+    """``（是否应为 / did you mean: x?）`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"（是否应为 / did you mean: {close[0]}?）" if close else ""
+
+
+class Params(_Model):
+    """The merged report parameters (defaults → <year> → <year>/<unit> → command line)."""
+
+    district: Name = Field(description="区县名称，与单位名册一致 / district, as in the unit register")
+    city: Name | None = Field(None, description="所属地级市 / the city")
+    bureau: Name | None = Field(None, description="被评价单位（整体支出的主体）/ the evaluated bureau")
+    units: PathText = Field(description="责任单位名册 YAML 文件 / the unit register file")
+    data: Data = Field(description="输入数据文件 / input files")
+    period_start: IsoDate | None = Field(None, description="统计期开始（ISO 日期）；null 为报告年度 1 月 1 日 / period start")
+    period_end: IsoDate | None = Field(None, description="统计期结束（ISO 日期）；null 为报告年度 12 月 31 日 / period end")
+    percent_sign: Literal["％", "%"] = Field("％", description="百分号：全角「％」或半角「%」/ the percent sign")
+    targets: dict[Annotated[str, AfterValidator(_target_key)], Annotated[Number, AfterValidator(_not_negative)]] = Field(default_factory=dict, description=(
+        "目标值（小数），key 为指标目录的 key；整体替换，不逐项合并 / targets by indicator key (replaced whole)"))
+    form: str | None = Field(None, description="报告形式（xinfang/report/forms.yaml）；null：全区为自评报告，单位为单位报告 / report form")
+    framework: PathText | None = Field(None, description="绩效评价指标体系 YAML；null 不评分 / the scoring framework")
+    manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
+        "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))
+    text: Text = Field(default_factory=Text, description="分析人员撰写的 Markdown 文件 / analyst-written Markdown")
+    output: PathText = Field("../output", description="报告输出目录 / where reports are written")
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, value: str | None) -> str | None:
+        if value is not None and value not in form_names():
+            raise ValueError(f"报告形式「{value}」不存在，可选 / unknown report form, choose from: "
+                             f"{', '.join(form_names())}{did_you_mean(value, form_names())}")
+        return value
+
+
+#: the models of the mappings with a fixed key set, by key path (for "did you mean")
+MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text}
+
+_TYPES = {
+    "string_type": "须为文字 / must be text",
+    "dict_type": "须为键值映射（key: value）/ must be a mapping (key: value)",
+    "model_type": "须为键值映射（key: value）/ must be a mapping (key: value)",
+    "float_type": "须为数字 / must be a number",
+    "int_type": "须为整数 / must be an integer",
+    "missing": "缺少必填参数 / missing required key",
+}
+
+
+def _key_path(loc: tuple, tree: Any) -> tuple[str, ...]:
+    """The part of a pydantic ``loc`` that names keys of the data (not union member names)."""
+    out: list[str] = []
+    node: Any = tree
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            out.append(str(part))
+            node = node[part]
+        elif isinstance(part, str) and part in field_names(tuple(out)):
+            out.append(part)  # a missing key of a fixed mapping
+            node = None
+    return tuple(out)
+
+
+def field_names(path: tuple[str, ...]) -> list[str]:
+    """The keys the mapping at ``path`` may hold (as written in YAML)."""
+    model = MODELS.get(path) or (ManualScore if len(path) == 2 and path[0] == "manual_scores" else None)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _message(err: Mapping) -> str:
+    kind = err["type"]
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if kind == "literal_error":
+        return f"须为以下之一 / must be one of: {err.get('ctx', {}).get('expected', '')}"
+    if kind in _TYPES:
+        return _TYPES[kind]
+    return f"取值不对 / invalid value: {err['msg']}"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def check(tree: Mapping[str, Any], origin: Mapping[tuple[str, ...], str] | None = None) -> Params:
+    """Validate the merged params ``tree``; raise one ParameterError listing every failure.
+
+    ``origin`` maps key paths to the file that set them, so that each message starts with the
+    file name (the longest known prefix of the key path wins).
+    """
+    try:
+        return Params.model_validate(dict(tree))
+    except ValidationError as exc:
+        lines: dict[str, str] = {}
+        for err in exc.errors(include_url=False):
+            path = _key_path(tuple(err["loc"]), tree)
+            where = ".".join(path) or "(顶层 / top level)"
+            source = _source(path, origin or {})
+            if where in lines:
+                continue
+            text = _message(err)
+            if err["type"] == "extra_forbidden":
+                choices = field_names(path[:-1])
+                text = (f"未知参数 / unknown key{did_you_mean(path[-1], choices)}"
+                        f"（可用 / valid: {'、'.join(choices)}）")
+            elif err["type"] not in ("missing", "value_error") and "input" in err:
+                text += f"（现为 / got {_shown(err['input'])}）"
+            lines[where] = f"{source}: {where}: {text}"
+        body = list(lines.values())
+        if len(body) == 1:
+            raise ParameterError(body[0]) from None
+        raise ParameterError(f"参数有 {len(body)} 处错误 / {len(body)} parameter errors:\n"
+                             + "\n".join(f"  - {line}" for line in body)) from None
+
+
+def _source(path: tuple[str, ...], origin: Mapping[tuple[str, ...], str]) -> str:
+    for n in range(len(path), -1, -1):
+        if path[:n] in origin:
+            return origin[path[:n]]
+    return "defaults.yaml"
