@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 YEAR   ?= 2023
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-fast bench notebooks sample clean
+.PHONY: help venv report test test-fast bench notebooks sample clean docs-params
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, then batch vs 
 
 notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
 	$(BIN)/python tools/make_notebooks.py
+
+docs-params: $(STAMP)  ## regenerate docs/参数说明.md from the params schema (a test checks it is current)
+	$(BIN)/python -m xinfang.params_schema docs/参数说明.md params/defaults.yaml
 
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds
