@@ -88,9 +88,16 @@ def test_batch_over_tcp_without_fork_server_or_resource_gives_the_same_bytes(tmp
             env["XINFANG_FORK_KERNELS"] = "0"
         proc = subprocess.run([*xinfang_command(), "batch", "--year", "2023", "--by", "unit", "--only", "城南街道",
                                "--force", "--quiet", "--params", str(params)],
-                              capture_output=True, text=True, env=env, cwd=base, timeout=600)
+                              capture_output=True, text=True, env=env, cwd=base, timeout=600,
+                              **({} if os.name == "nt" else {"umask": 0o022}))
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        runs[path] = _sha(base / "output" / "2023" / "units")
+        units = base / "output" / "2023" / "units"
+        runs[path] = _sha(units)
+        if os.name != "nt":  # the user's umask, not mkstemp's 0600: colleagues can read the reports
+            import stat
+
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in units.iterdir()}
+            assert set(modes.values()) == {0o644}, modes
         if path == "windows-like":
             assert "CPU — 秒" in proc.stdout, "without resource the CPU time is unknown"
             assert (base / "ipc-asked.log").read_text().strip(), "the kernels asked pyzmq for IPC"
