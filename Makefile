@@ -53,6 +53,10 @@ bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, then batch vs 
 notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
 	$(BIN)/python tools/make_notebooks.py
 
+docs: $(STAMP)  ## regenerate docs/数据字典.md and docs/指标口径.md from the code (a test checks they are current)
+	$(BIN)/python tools/make_docs.py
+	@if [ -f tools/make_params_doc.py ]; then $(BIN)/python tools/make_params_doc.py; fi
+
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds
 
