@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,23 @@ units:
   - {name: 城北街道, kind: 乡镇街道}
   - {name: 区住房和城乡建设局, kind: 区直部门, aliases: [区住建局]}
 """
+
+
+def xinfang_command() -> list[str]:
+    """How to run the ``xinfang`` command of the Python running the tests (a venv, conda, or a
+    plain install): its script beside ``sys.executable`` (``Scripts\\`` on Windows), else the
+    one on PATH, else ``python -m xinfang.cli``."""
+    exe = Path(sys.executable)
+    for folder in (exe.parent, exe.parent / "Scripts"):
+        script = folder / ("xinfang.exe" if os.name == "nt" else "xinfang")
+        if script.is_file():
+            return [str(script)]
+    found = shutil.which("xinfang")
+    return [found] if found else [sys.executable, "-m", "xinfang.cli"]
+
+
+#: The ``xinfang`` command, as a list for subprocess.
+XINFANG = xinfang_command()
 
 
 def row(case_id: str, matter: str, registered: str, *, level="区", channel="来信", persons="1",
@@ -76,8 +96,7 @@ def district_report(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("district")
     params = copy_params(base / "params", base / "output")
-    exe = ROOT / ".venv" / "bin" / "xinfang"
-    proc = subprocess.run([str(exe), "report", "--year", "2023", "--params", str(params)],
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--params", str(params)],
                           capture_output=True, text=True, cwd=base)
     assert proc.returncode == 0, proc.stderr
     out = base / "output" / "2023"

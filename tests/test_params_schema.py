@@ -14,7 +14,7 @@ BASE = {"district": "测试区", "units": "units.yaml", "data": {"register": "r.
 def test_docs_params_is_current():
     expected = params_doc(load_yaml(ROOT / "params" / "defaults.yaml"))
     actual = (ROOT / "docs" / "参数说明.md").read_text(encoding="utf-8")
-    assert actual == expected, "docs/参数说明.md is stale: run `make docs-params`"
+    assert actual == expected, "docs/参数说明.md is stale: run `make docs`"
 
 
 def test_the_doc_names_every_key_of_defaults():

@@ -32,13 +32,30 @@ def sha256_file(path: str | Path) -> str:
 
 
 
+def current_umask() -> int:
+    """The process's umask (from ``/proc/self/status`` on Linux, which does not change it;
+    elsewhere set and restored at once)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path beside ``path``; on success it is fsynced and renamed onto ``path``,
     and the directory is fsynced so the rename itself survives a crash.
 
     An interrupted write leaves at most a hidden ``.~name.*.tmp`` file, never a truncated
-    ``path``. The one mechanism for every file xinfang writes.
+    ``path``. The one mechanism for every file xinfang writes. The file gets the mode a plain
+    ``open()`` would give it (0666 less the umask: 0644 under the usual 022, so colleagues on a
+    shared server can read the reports), not :func:`tempfile.mkstemp`'s private 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,6 +66,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():

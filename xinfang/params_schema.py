@@ -6,7 +6,7 @@ pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` tha
 failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
 
 The field descriptions are the reference documentation: :func:`write_doc` renders them, with the
-defaults of ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs-params``; a test
+defaults of ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
 fails when that file is stale).
 """
 from __future__ import annotations
@@ -296,7 +296,7 @@ def params_doc(defaults: Mapping[str, Any]) -> str:
     """``docs/参数说明.md``: every params key with its type, its default (``defaults``, the parsed
     ``params/defaults.yaml``) and its meaning (the schema's field descriptions)."""
     lines = ["# 参数说明 / parameters", "",
-             "<!-- 由 `make docs-params`（python -m xinfang.params_schema）从参数模式生成，请勿手改。",
+             "<!-- 由 `make docs`（python -m xinfang.params_schema）从参数模式生成，请勿手改。",
              "     Generated from xinfang/params_schema.py and params/defaults.yaml; do not edit. -->", "",
              "参数按层合并，后者优先：`params/defaults.yaml` → `params/<年度>.yaml` → "
              "`params/<年度>/<单位>.yaml` → 命令行。`targets` 与 `manual_scores` 整体替换，其余映射逐项合并。"

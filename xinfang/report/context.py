@@ -141,15 +141,20 @@ class ReportContext:
         return path.read_text(encoding="utf-8").strip()
 
 
-def load_context(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
+def load_context(year: int, params_dir: str | Path | None = None, unit: str | None = None, *,
                  register: str | None = None, cache_dir: str | Path | None = None,
                  overrides: Mapping | None = None) -> ReportContext:
     """Load parameters and inputs, validate, and compute the catalogue for one report.
 
     ``unit`` = None gives the district report; a unit name (or alias) gives that unit's.
-    ``register`` overrides the register path of the parameters.
+    ``register`` overrides the register path of the parameters. With no ``params_dir`` the
+    params folder is found as :func:`xinfang.locate.find_params_dir` says (``XINFANG_PARAMS``,
+    then ``params/`` walking up from the working directory, then from the notebook's folder).
     """
     from ..errors import ParameterError
+    from ..locate import params_dir_or_find
+
+    params_dir = params_dir_or_find(params_dir)
 
     overrides = dict(overrides or {}) | (register_override(register) or {})
     params = load_params(params_dir, year, unit, overrides)
