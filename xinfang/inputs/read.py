@@ -335,32 +335,55 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
                                      "unreadable csv")) from None
     cleaned = [clean_header(c) for c in frame.columns]
     dropped = [c for c in (seen if encoding != "xlsx" and seen else cleaned) if c in PII_HEADERS]
+    file_header = (_csv_header(data) if encoding != "xlsx" else None) or [str(c) for c in frame.columns]
+    _check_duplicate_columns(file_header, mapping, str(path))
     headers: dict[str, str] = {}
     keep: list[int] = []
-    first: dict[str, int] = {}
-    duplicates: list[Problem] = []
     for pos, col in enumerate(cleaned):
-        canonical = HEADER_VARIANTS.get(col, col)
-        internal = mapping.get(canonical)
-        if not internal:
-            continue
-        if internal in headers:  # a second column for the same field: which one is meant?
-            other = first[internal]
-            duplicates.append(Problem(
-                str(path), None, col, None,
-                f"与第{other + 1}列「{frame.columns[other]}」重复（第{pos + 1}列「{frame.columns[pos]}」），"
-                f"两列都表示「{canonical}」，请删除或改名其中一列",
-                "duplicate column"))
-            continue
-        headers[internal] = col
-        first[internal] = pos
-        keep.append(pos)
-    if duplicates:
-        raise InputError(duplicates)
+        internal = mapping.get(HEADER_VARIANTS.get(col, col))
+        if internal and internal not in headers:
+            headers[internal] = col
+            keep.append(pos)
     frame = frame.iloc[:, keep]
     frame.columns = [mapping[HEADER_VARIANTS.get(cleaned[p], cleaned[p])] for p in keep]
     frame = frame.reset_index(drop=True)
     return RawTable(path, kind, frame, headers, sha, encoding, dropped)
+
+
+def _csv_header(data: bytes) -> list[str] | None:
+    """The header row of CSV bytes as written (None when it cannot be decoded)."""
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].rstrip(b"\r")
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return next(csv.reader([first.decode(encoding)]), None)
+        except (UnicodeDecodeError, csv.Error):
+            continue
+    return None
+
+
+def _check_duplicate_columns(header: list[str], mapping, shown: str) -> None:
+    """Two columns that mean the same field (``责任单位`` twice, also after normalisation or as a
+    variant such as 登记日期 / 登记时间) are an error naming both: which one is meant?"""
+    first: dict[str, int] = {}
+    problems = []
+    for pos, written in enumerate(header):
+        canonical = HEADER_VARIANTS.get(clean_header(written), clean_header(written))
+        internal = mapping.get(canonical)
+        if not internal:
+            continue
+        if internal in first:
+            other = first[internal]
+            problems.append(Problem(
+                shown, None, canonical, None,
+                f"第{other + 1}列「{header[other]}」与第{pos + 1}列「{written}」重复，两列都表示「{canonical}」，"
+                f"请删除或改名其中一列", "duplicate column"))
+        else:
+            first[internal] = pos
+    if problems:
+        raise InputError(problems)
 
 
 def pii_values(raw: RawTable) -> frozenset[str]:

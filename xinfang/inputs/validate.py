@@ -68,6 +68,16 @@ class _Collector:
         责任单位) are masked; ID and phone numbers are masked by :class:`Problem` itself."""
         if not any(p.value for p in self.problems):
             return
+        # a row with several wrong values at once is most likely shifted (a separator lost in
+        # one place and added in another): none of its values is shown
+        per_row: dict[int | None, int] = {}
+        for p in self.problems:
+            if p.value:
+                per_row[p.row] = per_row.get(p.row, 0) + 1
+        shifted = {r for r, n in per_row.items() if r is not None and n >= 3}
+        if shifted:
+            self.problems = [Problem(p.file, p.row, p.column, MASK, p.rule, p.rule_en, None)
+                             if p.row in shifted and p.value else p for p in self.problems]
         pii = pii_values(self.raw)
         if not pii:
             return
