@@ -178,3 +178,57 @@ def html_text(path: Path) -> str:
     parser = Text()
     parser.feed(path.read_text(encoding="utf-8"))
     return "".join(parser.parts)
+
+
+# --------------------------------------------------------------------------------------------
+# no personal data in the stderr of any failing command of the suite
+
+#: The personal data of the registers the tests write (tests/conftest.py ``row``).
+ROW_PII = ("张测试", "430503199001010011", "13800000000", "测试路1号")
+_SAMPLE_PII: set[str] | None = None
+
+
+def sample_pii() -> set[str]:
+    """Every name, ID number, phone number and address of the sample register and of ``row``."""
+    global _SAMPLE_PII
+    if _SAMPLE_PII is None:
+        import pandas as pd
+
+        raw = pd.read_csv(ROOT / "seeds" / "信访事项登记表.csv", encoding="gb18030", dtype=str)
+        values = set(ROW_PII)
+        for col in ("信访人", "证件号码", "联系电话", "住址"):
+            values.update(v for v in raw[col].dropna() if v)
+        _SAMPLE_PII = values
+    return _SAMPLE_PII
+
+
+def assert_no_pii_in(text: str | bytes, extra=()) -> None:
+    """No PII value of the sample register (or of ``extra``) occurs in ``text``."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    leaked = leaked_values(sample_pii() | set(extra), text)
+    assert not leaked, f"personal data in a message: {leaked[:5]}"
+
+
+def _is_xinfang(args) -> bool:
+    if isinstance(args, (str, bytes)):
+        return False
+    args = [str(a) for a in args]
+    return bool(args) and (Path(args[0]).name == "xinfang" or ("-m" in args and "xinfang" in args[1:3]))
+
+
+@pytest.fixture(autouse=True)
+def no_pii_in_failing_commands(monkeypatch):
+    """Every xinfang command a test runs (subprocess.run) that fails is checked: its stderr
+    holds no name, ID number, phone number or address of the sample register."""
+    import subprocess
+
+    real = subprocess.run
+
+    def checked(args, *a, **kw):
+        proc = real(args, *a, **kw)
+        if _is_xinfang(args) and proc.returncode != 0 and proc.stderr:
+            assert_no_pii_in(proc.stderr)
+        return proc
+
+    monkeypatch.setattr(subprocess, "run", checked)

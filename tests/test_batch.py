@@ -12,7 +12,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -116,7 +115,7 @@ def test_manifest_and_indicators_xlsx(run4):
     from openpyxl import load_workbook
 
     m = manifest(run4["out"])
-    assert {"python", "xinfang", "pandas", "papermill", "nbconvert", "pandoc"} <= set(m["versions"])
+    assert {"python", "xinfang", "pandas", "papermill", "nbconvert", "python-docx"} <= set(m["versions"])
     tables = {f["table"]: f for f in m["inputs"]}
     assert tables["信访事项登记表"]["sha256"] == sha(SEEDS / "信访事项登记表.csv") and tables["信访事项登记表"]["rows"] > 0
     entry = m["reports"]["城南街道"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_params, xinfang_command
+from conftest import copy_params, xinfang_command
 from xinfang.run import kernels
 
 #: Imported at start-up by every Python process of the run (workers and kernels too): pyzmq

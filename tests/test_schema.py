@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import HEADERS, ROOT, XINFANG, row, write_csv
+from conftest import HEADERS, XINFANG, row, write_csv
 
 from xinfang.cli import main
 from xinfang.errors import InputError

@@ -7,6 +7,7 @@ nearest ``params/`` from the working directory up).
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
@@ -17,7 +18,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import XinfangError
+from .errors import XinfangError, redact
 
 log = logging.getLogger("xinfang")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -155,18 +156,66 @@ class Years(click.ParamType):
 
 
 def _friendly(func):
-    """Turn XinfangError into a clean message and exit code 2."""
+    """Every failure is a message, never a traceback: XinfangError (bad input or parameters)
+    exits 2; OSError exits 1 for the environment (read-only folder, disk full, permission)
+    and 2 for a path the user named wrongly (see :func:`_os_error`); anything else is an
+    internal error, exit 1 (the traceback only with ``-v``). Messages are redacted
+    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except XinfangError as exc:
-            click.echo(f"错误 / error: {exc}", err=True)
+            click.echo(f"错误 / error: {redact(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("已中断 / interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:
+            message, code = _os_error(exc)
+            log.debug("", exc_info=True)
+            click.echo(f"错误 / error: {redact(message)}", err=True)
+            sys.exit(code)
+        except MemoryError:
+            click.echo("错误 / error: 内存不足 / out of memory", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - a bug: a message, and the traceback with -v
+            log.debug("", exc_info=True)
+            click.echo(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:500]}"
+                       "（加 -v 查看详情 / run with -v for details）", err=True)
+            sys.exit(1)
     return wrapper
+
+
+_OS_REASONS = {
+    errno.ENOSPC: ("磁盘已满", "disk full"),
+    errno.EROFS: ("文件系统只读", "read-only file system"),
+    errno.EACCES: ("没有权限", "permission denied"),
+    errno.EPERM: ("操作不被允许", "operation not permitted"),
+    errno.ENAMETOOLONG: ("文件名过长", "file name too long"),
+    errno.ENOENT: ("文件或文件夹不存在", "no such file or folder"),
+    errno.EISDIR: ("这是文件夹，不是文件", "is a folder, not a file"),
+    errno.ENOTDIR: ("路径中有一段不是文件夹", "not a folder"),
+    errno.EMFILE: ("打开的文件过多", "too many open files"),
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_REASONS[errno.EDQUOT] = ("超出磁盘配额", "disk quota exceeded")
+#: errors in what the user named (a path, a name): exit 2, like bad input; the rest is the
+#: environment (a full disk, a read-only or forbidden folder): exit 1
+_USER_ERRNOS = {errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
+
+
+def _os_error(exc: OSError) -> tuple[str, int]:
+    """A bilingual message and the exit code for an OSError."""
+    zh, en = _OS_REASONS.get(exc.errno, ("系统错误", exc.strerror or type(exc).__name__))
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} → {exc.filename2}"
+    code = 2 if exc.errno in _USER_ERRNOS else 1
+    hint = ("请检查路径 / check the path" if code == 2 else
+            "请检查输出文件夹的空间与写权限 / check free space and write permission of the output folder")
+    text = f"{zh} / {en}" + (f"：{where}" if where else "") + f"（{hint}）"
+    return text, code
 
 
 @click.group(cls=Group, context_settings=CONTEXT)

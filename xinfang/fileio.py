@@ -187,9 +187,20 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> P
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
+#: Device names Windows reserves, with or without an extension and in any case.
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                       *(f"COM{i}" for i in "123456789¹²³"), *(f"LPT{i}" for i in "123456789¹²³")})
+#: Longest file name (UTF-8 bytes) safe_filename returns: room is left under the 255 bytes of
+#: common file systems for ``.failed.ipynb`` and the temp-file affixes of :func:`atomic_path`.
+MAX_NAME_BYTES = 200
+
 
 def safe_filename(name: str) -> str:
-    """A unit or report name made safe as one file name (no separators, no ``..``, no controls).
+    """A unit or report name made safe as one file name (no separators, no ``..``, no controls),
+    on every system: a name Windows reserves (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with any
+    extension, in any case) gets a leading ``_``, a name ending in a dot or space a trailing
+    ``_``, and a name longer than :data:`MAX_NAME_BYTES` bytes in UTF-8 is cut and ends with a
+    hash of the whole name (so it stays deterministic and unique).
 
     Raises :class:`ParameterError` when nothing usable remains.
 
@@ -199,11 +210,31 @@ def safe_filename(name: str) -> str:
     '_.._etc_passwd'
     >>> safe_filename("a\\nb")
     'a_b'
+    >>> safe_filename("CON"), safe_filename("nul.txt"), safe_filename("aux."), safe_filename("Com1 ")
+    ('_CON', '_nul.txt', '_aux._', '_Com1')
+    >>> len(safe_filename("很长的单位名称" * 20).encode()) <= MAX_NAME_BYTES
+    True
     """
     cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(name))).strip()
     if cleaned.startswith("."):
         cleaned = "_" + cleaned
-    cleaned = cleaned[:120]
     if not cleaned.strip("._ "):
         raise ParameterError(f"名称「{name!r}」不能用作文件名 / unusable as a file name")
+    if len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()[:10]
+        head = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore")
+        cleaned = f"{head.rstrip()}~{digest}"
+    if cleaned.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    if cleaned.endswith((".", " ")):
+        cleaned += "_"
     return cleaned
+
+
+def filename_key(name: str) -> str:
+    """How Windows and macOS compare file names: two names with the same key are one file.
+
+    >>> filename_key("Abc") == filename_key("aBC")
+    True
+    """
+    return unicodedata.normalize("NFC", safe_filename(name)).casefold()

@@ -6,6 +6,7 @@ and every unit, the budget part and the scorecard — loaded once, read by every
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -138,7 +139,22 @@ class ReportContext:
         path = base / name
         if not path.exists():
             return None
-        return path.read_text(encoding="utf-8").strip()
+        return escape_raw_html(path.read_text(encoding="utf-8").strip())
+
+
+_RAW_HTML_START = re.compile(r"(?<!\\)((?:\\\\)*)<")
+
+
+def escape_raw_html(markdown: str) -> str:
+    """Markdown whose raw HTML is shown as text, never run: every ``<`` not already escaped
+    becomes ``\\<`` (a CommonMark backslash escape), so any Markdown renderer — stock
+    ``jupyter nbconvert`` on the kept notebook included — prints ``<script>`` as text. The
+    text reads the same everywhere, except inside a code span, where the backslash shows.
+
+    >>> print(escape_raw_html("<script>alert(1)</script>, a \\\\<b> stays escaped"))
+    \\<script>alert(1)\\</script>, a \\<b> stays escaped
+    """
+    return _RAW_HTML_START.sub(lambda m: m.group(1) + "\\<", markdown)
 
 
 def load_context(year: int, params_dir: str | Path | None = None, unit: str | None = None, *,
