@@ -5,10 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the Jupyter kernel "xinfang" (Python (xinfang)), registered inside the venv (--sys-prefix): the
+# venv's `jupyter lab`, papermill, and a JupyterLab elsewhere pointed at the venv all find it
+KERNEL := $(VENV)/share/jupyter/kernels/xinfang/kernel.json
 YEAR   ?= 2023
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-fast bench notebooks sample clean
+.PHONY: help venv lab report test test-fast bench notebooks docs sample clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,18 +22,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-venv: $(STAMP)  ## create or update .venv from pyproject.toml
+$(KERNEL): $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name xinfang --display-name "Python (xinfang)"
 
-report: $(STAMP)  ## sample reports of $(YEAR) into output/: the district's, then one per unit
+venv: $(STAMP) $(KERNEL)  ## create or update .venv from pyproject.toml, and register the kernel "xinfang"
+
+lab: $(STAMP) $(KERNEL)  ## open JupyterLab on notebooks/ (kernel "Python (xinfang)")
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+report: $(STAMP) $(KERNEL)  ## sample reports of $(YEAR) into output/: the district's, then one per unit
 	$(BIN)/xinfang validate seeds/信访事项登记表.csv
 	$(BIN)/xinfang report --year $(YEAR)
 	$(BIN)/xinfang batch --year $(YEAR) --by unit
 	$(BIN)/xinfang indicators seeds/信访事项登记表.csv --year $(YEAR) -o output/$(YEAR)/indicators.json
 
-test: $(STAMP)  ## the whole test suite
+test: $(STAMP) $(KERNEL)  ## the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## the tests that run no notebook (under a minute)
+test-fast: $(STAMP) $(KERNEL)  ## the tests that run no notebook (under a minute)
 	$(BIN)/python -m pytest -m "not slow"
 
 $(VENV)/.bench: $(STAMP)
@@ -43,6 +52,10 @@ bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, then batch vs 
 
 notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
 	$(BIN)/python tools/make_notebooks.py
+
+docs: $(STAMP)  ## regenerate docs/数据字典.md, 指标口径.md and 参数说明.md from the code (tests check they are current)
+	$(BIN)/python tools/make_docs.py
+	$(BIN)/python -m xinfang.params_schema docs/参数说明.md params/defaults.yaml
 
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,23 @@ units:
   - {name: 城北街道, kind: 乡镇街道}
   - {name: 区住房和城乡建设局, kind: 区直部门, aliases: [区住建局]}
 """
+
+
+def xinfang_command() -> list[str]:
+    """How to run the ``xinfang`` command of the Python running the tests (a venv, conda, or a
+    plain install): its script beside ``sys.executable`` (``Scripts\\`` on Windows), else the
+    one on PATH, else ``python -m xinfang.cli``."""
+    exe = Path(sys.executable)
+    for folder in (exe.parent, exe.parent / "Scripts"):
+        script = folder / ("xinfang.exe" if os.name == "nt" else "xinfang")
+        if script.is_file():
+            return [str(script)]
+    found = shutil.which("xinfang")
+    return [found] if found else [sys.executable, "-m", "xinfang.cli"]
+
+
+#: The ``xinfang`` command, as a list for subprocess.
+XINFANG = xinfang_command()
 
 
 def row(case_id: str, matter: str, registered: str, *, level="区", channel="来信", persons="1",
@@ -76,8 +96,7 @@ def district_report(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("district")
     params = copy_params(base / "params", base / "output")
-    exe = ROOT / ".venv" / "bin" / "xinfang"
-    proc = subprocess.run([str(exe), "report", "--year", "2023", "--params", str(params)],
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--params", str(params)],
                           capture_output=True, text=True, cwd=base)
     assert proc.returncode == 0, proc.stderr
     out = base / "output" / "2023"
@@ -173,9 +192,55 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def xinfang_cli() -> str:
-    """The installed command, next to this interpreter."""
-    import shutil
-    import sys
+# --------------------------------------------------------------------------------------------
+# no personal data in the stderr of any failing command of the suite
 
-    return shutil.which("xinfang", path=str(Path(sys.executable).parent)) or "xinfang"
+#: The personal data of the registers the tests write (tests/conftest.py ``row``).
+ROW_PII = ("张测试", "430503199001010011", "13800000000", "测试路1号")
+_SAMPLE_PII: set[str] | None = None
+
+
+def sample_pii() -> set[str]:
+    """Every name, ID number, phone number and address of the sample register and of ``row``."""
+    global _SAMPLE_PII
+    if _SAMPLE_PII is None:
+        import pandas as pd
+
+        raw = pd.read_csv(ROOT / "seeds" / "信访事项登记表.csv", encoding="gb18030", dtype=str)
+        values = set(ROW_PII)
+        for col in ("信访人", "证件号码", "联系电话", "住址"):
+            values.update(v for v in raw[col].dropna() if v)
+        _SAMPLE_PII = values
+    return _SAMPLE_PII
+
+
+def assert_no_pii_in(text: str | bytes, extra=()) -> None:
+    """No PII value of the sample register (or of ``extra``) occurs in ``text``."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    leaked = leaked_values(sample_pii() | set(extra), text)
+    assert not leaked, f"personal data in a message: {leaked[:5]}"
+
+
+def _is_xinfang(args) -> bool:
+    if isinstance(args, (str, bytes)):
+        return False
+    args = [str(a) for a in args]
+    return bool(args) and (Path(args[0]).name == "xinfang" or ("-m" in args and "xinfang" in args[1:3]))
+
+
+@pytest.fixture(autouse=True)
+def no_pii_in_failing_commands(monkeypatch):
+    """Every xinfang command a test runs (subprocess.run) that fails is checked: its stderr
+    holds no name, ID number, phone number or address of the sample register."""
+    import subprocess
+
+    real = subprocess.run
+
+    def checked(args, *a, **kw):
+        proc = real(args, *a, **kw)
+        if _is_xinfang(args) and proc.returncode != 0 and proc.stderr:
+            assert_no_pii_in(proc.stderr)
+        return proc
+
+    monkeypatch.setattr(subprocess, "run", checked)

@@ -12,16 +12,14 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, assert_no_pii, copy_params, html_text, row, write_csv
+from conftest import ROOT, XINFANG, assert_no_pii, copy_params, html_text, row, write_csv
 
-XINFANG = str(Path(sys.executable).parent / "xinfang")
 SEEDS = ROOT / "seeds"
 GOOD = ["城南街道", "翠园街道", "罗市镇"]
 BAD = "中心路街道"
@@ -30,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 
 def batch(params: Path, *args: str, check: int | None = None, **kw) -> subprocess.CompletedProcess:
-    cmd = [XINFANG, "batch", "--params", str(params), *args]
+    cmd = [*XINFANG, "batch", "--params", str(params), *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
     if check is not None:
         assert proc.returncode == check, proc.stdout + proc.stderr
@@ -77,7 +75,7 @@ def test_each_unit_shows_its_own_figures(run4):
 
     units = run4["out"] / "2023" / "units"
     for unit in GOOD:
-        got = subprocess.run([XINFANG, "indicators", str(SEEDS / "信访事项登记表.csv"), "--year", "2023",
+        got = subprocess.run([*XINFANG, "indicators", str(SEEDS / "信访事项登记表.csv"), "--year", "2023",
                               "--unit", unit, "--params", str(run4["params"]), "--format", "json"],
                              capture_output=True, text=True, check=True)
         ind = json.loads(got.stdout)["indicators"]
@@ -117,7 +115,7 @@ def test_manifest_and_indicators_xlsx(run4):
     from openpyxl import load_workbook
 
     m = manifest(run4["out"])
-    assert {"python", "xinfang", "pandas", "papermill", "nbconvert", "pandoc"} <= set(m["versions"])
+    assert {"python", "xinfang", "pandas", "papermill", "nbconvert", "python-docx"} <= set(m["versions"])
     tables = {f["table"]: f for f in m["inputs"]}
     assert tables["信访事项登记表"]["sha256"] == sha(SEEDS / "信访事项登记表.csv") and tables["信访事项登记表"]["rows"] > 0
     entry = m["reports"]["城南街道"]
@@ -169,7 +167,7 @@ def test_killed_batch_resumes(tmp_path, sig):
     # three units, one worker: killed right after the first one finishes, at least one is left
     units = ["城南街道", "罗市镇", "蔡锷乡"]
     only = [a for u in units for a in ("--only", u)]
-    cmd = [XINFANG, "batch", "--params", str(params), "--year", "2023", "--quiet", "--workers", "1", *only]
+    cmd = [*XINFANG, "batch", "--params", str(params), "--year", "2023", "--quiet", "--workers", "1", *only]
     # SIGINT back to its default in the child: a shell that runs the tests as a background job
     # starts everything with SIGINT ignored, and the batch would then (rightly) not notice it
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,

@@ -6,16 +6,16 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, XINFANG
 
 from xinfang.narrative import ratio_percent
 
-EXE = str(ROOT / ".venv" / "bin" / "xinfang")
+EXE = XINFANG
 REGISTER = str(ROOT / "seeds" / "信访事项登记表.csv")
 
 
 def run(*args, cwd=ROOT):
-    proc = subprocess.run([EXE, *args], capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run([*EXE, *args], capture_output=True, text=True, cwd=cwd)
     return proc.returncode, proc.stdout, proc.stderr
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_params, docx_text, html_text, xinfang_cli
+from conftest import ROOT, XINFANG, copy_params, docx_text, html_text
 
 DISTRICT = "大祥区_{year}_整体支出绩效评价报告"
 
@@ -21,7 +21,7 @@ ALLOWED_ASCII = {"HTML", "DOCX", "PDF", "Excel", "Word", "WPS"}
 
 
 def _run(*args: str, cwd: Path) -> None:
-    proc = subprocess.run([xinfang_cli(), *args], capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run([*XINFANG, *args], capture_output=True, text=True, cwd=cwd)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 

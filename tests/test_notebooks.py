@@ -13,7 +13,7 @@ NOTEBOOKS = ["report.ipynb", "explore.ipynb"]
 
 @pytest.mark.slow
 def test_notebooks_run_under_nbval():
-    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
            "-p", "no:cacheprovider", "-q", "-o", "addopts=", "-o", "testpaths=", *NOTEBOOKS]
     proc = subprocess.run(cmd, cwd=ROOT / "notebooks", capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]

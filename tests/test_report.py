@@ -8,7 +8,7 @@ import zipfile
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT, assert_no_pii, copy_params, docx_text, html_text
+from conftest import ROOT, XINFANG, assert_no_pii, copy_params, docx_text, html_text
 from docx import Document
 from docx.shared import Cm
 
@@ -157,8 +157,7 @@ def test_no_personal_data_in_any_output(district_report):
 
 def test_same_inputs_give_byte_identical_html_and_docx(district_report, tmp_path):
     params = copy_params(tmp_path / "params", tmp_path / "output")
-    exe = ROOT / ".venv" / "bin" / "xinfang"
-    proc = subprocess.run([str(exe), "report", "--year", "2023", "--params", str(params)],
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--params", str(params)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     for ext in ("html", "docx"):
@@ -177,8 +176,7 @@ def test_bad_input_writes_nothing(tmp_path):
     rows[5][rows[0].index("信访形式")] = "电报"   # Excel row 6
     with open(bad, "w", encoding="gb18030", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
-    exe = ROOT / ".venv" / "bin" / "xinfang"
-    proc = subprocess.run([str(exe), "report", "--year", "2023", "--params", str(params), "--data", str(bad)],
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--params", str(params), "--data", str(bad)],
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "第6行" in proc.stderr and "Traceback" not in proc.stderr
@@ -198,6 +196,6 @@ def test_a_foreign_python3_kernelspec_is_not_used(tmp_path):
     params = copy_params(tmp_path / "params", tmp_path / "output")
     env = dict(os.environ, JUPYTER_DATA_DIR=str(tmp_path / "jupyter"), JUPYTER_PREFER_ENV_PATH="0",
                XINFANG_FORK_KERNELS="0")
-    proc = subprocess.run([str(ROOT / ".venv" / "bin" / "xinfang"), "report", "--year", "2023", "--params", str(params)],
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--params", str(params)],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import HEADERS, ROOT, row, write_csv
+from conftest import HEADERS, XINFANG, row, write_csv
 
 from xinfang.cli import main
 from xinfang.errors import InputError
@@ -106,8 +105,7 @@ def test_valid_register_in_gb18030_exits_0(tmp_path, units_file):
 
 def test_no_traceback_from_the_installed_command(tmp_path, units_file):
     path = bad(with_(0, 人数="0"), tmp_path)
-    exe = ROOT / ".venv" / "bin" / "xinfang"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "xinfang.cli"]
+    cmd = list(XINFANG)
     proc = subprocess.run(cmd + ["validate", str(path), "--units", str(units_file)], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "第2行" in proc.stderr and "列「人数」" in proc.stderr

@@ -4,9 +4,9 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, XINFANG
 
-EXE = str(ROOT / ".venv" / "bin" / "xinfang")
+EXE = XINFANG
 BAD = ROOT / "tests" / "data" / "scoring"
 
 # file → the node path its error must name
@@ -24,7 +24,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_invalid_framework_exits_2_and_names_file_and_node(name):
-    proc = subprocess.run([EXE, "score", "--year", "2023", "--framework", str(BAD / name)],
+    proc = subprocess.run([*EXE, "score", "--year", "2023", "--framework", str(BAD / name)],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert name in proc.stderr and "Traceback" not in proc.stderr
@@ -33,7 +33,7 @@ def test_invalid_framework_exits_2_and_names_file_and_node(name):
 
 def test_score_table_on_the_sample(tmp_path):
     target = tmp_path / "score.xlsx"
-    proc = subprocess.run([EXE, "score", "--year", "2023", "-o", str(target)], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([*EXE, "score", "--year", "2023", "-o", str(target)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     last = proc.stdout.strip().splitlines()[-1]
     total = float(last.split("total:")[1].split()[0])

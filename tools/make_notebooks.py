@@ -11,7 +11,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
-KERNEL = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+#: The kernel `make venv` registers inside the venv (``ipykernel install --sys-prefix --name xinfang``).
+#: xinfang's own runner ignores the name and always runs its own interpreter (xinfang.run.kernels).
+KERNEL = {"kernelspec": {"display_name": "Python (xinfang)", "language": "python", "name": "xinfang"},
           "language_info": {"name": "python"}}
 
 
@@ -19,7 +21,7 @@ def params_cell() -> nbformat.NotebookNode:
     src = "\n".join([
         "# 参数 / parameters (papermill replaces this cell's values)",
         "year = 2023               # 报告年度",
-        'params_dir = "../params"  # 参数目录',
+        "params_dir = None         # 参数目录；None 则依次找 XINFANG_PARAMS、当前目录及上级的 params/",
         "unit = None               # 责任单位；None 为全区报告",
         "register = None           # 登记表路径；None 用参数中的 data.register",
         "cache_dir = None          # 批量运行时的解析缓存目录",
@@ -47,12 +49,15 @@ EXPLORE = [
     ("md", "# 信访数据探索 / exploring a register\n\n"
            "这是 xinfang 的分析入门：读取并校验登记表，计算指标，查看口径，画图，比较两个单位。"
            "所有计算都在 `xinfang` 库中，本笔记本只调用它。"),
-    ("code", "# 参数 / parameters\nyear = 2023\nparams_dir = \"../params\"\nunit_a = \"城南街道\"\nunit_b = \"火车南站街道\"",
+    ("code", "# 参数 / parameters\nyear = 2023\n"
+             "params_dir = None  # None：依次找 XINFANG_PARAMS、当前目录及上级的 params/、笔记本所在目录及上级\n"
+             "unit_a = \"城南街道\"\nunit_b = \"火车南站街道\"",
      ["parameters"]),
     ("md", "## 1. 读取与校验\n\n`load_params` 合并参数层（defaults → 年度 → 单位），`load_inputs` 读取并校验全部输入；"
            "个人信息列在读取时即被剔除。校验不通过会列出每一处错误（文件、Excel 行号、列、值、规则）。"),
-    ("code", "import pandas as pd\nimport xinfang\nfrom xinfang import charts, narrative\n\n"
-             "params = xinfang.load_params(params_dir, year)\ninputs = xinfang.load_inputs(params)\n"
+    ("code", "import pandas as pd\nimport xinfang\nfrom xinfang import charts, narrative\n"
+             "from xinfang.locate import params_dir_or_find\n\n"
+             "params = xinfang.load_params(params_dir_or_find(params_dir), year)\ninputs = xinfang.load_inputs(params)\n"
              "register = inputs.register\nprint(inputs.period.label, len(register), \"行\")\nregister.dtypes"),
     ("code", "# 个人信息（信访人、证件号码、联系电话、住址）不在数据框中\nsorted(register.columns)"),
     ("md", "## 2. 指标目录\n\n每个指标都带有分子、分母、上年同期、同比和口径说明。"),

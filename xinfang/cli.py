@@ -1,12 +1,16 @@
 """The ``xinfang`` command. Thin: it parses options and calls the library.
 
-Errors the user can fix (bad input, bad parameters) print a bilingual message to stderr and
-exit with code 2, without a traceback.
+Errors the user can fix (bad input, bad parameters, a wrong command line) print a bilingual
+message to stderr and exit with code 2, without a traceback. Without ``--params`` the params
+folder is found as :func:`xinfang.locate.find_params_dir` says (``XINFANG_PARAMS``, else the
+nearest ``params/`` from the working directory up).
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import re
 import sys
 from functools import wraps
 from pathlib import Path
@@ -14,28 +18,207 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import XinfangError
+from .errors import XinfangError, redact
 
 log = logging.getLogger("xinfang")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+PARAMS_HELP = ("参数目录（默认：环境变量 XINFANG_PARAMS，否则当前目录或其上级的 params/）/ params folder "
+               "(default: $XINFANG_PARAMS, else params/ here or in a folder above).")
+
+
+# =============================================================================================
+# usage errors in Chinese and English
+
+
+class BilingualUsageError(click.UsageError):
+    """A click usage error whose message reads in Chinese, then English (exit code 2)."""
+
+    def show(self, file=None) -> None:
+        to = {"file": file} if file is not None else {"err": True}
+        if self.ctx is not None:
+            helpopt = (self.ctx.help_option_names or ["--help"])[0]
+            click.echo(f"{self.ctx.get_usage()}\n试用 / Try '{self.ctx.command_path} {helpopt}' "
+                       "查看帮助 / for help.\n", color=self.ctx.color, **to)
+        click.echo(f"错误 / Error: {self.format_message()}", **to)
+
+
+#: Click's English usage messages that carry no parameter object, in Chinese.
+_PLAIN = [
+    (re.compile(r"No such command '?([^'.]*)'?"), "没有命令「{0}」"),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "多余的参数：{0}"),
+]
+
+
+def bilingual(exc: click.UsageError) -> click.UsageError:
+    """``exc`` with a Chinese message before click's English one ("缺少选项 --year / Missing option '--year'.")."""
+    if isinstance(exc, BilingualUsageError):
+        return exc
+    english = exc.format_message()
+    param = getattr(exc, "param", None)
+    name = " / ".join(param.opts) if param is not None and getattr(param, "opts", None) else None
+    if isinstance(exc, click.MissingParameter):
+        kind = exc.param_type or (param.param_type_name if param is not None else "parameter")
+        zh = f"缺少{'选项' if kind == 'option' else '参数'} {name or ''}".rstrip()
+    elif isinstance(exc, click.BadParameter):
+        zh = f"{name or exc.param_hint or '参数'} 的值无效"
+    elif isinstance(exc, click.NoSuchOption):
+        zh = f"没有选项 {exc.option_name}"
+        if exc.possibilities:
+            zh += f"（是否想用 {', '.join(sorted(exc.possibilities))}？）"
+    elif isinstance(exc, click.BadOptionUsage):
+        zh = f"选项 {exc.option_name} 用法有误"
+    else:
+        zh = "命令行用法有误"
+        for pattern, text in _PLAIN:
+            m = pattern.search(english)
+            if m:
+                zh = text.format(*m.groups())
+                break
+    new = BilingualUsageError(f"{zh} / {english}", ctx=exc.ctx)
+    new.__cause__ = exc.__cause__
+    return new
+
+
+class Command(click.Command):
+    """A command whose usage errors are bilingual, and whose options in :attr:`variadic` take
+    several values: ``--years 2022 2023`` means ``--years 2022 --years 2023``."""
+
+    variadic: tuple[str, ...] = ()
+
+    def __init__(self, *args, variadic: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.variadic = tuple(variadic)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, spread(args, self.variadic))
+        except click.UsageError as exc:
+            raise bilingual(exc) from None
+
+
+def spread(args: list[str], options: tuple[str, ...]) -> list[str]:
+    """Repeat a variadic option before each of the values that follow it.
+
+    >>> spread(["--years", "2022", "2023", "--force"], ("--years",))
+    ['--years', '2022', '--years', '2023', '--force']
+    >>> spread(["--only", "城南街道", "--", "x"], ("--only",))
+    ['--only', '城南街道', '--', 'x']
+    """
+    out: list[str] = []
+    current, fresh = None, False
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return out + args[i:]
+        if arg.startswith("-"):
+            current, fresh = (arg, True) if arg in options else (None, False)
+        elif current is not None:
+            if fresh:
+                fresh = False
+            else:
+                out.append(current)
+        out.append(arg)
+    return out
+
+
+class Group(click.Group):
+    """The ``xinfang`` group: bilingual usage errors, for itself and its commands."""
+
+    command_class = Command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise bilingual(exc) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            raise bilingual(exc) from None
+
+
+class Years(click.ParamType):
+    """Years, one per value or several joined by commas (``2022,2023``)."""
+
+    name = "years"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            years = tuple(int(v) for v in str(value).replace("，", ",").split(",") if v.strip())
+        except ValueError:
+            self.fail(f"「{value}」不是年份 / {value!r} is not a year", param, ctx)
+        if not years or not all(1900 <= y <= 2200 for y in years):
+            self.fail(f"「{value}」不是年份 / {value!r} is not a year", param, ctx)
+        return years
 
 
 def _friendly(func):
-    """Turn XinfangError into a clean message and exit code 2."""
+    """Every failure is a message, never a traceback: XinfangError (bad input or parameters)
+    exits 2; OSError exits 1 for the environment (read-only folder, disk full, permission)
+    and 2 for a path the user named wrongly (see :func:`_os_error`); anything else is an
+    internal error, exit 1 (the traceback only with ``-v``). Messages are redacted
+    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal."""
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except XinfangError as exc:
-            click.echo(f"错误 / error: {exc}", err=True)
+            click.echo(f"错误 / error: {redact(str(exc))}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("已中断 / interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:
+            message, code = _os_error(exc)
+            log.debug("", exc_info=True)
+            click.echo(f"错误 / error: {redact(message)}", err=True)
+            sys.exit(code)
+        except MemoryError:
+            click.echo("错误 / error: 内存不足 / out of memory", err=True)
+            sys.exit(1)
+        except Exception as exc:  # noqa: BLE001 - a bug: a message, and the traceback with -v
+            log.debug("", exc_info=True)
+            click.echo(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:500]}"
+                       "（加 -v 查看详情 / run with -v for details）", err=True)
+            sys.exit(1)
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+_OS_REASONS = {
+    errno.ENOSPC: ("磁盘已满", "disk full"),
+    errno.EROFS: ("文件系统只读", "read-only file system"),
+    errno.EACCES: ("没有权限", "permission denied"),
+    errno.EPERM: ("操作不被允许", "operation not permitted"),
+    errno.ENAMETOOLONG: ("文件名过长", "file name too long"),
+    errno.ENOENT: ("文件或文件夹不存在", "no such file or folder"),
+    errno.EISDIR: ("这是文件夹，不是文件", "is a folder, not a file"),
+    errno.ENOTDIR: ("路径中有一段不是文件夹", "not a folder"),
+    errno.EMFILE: ("打开的文件过多", "too many open files"),
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_REASONS[errno.EDQUOT] = ("超出磁盘配额", "disk quota exceeded")
+#: errors in what the user named (a path, a name): exit 2, like bad input; the rest is the
+#: environment (a full disk, a read-only or forbidden folder): exit 1
+_USER_ERRNOS = {errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
+
+
+def _os_error(exc: OSError) -> tuple[str, int]:
+    """A bilingual message and the exit code for an OSError."""
+    zh, en = _OS_REASONS.get(exc.errno, ("系统错误", exc.strerror or type(exc).__name__))
+    where = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        where = f"{where} → {exc.filename2}"
+    code = 2 if exc.errno in _USER_ERRNOS else 1
+    hint = ("请检查路径 / check the path" if code == 2 else
+            "请检查输出文件夹的空间与写权限 / check free space and write permission of the output folder")
+    text = f"{zh} / {en}" + (f"：{where}" if where else "") + f"（{hint}）"
+    return text, code
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="xinfang")
 @click.option("-v", "--verbose", is_flag=True, help="输出调试日志 / debug logging.")
 def main(verbose: bool) -> None:
@@ -54,23 +237,27 @@ def main(verbose: bool) -> None:
 
 
 def _params_dir(params: str | None) -> Path:
-    return Path(params or "params")
+    """``--params``, else the folder :func:`xinfang.locate.find_params_dir` finds (an error
+    that suggests ``--params`` and ``XINFANG_PARAMS`` when there is none)."""
+    from .locate import find_params_dir
+
+    return Path(params) if params else find_params_dir()
 
 
-def _units(units: str | None, params_dir: Path):
+def _units(units: str | None, params_dir: str | None):
     from .inputs import read_units
     from .params import load_params, resolve
 
     if units:
         return read_units(units)
-    defaults = load_params(params_dir, 2000)
+    defaults = load_params(_params_dir(params_dir), 2000)
     return read_units(resolve(defaults, defaults["units"]))
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--units", type=click.Path(dir_okay=False), help="单位名册 YAML / unit register (default: from params).")
-@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @_friendly
 def validate(data: str, units: str | None, params_dir: str | None) -> None:
     """校验信访事项登记表 / validate a register export (CSV or XLSX).
@@ -79,7 +266,7 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
     """
     from .inputs import read_table, validate_register
 
-    register = _units(units, _params_dir(params_dir))
+    register = _units(units, params_dir)
     frame = validate_register(read_table(data), register)
     src = frame.attrs["source"]
     first, last = frame["registered_on"].min(), frame["registered_on"].max()
@@ -96,13 +283,17 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
 @click.option("--units", type=click.Path(dir_okay=False), help="单位名册 / unit register.")
 @click.option("--campaign", type=click.Path(dir_okay=False), help="治重化积交办件 / campaign table.")
 @click.option("--beijing", type=click.Path(dir_okay=False), help="进京上访台账 / Beijing visits ledger.")
-@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--format", "fmt", type=click.Choice(["json", "table", "xlsx"]), default="json", show_default=True,
               help="输出格式 / output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出文件 / output file (required for xlsx).")
 @_friendly
 def indicators(data, start, end, year, unit, units, campaign, beijing, params_dir, fmt, output) -> None:
-    """计算指标目录 / compute the indicator catalogue (DESIGN.md §5).
+    """计算指标目录 / compute the indicator catalogue.
+
+    每个指标的口径、分子与分母见 docs/指标口径.md；登记表各列及允许值见 docs/数据字典.md。
+    The caliber, numerator and denominator of every key: docs/指标口径.md; the input columns
+    and their allowed values: docs/数据字典.md.
 
     Options left out come from params/defaults.yaml (unit register, optional tables) and
     params/<year>.yaml (period). JSON: {"period", "unit", "indicators": {KEY: {...}}}.
@@ -113,20 +304,30 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     from .params import load_params, resolve
     from .periods import Period
 
-    pdir = _params_dir(params_dir)
-    defaults = load_params(pdir, year or 2000) if pdir.joinpath("defaults.yaml").exists() else None
+    from .locate import find_params_dir
+
+    if params_dir:
+        pdir = Path(params_dir)
+    else:
+        try:
+            pdir = find_params_dir()
+        except ParameterError:
+            pdir = None  # everything may come from the options
+    defaults = load_params(pdir, year or 2000) if pdir and pdir.joinpath("defaults.yaml").exists() else None
     if start and end:
         period = Period.of(start, end)
     elif year and defaults:
         period = Period.of(defaults["period_start"], defaults["period_end"])
     else:
-        raise ParameterError("请给出 --start 与 --end，或 --year / give --start and --end, or --year")
+        raise ParameterError("请给出 --start 与 --end，或 --year（需参数目录：--params 或 XINFANG_PARAMS）/ "
+                             "give --start and --end, or --year (with a params folder: --params or XINFANG_PARAMS)")
     if units:
         register = read_units(units)
     elif defaults:
         register = read_units(resolve(defaults, defaults["units"]))
     else:
-        raise ParameterError("请给出 --units / give --units (no params/defaults.yaml here)")
+        raise ParameterError("请给出 --units，或用 --params / XINFANG_PARAMS 指定参数目录 / give --units, or a "
+                             "params folder with --params or XINFANG_PARAMS (no params/defaults.yaml found)")
     if unit is not None and unit not in register.names:
         unit = register.canonical(unit) or unit
         if unit not in register.names:
@@ -185,7 +386,7 @@ def sample(out_dir: str) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("--year", type=int, required=True, help="报告年度 / report year.")
-@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--unit", help="只出某一单位的报告 / one unit's report instead of the district's.")
 @_friendly
@@ -223,7 +424,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 @main.command(context_settings=CONTEXT)
 @click.option("--year", type=int, required=True, help="评价年度 / evaluation year.")
 @click.option("--framework", type=click.Path(dir_okay=False), help="评分框架 YAML / scoring framework (default: from params).")
-@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--detail", is_flag=True, help="显示依据与口径 / also show evidence and caliber.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the table to an .xlsx file.")
 @_friendly
@@ -253,25 +454,28 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
     click.echo(f"总分 / total: {card.total:.2f}  等级 / grade: {card.grade_text}")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command(context_settings=CONTEXT, variadic=("--years", "--only"))
 @click.option("--year", type=int, help="报告年度（--by unit）/ report year (--by unit).")
-@click.option("--by", "by", type=click.Choice(["unit", "year"]), default="unit", show_default=True,
-              help="按单位或按年度 / one report per unit, or the district report per year.")
-@click.option("--years", type=int, multiple=True, help="年度（--by year，可多个）/ years (--by year).")
-@click.option("--params", "params_dir", type=click.Path(file_okay=False), help="参数目录 / params folder (default: ./params).")
+@click.option("--by", "by", type=click.Choice(["unit", "year"]),
+              help="按单位或按年度（默认：给了 --years 为 year，否则 unit）/ one report per unit, or the district "
+                   "report per year (default: year with --years, else unit).")
+@click.option("--years", type=Years(), multiple=True, metavar="YEAR…",
+              help="年度，可多个：--years 2022 2023（或 2022,2023）；意味着 --by year / several years: "
+                   "--years 2022 2023 (or 2022,2023); implies --by year.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--workers", type=click.IntRange(min=1), help="并行数（默认 CPU 核数）/ parallel workers (default: cores).")
-@click.option("--only", multiple=True, help="只运行这些单位（可多次）/ only these units (repeatable).")
+@click.option("--only", multiple=True, metavar="NAME…",
+              help="只运行这些单位，可多个：--only 城南街道 罗市镇 / only these units (several names).")
 @click.option("--force", is_flag=True, help="全部重做 / redo every report, even if up to date.")
 @click.option("--quiet", is_flag=True, help="不显示进度条，每完成一份输出一行 / one line per report, no bar.")
-@click.argument("extra", nargs=-1)
 @_friendly
-def batch(year, by, years, params_dir, data, workers, only, force, quiet, extra) -> None:
+def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> None:
     """批量生成报告 / many reports in parallel, each in its own fresh kernel.
 
     \b
-    xinfang batch --year 2023 --by unit [--workers N] [--only NAME …] [--force] [--quiet]
-    xinfang batch --by year --years 2022 2023
+    xinfang batch --year 2023 [--by unit] [--workers N] [--only NAME…] [--force] [--quiet]
+    xinfang batch --years 2022 2023          （即 --by year / the same as --by year）
 
     Writes output/<year>/units/<unit>.{ipynb,html,docx}, output/<year>/indicators.xlsx and
     output/<year>/manifest.json; a re-run redoes only failed or out-of-date reports. Exit code
@@ -280,20 +484,11 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet, extra)
     from .run import run_batch
     from .errors import ParameterError
 
-    # `--years 2022 2023` and `--only A B`: extra values follow the option they belong to
-    extra = list(extra)
-    if extra:
-        argv = sys.argv[1:]
-        last = max((i for i, a in enumerate(argv) if a in ("--years", "--only")), default=None)
-        if last is None:
-            raise ParameterError(f"多余的参数 / unexpected arguments: {' '.join(extra)}")
-        if argv[last] == "--years":
-            try:
-                years = tuple(years) + tuple(int(v) for v in extra)
-            except ValueError:
-                raise ParameterError(f"--years 须为年份 / --years takes years: {' '.join(extra)}") from None
-        else:
-            only = tuple(only) + tuple(extra)
+    years = tuple(y for group in years for y in group)
+    by = by or ("year" if years else "unit")
+    if by == "unit" and years:
+        raise ParameterError("--years 用于按年度出报告（--by year）；按单位请用 --year / --years goes with --by year; "
+                             "for one report per unit give --year")
     result = run_batch(year, _params_dir(params_dir), by=by, years=years, workers=workers, only=only or None,
                        force=force, quiet=quiet, register=data)
     click.echo(result.summary())

@@ -5,9 +5,44 @@ into a clean bilingual message and exit code 2, never a traceback.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
+
+#: What replaces personal data in a message.
+MASK = "＊＊＊"
+
+# A run of digits that is not part of a longer word or number (sha256 prefixes, case ids).
+_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z])", r"(?![0-9A-Za-z])"
+_PII_PATTERN = re.compile(
+    _EDGE_L + "(?:"
+    r"\d{17}[\dXx]|\d{15}"                            # 居民身份证号码 (18 or 15 characters)
+    r"|(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}"     # mobile
+    r"|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?"               # landline with area code (and extension)
+    r"|\d{3,4}-\d{7,8}"                                # landline written with a dash
+    ")" + _EDGE_R)
+
+
+def redact(text: str, pii: Iterable[str] = ()) -> str:
+    """``text`` with anything that looks like an ID or phone number, and every value of
+    ``pii`` (values of personal-data columns), replaced by :data:`MASK`.
+
+    >>> redact("值「430599195503037051」, 电话 138-0000-0000, 0739-5201234, 行 53")
+    '值「＊＊＊」, 电话 ＊＊＊, ＊＊＊, 行 53'
+    >>> redact("张三反映", ["张三"])
+    '＊＊＊反映'
+    """
+    text = _PII_PATTERN.sub(MASK, str(text))
+    for value in sorted({v for v in pii if v}, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
+    return text
+
+
+def looks_like_pii(text: str) -> bool:
+    """True when ``text`` holds something shaped like an ID or phone number."""
+    return _PII_PATTERN.search(str(text)) is not None
 
 
 class XinfangError(Exception):
@@ -39,10 +74,10 @@ class Problem:
         if self.column:
             parts.append(f"列「{self.column}」")
         if self.value is not None:
-            parts.append(f"值「{self.value}」")
+            parts.append(f"值「{redact(self.value)}」")
         text = ", ".join(parts) + f": {self.rule} [{self.rule_en}]"
         if self.hint:
-            text += f" — {self.hint}"
+            text += f" — {redact(self.hint)}"
         return text
 
 

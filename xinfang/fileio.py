@@ -32,13 +32,30 @@ def sha256_file(path: str | Path) -> str:
 
 
 
+def current_umask() -> int:
+    """The process's umask (from ``/proc/self/status`` on Linux, which does not change it;
+    elsewhere set and restored at once)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temp path beside ``path``; on success it is fsynced and renamed onto ``path``,
     and the directory is fsynced so the rename itself survives a crash.
 
     An interrupted write leaves at most a hidden ``.~name.*.tmp`` file, never a truncated
-    ``path``. The one mechanism for every file xinfang writes.
+    ``path``. The one mechanism for every file xinfang writes. The file gets the mode a plain
+    ``open()`` would give it (0666 less the umask: 0644 under the usual 022, so colleagues on a
+    shared server can read the reports), not :func:`tempfile.mkstemp`'s private 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,6 +66,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
     finally:
         if tmp_path.exists():
@@ -169,9 +187,20 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> P
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
+#: Device names Windows reserves, with or without an extension and in any case.
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                       *(f"COM{i}" for i in "123456789¹²³"), *(f"LPT{i}" for i in "123456789¹²³")})
+#: Longest file name (UTF-8 bytes) safe_filename returns: room is left under the 255 bytes of
+#: common file systems for ``.failed.ipynb`` and the temp-file affixes of :func:`atomic_path`.
+MAX_NAME_BYTES = 200
+
 
 def safe_filename(name: str) -> str:
-    """A unit or report name made safe as one file name (no separators, no ``..``, no controls).
+    """A unit or report name made safe as one file name (no separators, no ``..``, no controls),
+    on every system: a name Windows reserves (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with any
+    extension, in any case) gets a leading ``_``, a name ending in a dot or space a trailing
+    ``_``, and a name longer than :data:`MAX_NAME_BYTES` bytes in UTF-8 is cut and ends with a
+    hash of the whole name (so it stays deterministic and unique).
 
     Raises :class:`ParameterError` when nothing usable remains.
 
@@ -181,11 +210,31 @@ def safe_filename(name: str) -> str:
     '_.._etc_passwd'
     >>> safe_filename("a\\nb")
     'a_b'
+    >>> safe_filename("CON"), safe_filename("nul.txt"), safe_filename("aux."), safe_filename("Com1 ")
+    ('_CON', '_nul.txt', '_aux._', '_Com1')
+    >>> len(safe_filename("很长的单位名称" * 20).encode()) <= MAX_NAME_BYTES
+    True
     """
     cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", str(name))).strip()
     if cleaned.startswith("."):
         cleaned = "_" + cleaned
-    cleaned = cleaned[:120]
     if not cleaned.strip("._ "):
         raise ParameterError(f"名称「{name!r}」不能用作文件名 / unusable as a file name")
+    if len(cleaned.encode("utf-8")) > MAX_NAME_BYTES:
+        digest = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()[:10]
+        head = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(digest) - 1].decode("utf-8", "ignore")
+        cleaned = f"{head.rstrip()}~{digest}"
+    if cleaned.split(".")[0].rstrip(" ").upper() in _RESERVED:
+        cleaned = "_" + cleaned
+    if cleaned.endswith((".", " ")):
+        cleaned += "_"
     return cleaned
+
+
+def filename_key(name: str) -> str:
+    """How Windows and macOS compare file names: two names with the same key are one file.
+
+    >>> filename_key("Abc") == filename_key("aBC")
+    True
+    """
+    return unicodedata.normalize("NFC", safe_filename(name)).casefold()

@@ -16,25 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from .errors import ParameterError
 from .fileio import safe_filename
+from .params_files import CLI, check_files
+from .params_schema import check, did_you_mean
+from .params_yaml import load_yaml
 from .periods import Period, parse_date
 
 REQUIRED = ("district", "units", "data")
 PLAIN = (str, int, float, bool, type(None), list, dict)
 
 
-def _load_yaml(path: Path) -> dict:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from None
+def _load_yaml(path: Path, label: str | None = None) -> dict:
+    doc = load_yaml(path)
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise ParameterError(f"{path}: 顶层须为键值映射 / top level must be a mapping")
+        raise ParameterError(f"{label or path}: 顶层须为键值映射 / top level must be a mapping")
     return doc
 
 
@@ -51,28 +49,51 @@ def _check_plain(value: Any, where: str) -> None:
             _check_plain(v, f"{where}.{k}")
 
 
-def _merge(base: dict, layer: Mapping, source: str, schema: Mapping | None, prefix: str = "") -> dict:
+def _record(origin: dict, value: Any, path: tuple, source: str) -> None:
+    """Remember that ``source`` set ``path`` (and everything below it)."""
+    for known in [p for p in origin if p[:len(path)] == path]:
+        del origin[known]
+    origin[path] = source
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _record(origin, v, path + (str(k),), source)
+
+
+def _merge(base: dict, layer: Mapping, source: str, schema: Mapping | None, prefix: str = "",
+           origin: dict | None = None) -> dict:
     out = dict(base)
+    origin = {} if origin is None else origin
     for key, value in layer.items():
         where = f"{source}: {prefix}{key}"
         _check_plain(value, where)
         if schema is not None and key not in schema:
             known = "、".join(map(str, schema)) or "（无）"
-            raise ParameterError(f"{where}: 未知参数 / unknown key (可用 / valid: {known})")
+            hint = did_you_mean(str(key), [str(k) for k in schema])
+            raise ParameterError(f"{where}: 未知参数 / unknown key{hint} (可用 / valid: {known})")
         sub = None if schema is None else schema[key]
+        path = tuple(prefix.rstrip(".").split(".")) + (str(key),) if prefix else (str(key),)
         if isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("targets", "manual_scores"):
-            out[key] = _merge(out[key], value, source, sub if isinstance(sub, dict) else None, f"{prefix}{key}.")
+            origin[path] = source
+            out[key] = _merge(out[key], value, source, sub if isinstance(sub, dict) else None, f"{prefix}{key}.", origin)
         else:
             out[key] = copy.deepcopy(value)
+            _record(origin, value, path, source)
     return out
 
 
 def load_params(params_dir: str | Path, year: int, unit: str | None = None,
                 overrides: Mapping[str, Any] | None = None) -> dict:
-    """Merge the parameter layers for ``year`` (and ``unit``) into one dict.
+    """Merge the parameter layers for ``year`` (and ``unit``) into one dict, and check it.
 
     The result also carries ``year``, ``unit``, ``params_dir`` (absolute) and the resolved
     ``period_start`` / ``period_end`` (ISO strings).
+
+    Every file is read with the strict loader (:mod:`xinfang.params_yaml`: no anchors, no
+    duplicate keys, UTF-8, at most 1 MB); the merged tree is validated against the one schema
+    (:mod:`xinfang.params_schema`), and the files it names are checked (:func:`check_files`), so
+    every mistake is a :class:`ParameterError` naming the file and the key before any kernel
+    starts or any file is written. With ``unit`` None, the unit layers of the year
+    (``params/<year>/*.yaml``) are checked too.
     """
     params_dir = Path(params_dir).resolve()
     defaults_path = params_dir / "defaults.yaml"
@@ -81,15 +102,21 @@ def load_params(params_dir: str | Path, year: int, unit: str | None = None,
     defaults = _load_yaml(defaults_path)
     for key, value in defaults.items():
         _check_plain(value, f"{defaults_path.name}: {key}")
+    origin: dict[tuple, str] = {}
+    _record(origin, defaults, (), "defaults.yaml")
     merged = copy.deepcopy(defaults)
-    layers = [params_dir / f"{year}.yaml"]
+    year_path = params_dir / f"{year}.yaml"
+    if year_path.exists():
+        merged = _merge(merged, _load_yaml(year_path, year_path.name), year_path.name, defaults, origin=origin)
     if unit is not None:
-        layers.append(params_dir / str(year) / f"{safe_filename(unit)}.yaml")
-    for path in layers:
-        if path.exists():
-            merged = _merge(merged, _load_yaml(path), path.name, defaults)
+        unit_path = params_dir / str(year) / f"{safe_filename(unit)}.yaml"
+        if unit_path.exists():
+            label = f"{year}/{unit_path.name}"
+            merged = _merge(merged, _load_yaml(unit_path, label), label, defaults, origin=origin)
     if overrides:
-        merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None}, "命令行 / command line", defaults)
+        merged = _merge(merged, {k: v for k, v in overrides.items() if v is not None}, CLI, defaults,
+                        origin=origin)
+    check(merged, origin)
     for key in REQUIRED:
         if merged.get(key) in (None, "", {}):
             raise ParameterError(f"参数 {key} 缺失 / missing required parameter '{key}'")
@@ -100,7 +127,26 @@ def load_params(params_dir: str | Path, year: int, unit: str | None = None,
     period = Period.of(parse_date(start, "period_start"), parse_date(end, "period_end"))
     merged.update(year=int(year), unit=unit, params_dir=str(params_dir),
                   period_start=period.start.isoformat(), period_end=period.end.isoformat())
+    check_files(merged, origin)
+    if unit is None:
+        _check_unit_layers(merged, params_dir, defaults, origin)
     return merged
+
+
+def _check_unit_layers(year_params: dict, params_dir: Path, defaults: Mapping, origin: Mapping) -> None:
+    """Check every unit layer ``params/<year>/*.yaml`` on top of the year's params, so that a
+    batch finds a bad unit file before it writes its cache or starts a kernel."""
+    folder = params_dir / str(year_params["year"])
+    if not folder.is_dir():
+        return
+    base = {k: v for k, v in year_params.items() if k not in ("year", "unit", "params_dir")}
+    for path in sorted(folder.glob("*.yaml")):
+        label = f"{folder.name}/{path.name}"
+        layer_origin = dict(origin)
+        merged = _merge(base, _load_yaml(path, label), label, defaults, origin=layer_origin)
+        check(merged, layer_origin)
+        check_files({**merged, "year": year_params["year"], "unit": path.stem, "params_dir": str(params_dir)},
+                    layer_origin)
 
 
 def register_override(register: str | Path | None) -> dict | None:

@@ -9,7 +9,11 @@ content hash of its file, so a batch parses an export once, not once per noteboo
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
+import json
+import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -25,6 +29,12 @@ from .tables import TABLE_NAMES
 from .units import UnitRegister, read_units
 from .validate import validate_beijing, validate_campaign, validate_register
 from .validate_budget import BudgetTable, validate_budget_table
+
+log = logging.getLogger("xinfang")
+
+#: Version of the cache format (part of the key: a new format never reads an old file).
+CACHE_FORMAT = "arrow-v2"
+_META = b"xinfang.cache"
 
 #: kind → validator ``(raw, units, *, today) -> validated table``.
 _VALIDATE: dict[str, Callable[..., Any]] = {
@@ -57,8 +67,85 @@ def source_of(table: pd.DataFrame | BudgetTable) -> Mapping:
 def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str) -> Path | None:
     if cache_dir is None:
         return None
-    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:v1".encode()).hexdigest()[:32]
-    return cache_dir / f"{kind}-{key}.pkl"
+    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:{CACHE_FORMAT}".encode()).hexdigest()[:32]
+    return cache_dir / f"{kind}-{key}.arrow"
+
+
+def _private_dir(folder: Path) -> None:
+    """Create ``folder`` readable by its owner only (0700; where POSIX modes exist)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix" and (folder.stat().st_mode & 0o777) != 0o700:
+        os.chmod(folder, 0o700)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return str(value)
+
+
+def write_cache(path: Path, table: pd.DataFrame | BudgetTable, kind: str) -> None:
+    """Write a validated table as Arrow IPC (data only: reading it never runs code).
+
+    Categoricals go through Arrow's dictionary type; ``attrs`` (or the budget table's file and
+    source), the pandas dtype of every column and the columns of :class:`~decimal.Decimal`
+    (kept as text, so that ``Decimal('1.50')`` stays exactly that) go into the schema metadata.
+    """
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
+    frame = table.frame if isinstance(table, BudgetTable) else table
+    out, decimals = {}, []
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype == object and any(isinstance(v, decimal.Decimal) for v in col):
+            decimals.append(str(name))
+            col = pd.Series([None if v is None else str(v) for v in col], dtype=object, index=col.index)
+        out[str(name)] = col
+    meta = {"kind": kind, "key": path.stem, "format": CACHE_FORMAT, "decimals": decimals,
+            "dtypes": {str(k): str(v) for k, v in frame.dtypes.items()},
+            "categories": {str(k): str(frame[k].cat.categories.dtype) for k, v in frame.dtypes.items()
+                           if isinstance(v, pd.CategoricalDtype)},
+            "columns": [str(c) for c in frame.columns]}
+    if isinstance(table, BudgetTable):
+        meta["budget"] = {"file": table.file, "source": dict(table.source)}
+    else:
+        meta["attrs"] = table.attrs
+    arrow = pa.Table.from_pandas(pd.DataFrame(out, index=frame.index), preserve_index=False)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
+                                           _META: json.dumps(meta, default=_json_default).encode()})
+    with atomic_path(path) as tmp:
+        feather.write_feather(arrow, tmp, compression="uncompressed")
+
+
+def read_cache(path: Path, kind: str) -> pd.DataFrame | BudgetTable:
+    """Read a table written by :func:`write_cache`; raises on anything else (foreign, corrupt)."""
+    import pyarrow.feather as feather
+
+    arrow = feather.read_table(path, memory_map=False)
+    meta = json.loads((arrow.schema.metadata or {})[_META])
+    if meta.get("kind") != kind or meta.get("key") != path.stem or meta.get("format") != CACHE_FORMAT:
+        raise ValueError("not this table's cache")
+    frame = arrow.to_pandas()
+    if list(frame.columns) != meta["columns"]:
+        raise ValueError("columns differ")
+    for name in meta["decimals"]:
+        frame[name] = pd.Series([None if v is None or v != v else decimal.Decimal(v) for v in frame[name]],
+                                dtype=object, index=frame.index)
+    for name, dtype in meta["dtypes"].items():
+        if str(frame[name].dtype) != dtype and dtype == "object":
+            frame[name] = frame[name].astype(object)
+    for name, dtype in meta["categories"].items():
+        col = frame[name]
+        if str(col.cat.categories.dtype) != dtype and dtype == "object":
+            categories = pd.Index(list(col.cat.categories), dtype=object)
+            frame[name] = pd.Categorical.from_codes(col.cat.codes.to_numpy(), categories, ordered=col.cat.ordered)
+    if "budget" in meta:
+        return BudgetTable(meta["budget"]["file"], frame, meta["budget"]["source"])
+    frame.attrs.update(meta["attrs"])
+    return frame
 
 
 def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_dir: Path | None = None,
@@ -81,9 +168,19 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
             continue
         path = Path(path)
         cache = _cache_path(cache_dir, kind, sha256_file(path), units_sha) if cache_dir and path.exists() else None
-        if cache is not None and cache.exists():
-            tables[kind] = pd.read_pickle(cache)
-            continue
+        if cache is not None and (cache.exists() or cache.is_symlink()):
+            try:
+                if cache.is_symlink() or not cache.is_file():  # never follow or block on a FIFO
+                    raise ValueError("not a regular file")
+                tables[kind] = read_cache(cache, kind)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is only a missed cache
+                log.warning("缓存文件无效，已忽略并重建 / cache file ignored and rebuilt: %s (%s)",
+                            cache, type(exc).__name__)
+                try:
+                    cache.unlink()
+                except OSError:
+                    pass
         try:
             tables[kind] = _VALIDATE[kind](read_table(path, kind), units, today=today)
         except InputError as exc:
@@ -93,9 +190,10 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
             fresh[cache] = tables[kind]
     if problems:
         raise InputError(problems)
+    if fresh and cache_dir is not None:
+        _private_dir(cache_dir)
     for cache, table in fresh.items():
-        with atomic_path(cache) as tmp:
-            pd.to_pickle(table, tmp)
+        write_cache(cache, table, cache.name.split("-")[0])
     return tables
 
 

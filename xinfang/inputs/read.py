@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, redact
 from .tables import HEADER_VARIANTS, PII_HEADERS, TABLES, XLSX_SUFFIXES, TableSchema
 
 
@@ -113,14 +113,85 @@ def _arrow_csv(data: bytes, header: list[str], keep=None) -> pd.DataFrame:
     return table.to_pandas()
 
 
+#: Limits a workbook must keep before it is read (a zip bomb is refused, not unpacked).
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024   # bytes, all entries together
+MAX_XLSX_RATIO = 100                         # uncompressed / compressed, per large entry
+MAX_XLSX_ENTRIES = 10_000
+_RATIO_FLOOR = 1024 * 1024                   # entries smaller than this are not ratio-checked
+
+
+class XlsxLimitError(ValueError):
+    """A workbook breaks a limit of :func:`check_xlsx_limits`."""
+
+
+def check_xlsx_limits(data: bytes, *, max_bytes: int = MAX_XLSX_UNCOMPRESSED,
+                      max_ratio: float = MAX_XLSX_RATIO, max_entries: int = MAX_XLSX_ENTRIES) -> None:
+    """Refuse a workbook whose zip would unpack to too much, before any of it is unpacked.
+
+    Checks the sizes the zip declares (entries, total uncompressed size, compression ratio of
+    every entry over 1 MB), then streams each deflated entry through zlib, stopping as soon as
+    it yields more than it declared (a lying header) or the total limit is passed. Memory stays
+    at one chunk; a 1 MB bomb is refused in milliseconds.
+
+    Raises
+    ------
+    XlsxLimitError : with a bilingual reason.
+    """
+    import struct
+    import zipfile
+    import zlib
+
+    try:
+        infos = zipfile.ZipFile(_io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return  # not a zip: the reader says what is wrong with it
+    if len(infos) > max_entries:
+        raise XlsxLimitError(f"压缩包内文件过多（{len(infos)} 个，上限 {max_entries}）/ too many zip entries")
+    total = sum(i.file_size for i in infos)
+    if total > max_bytes:
+        raise XlsxLimitError(f"解压后过大（{total / 2**20:.0f} MB，上限 {max_bytes / 2**20:.0f} MB），"
+                             f"疑似压缩炸弹 / uncompressed size over the limit (zip bomb?)")
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise XlsxLimitError(f"压缩比异常（{info.filename}：{info.file_size / max(info.compress_size, 1):.0f} 倍，"
+                                 f"上限 {max_ratio:g} 倍），疑似压缩炸弹 / compression ratio over the limit (zip bomb?)")
+    produced = 0
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            continue
+        head = data[info.header_offset: info.header_offset + 30]
+        if len(head) < 30 or head[:4] != b"PK\x03\x04":
+            return  # damaged: the reader reports it
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = info.header_offset + 30 + name_len + extra_len
+        stream = zlib.decompressobj(-15)
+        left = info.file_size + 1  # one byte more than declared is a lie
+        pos, end = start, min(start + info.compress_size, len(data))
+        while pos < end:
+            try:
+                out = stream.decompress(data[pos: min(pos + 65536, end)], left)
+            except zlib.error:
+                return  # corrupt: the reader reports it
+            pos += 65536
+            left -= len(out)
+            produced += len(out)
+            if stream.unconsumed_tail or left <= 0 or produced > max_bytes:
+                raise XlsxLimitError(f"「{info.filename}」解压后超过其声明的大小或总上限，疑似压缩炸弹 / "
+                                     f"entry unpacks to more than it declares (zip bomb?)")
+            if stream.eof:
+                break
+
+
 def read_xlsx(data: bytes) -> pd.DataFrame:
     """The first sheet of a workbook, header in row 1, cells as Excel values (blank → '').
 
     python-calamine directly: pandas' read_excel wraps every cell in Python and is several
-    times slower on large sheets.
+    times slower on large sheets. The zip is checked against the limits first
+    (:func:`check_xlsx_limits`).
     """
     from python_calamine import CalamineWorkbook
 
+    check_xlsx_limits(data)
     rows = CalamineWorkbook.from_filelike(_io.BytesIO(data)).get_sheet_by_index(0).to_python()
     if not rows:
         return pd.DataFrame()
@@ -170,7 +241,49 @@ def read_csv_bytes(data: bytes, path: Path, keep=None) -> tuple[pd.DataFrame, st
                 return _arrow_csv(text.encode("utf-8"), header, keep), encoding
             except Exception:  # noqa: BLE001
                 pass
-    return pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False), encoding
+    # pyarrow refused the file (or its header has duplicates): rows of the wrong length are
+    # reported before pandas could pad them and shift personal data into other columns
+    check_field_counts(text, str(path))
+    frame = pd.read_csv(_io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False)
+    header = [str(h) for h in frame.iloc[0]] if len(frame) else []
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header  # duplicate headers kept as they are, for read_table to report
+    return frame, encoding
+
+
+_MAX_RAGGED = 200
+
+
+def check_field_counts(text: str, shown: str) -> None:
+    """Every record of a CSV has as many fields as its header, or :class:`InputError`.
+
+    A row with a missing or extra separator would shift its cells into the wrong columns
+    (a petitioner's ID number into 评价结果): it is reported by its row number and field count,
+    never by its values. Blank lines are skipped, as the reader skips them.
+    """
+    try:
+        reader = csv.reader(_io.StringIO(text))
+        header = next(reader, None)
+        if header is None:
+            return
+        width, row, ragged = len(header), 1, []
+        for record in reader:
+            if not record:
+                continue
+            row += 1
+            if len(record) != width:
+                ragged.append((row, len(record)))
+    except csv.Error:
+        return  # the parser below says what is wrong with the file
+    if ragged:
+        problems = [Problem(shown, r, None, None,
+                            f"该行有 {n} 个字段，表头有 {width} 个（分隔符缺失或多余，整行未读取，内容不予显示）",
+                            f"ragged row: {n} fields, header has {width}")
+                    for r, n in ragged[:_MAX_RAGGED]]
+        if len(ragged) > _MAX_RAGGED:
+            problems.append(Problem(shown, None, None, None, f"另有 {len(ragged) - _MAX_RAGGED} 行字段数不对",
+                                    "more ragged rows"))
+        raise InputError(problems)
 
 
 def read_table(path: str | Path, kind: str = "register") -> RawTable:
@@ -203,7 +316,7 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
         try:
             frame = read_xlsx(data)
         except Exception as exc:  # noqa: BLE001 - any reader failure is a bad file for the user
-            raise InputError(Problem(str(path), None, None, None, f"无法读取 Excel 文件：{exc}",
+            raise InputError(Problem(str(path), None, None, None, f"无法读取 Excel 文件：{redact(str(exc))}",
                                      "unreadable workbook")) from None
     else:
         seen: list[str] = []
@@ -218,23 +331,100 @@ def read_table(path: str | Path, kind: str = "register") -> RawTable:
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001
-            raise InputError(Problem(str(path), None, None, None, f"无法解析 CSV：{exc}",
+            raise InputError(Problem(str(path), None, None, None, f"无法解析 CSV：{redact(str(exc))}",
                                      "unreadable csv")) from None
     cleaned = [clean_header(c) for c in frame.columns]
-    frame.columns = cleaned
     dropped = [c for c in (seen if encoding != "xlsx" and seen else cleaned) if c in PII_HEADERS]
+    file_header = (_csv_header(data) if encoding != "xlsx" else None) or [str(c) for c in frame.columns]
+    _check_duplicate_columns(file_header, mapping, str(path))
     headers: dict[str, str] = {}
-    keep: list[str] = []
-    for col in cleaned:
-        canonical = HEADER_VARIANTS.get(col, col)
-        internal = mapping.get(canonical)
+    keep: list[int] = []
+    for pos, col in enumerate(cleaned):
+        internal = mapping.get(HEADER_VARIANTS.get(col, col))
         if internal and internal not in headers:
             headers[internal] = col
-            keep.append(col)
-    frame = frame[keep]
-    frame.columns = [mapping[HEADER_VARIANTS.get(c, c)] for c in keep]
+            keep.append(pos)
+    frame = frame.iloc[:, keep]
+    frame.columns = [mapping[HEADER_VARIANTS.get(cleaned[p], cleaned[p])] for p in keep]
     frame = frame.reset_index(drop=True)
     return RawTable(path, kind, frame, headers, sha, encoding, dropped)
+
+
+def _csv_header(data: bytes) -> list[str] | None:
+    """The header row of CSV bytes as written (None when it cannot be decoded)."""
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)].rstrip(b"\r")
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return next(csv.reader([first.decode(encoding)]), None)
+        except (UnicodeDecodeError, csv.Error):
+            continue
+    return None
+
+
+def _check_duplicate_columns(header: list[str], mapping, shown: str) -> None:
+    """Two columns that mean the same field (``责任单位`` twice, also after normalisation or as a
+    variant such as 登记日期 / 登记时间) are an error naming both: which one is meant?"""
+    first: dict[str, int] = {}
+    problems = []
+    for pos, written in enumerate(header):
+        canonical = HEADER_VARIANTS.get(clean_header(written), clean_header(written))
+        internal = mapping.get(canonical)
+        if not internal:
+            continue
+        if internal in first:
+            other = first[internal]
+            problems.append(Problem(
+                shown, None, canonical, None,
+                f"第{other + 1}列「{header[other]}」与第{pos + 1}列「{written}」重复，两列都表示「{canonical}」，"
+                f"请删除或改名其中一列", "duplicate column"))
+        else:
+            first[internal] = pos
+    if problems:
+        raise InputError(problems)
+
+
+def pii_values(raw: RawTable) -> frozenset[str]:
+    """The values of the personal-data columns of the file ``raw`` was read from.
+
+    Read again, only on the error path, so that no message shows one of them
+    (:func:`xinfang.errors.redact`); never kept in a table. Empty when the file cannot be read
+    again or has no such column.
+    """
+    try:
+        data = raw.path.read_bytes()
+        if raw.encoding == "xlsx":
+            frame = read_xlsx(data)
+            header = [clean_header(c) for c in frame.columns]
+            rows = frame.itertuples(index=False, name=None)
+        else:
+            text, _ = decode_bytes(data, raw.path)
+            reader = csv.reader(_io.StringIO(text))
+            header = [clean_header(c) for c in next(reader, [])]
+            rows = reader
+        where = [i for i, h in enumerate(header) if h in PII_HEADERS]
+        if not where:
+            return frozenset()
+        values = set()
+        for record in rows:
+            for i in where:
+                if i < len(record):
+                    text = _cell(record[i])
+                    if text:
+                        values.add(text)
+        return frozenset(values)
+    except Exception:  # noqa: BLE001 - best effort: the patterns of redact() still apply
+        return frozenset()
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _pandas_xlsx_cell(value: object) -> object:
@@ -263,15 +453,15 @@ def _read_as_written(path: Path, schema: TableSchema) -> RawTable:
         try:
             frame = read_xlsx(data)
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
-            raise InputError(Problem(name, None, None, None, f"无法读取 Excel 文件：{exc}",
-                                     "unreadable xlsx")) from exc
+            raise InputError(Problem(name, None, None, None, f"无法读取 Excel 文件：{redact(str(exc))}",
+                                     "unreadable xlsx")) from None
         frame = frame.map(_pandas_xlsx_cell)
     else:
         text, encoding = decode_bytes(data, Path(name))
         try:
             frame = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError(Problem(name, None, None, None, f"CSV 格式错误：{exc}",
-                                     "malformed csv")) from exc
+            raise InputError(Problem(name, None, None, None, f"CSV 格式错误：{redact(str(exc))}",
+                                     "malformed csv")) from None
     headers = {str(c).strip(): str(c) for c in frame.columns}
     return RawTable(path, schema.kind, frame, headers, sha, encoding)

@@ -5,9 +5,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..errors import ParameterError
+from ..fileio import safe_filename
 from .read import clean_header
 
 
@@ -62,40 +61,103 @@ class UnitRegister:
 UNIT_KINDS = ("乡镇街道", "区直部门")
 
 
-def read_units(path: str | Path) -> UnitRegister:
-    """Load the unit register YAML; errors name the file and the entry."""
-    path = Path(path)
+#: names Windows cannot hold as file names (with any extension)
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                              *(f"LPT{i}" for i in range(1, 10))})
+
+
+def _name_problem(value: object, what: str) -> str | None:
+    """Why ``value`` cannot be a unit name or alias (it becomes a file name), or None."""
+    from ..params_schema import check_name
+
+    if not isinstance(value, str):
+        return f"{what} 须为文字 / must be text (got {value!r})"
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: 单位名册不存在 / unit register not found") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from None
+        check_name(value, what)
+    except ValueError as exc:
+        return str(exc)
+    if value.split(".")[0].strip().upper() in WINDOWS_RESERVED or value.endswith((".", " ")):
+        return (f"{what}「{value}」是 Windows 保留的文件名或以点、空格结尾 / "
+                f"a name Windows cannot hold as a file name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, trailing dot or space)")
+    return None
+
+
+def read_units(path: str | Path) -> UnitRegister:
+    """Load the unit register YAML; errors name the file and the entry.
+
+    Read with the strict params loader (UTF-8, no anchors, no duplicate keys, at most 1 MB).
+    Names and aliases are non-empty text of at most 50 characters, without control characters,
+    path separators or names Windows reserves (CON, NUL, ``aux.`` …); no two units share a name or
+    alias, compared without spaces after NFKC and, for the file-name form, case-insensitively.
+    Every problem found is listed in one :class:`ParameterError`.
+    """
+    from ..params_yaml import load_yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(f"{path}: 单位名册不存在 / unit register not found")
+    doc = load_yaml(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("units"), list) or not doc.get("district"):
         raise ParameterError(f"{path}: 需要 district 与 units 列表 / expected keys 'district' and 'units'")
+    problems: list[str] = []
+    if not isinstance(doc["district"], str):
+        problems.append(f"district: 须为文字 / must be text (got {doc['district']!r})")
+    unknown_top = set(map(str, doc)) - {"district", "units"}
+    if unknown_top:
+        problems.append(f"未知字段 / unknown keys {sorted(unknown_top)}（可用 / valid: district、units）")
     units: list[Unit] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}        # spelling (NFKC, no spaces) → unit name
+    files: dict[str, str] = {}       # file-name form, case-folded → unit name
     for i, entry in enumerate(doc["units"], start=1):
-        where = f"{path}: units[{i}]"
-        if not isinstance(entry, dict) or not entry.get("name"):
-            raise ParameterError(f"{where}: 缺少 name / missing 'name'")
-        unknown = set(entry) - {"name", "kind", "code", "aliases"}
+        where = f"units[{i}]"
+        if not isinstance(entry, dict) or entry.get("name") in (None, ""):
+            problems.append(f"{where}: 缺少 name / missing 'name'")
+            continue
+        unknown = set(map(str, entry)) - {"name", "kind", "code", "aliases"}
         if unknown:
-            raise ParameterError(f"{where}: 未知字段 / unknown keys {sorted(unknown)}")
+            problems.append(f"{where}: 未知字段 / unknown keys {sorted(unknown)}（可用 / valid: name、kind、code、aliases）")
+        name = entry["name"]
+        bad = _name_problem(name, "name")
+        if bad:
+            problems.append(f"{where}: {bad}")
+            continue
+        where = f"{where} ({name})"
         kind = entry.get("kind")
         if kind not in UNIT_KINDS:
-            raise ParameterError(f"{where} ({entry['name']}): kind 须为 {'/'.join(UNIT_KINDS)} / bad kind {kind!r}")
-        aliases = entry.get("aliases") or []
+            problems.append(f"{where}: kind 须为 {'/'.join(UNIT_KINDS)} / bad kind {kind!r}")
+        aliases = entry.get("aliases")
+        aliases = [] if aliases is None else aliases
         if not isinstance(aliases, list):
-            raise ParameterError(f"{where}: aliases 须为列表 / aliases must be a list")
-        unit = Unit(str(entry["name"]), kind, None if entry.get("code") is None else str(entry["code"]),
-                    tuple(str(a) for a in aliases))
+            problems.append(f"{where}: aliases 须为列表 / aliases must be a list")
+            aliases = []
+        alias_problems = [p for a in aliases if (p := _name_problem(a, "aliases 中的别名 / alias"))]
+        if alias_problems:
+            problems.extend(f"{where}: aliases: {p}" for p in alias_problems)
+            continue
+        code = entry.get("code")
+        if code is not None and not isinstance(code, (str, int)) or isinstance(code, bool):
+            problems.append(f"{where}: code 须为文字或数字 / code must be text or a number")
+        if name in (u.name for u in units):
+            problems.append(f"{where}: 单位「{name}」重复列出 / unit listed twice")
+            continue
+        unit = Unit(name, str(kind), None if code is None else str(code), tuple(aliases))
+        clash = False
         for s in (unit.name, *unit.aliases):
-            key = clean_header(s)
+            key = clean_header(s).casefold()
             if key in seen and seen[key] != unit.name:
-                raise ParameterError(f"{where}: 名称或别名「{s}」与「{seen[key]}」重复 / duplicate name or alias")
+                problems.append(f"{where}: 名称或别名「{s}」与「{seen[key]}」重复（不分大小写）"
+                                f" / duplicate name or alias (case-insensitive)")
+                clash = True
             seen[key] = unit.name
+        file_key = safe_filename(unit.name).casefold()
+        if file_key in files and not clash:
+            problems.append(f"{where}: 名称「{name}」与「{files[file_key]}」仅大小写不同，文件名会相互覆盖"
+                            f" / differs from '{files[file_key]}' only in case: their report files would clash")
+        files[file_key] = unit.name
         units.append(unit)
+    if problems:
+        head = f"{path}: 单位名册有 {len(problems)} 处错误 / {len(problems)} error(s) in the unit register:"
+        raise ParameterError("\n".join([head] + [f"  - {path.name}: {p}" for p in problems]))
     return UnitRegister(str(doc["district"]), tuple(units), str(path))
 
 

@@ -15,14 +15,21 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, Problem
-from .read import RawTable, clean_header
+from ..errors import MASK, InputError, Problem
+from .read import RawTable, clean_header, pii_values
 from .tables import (BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
                      OPTIONAL_DEFAULTS, PURPOSES, REGISTER, REGISTER_REQUIRED, VARIANTS, YES_NO)
 from .units import UnitRegister
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _MAX_PER_RULE = 500
+
+#: 人数 of one registration (件次) is at most this. A module constant: the params schema is
+#: another module's; a value over it is a typing error (an ID number in the wrong column),
+#: and the bound keeps every sum of 人数 far from overflowing int64.
+MAX_PERSONS = 10_000
+#: 交办批次 is at most this (same reason).
+MAX_BATCH = 100_000
 
 
 class _Collector:
@@ -56,11 +63,39 @@ class _Collector:
             hint = hint_of(value) if hint_of else None
             self.problems.append(Problem(self.file, int(i) + 2, self.header(col), value, rule, rule_en, hint))
 
+    def _mask_personal_data(self) -> None:
+        """Values that occur in a personal-data column of the file (a name shifted into
+        责任单位) are masked; ID and phone numbers are masked by :class:`Problem` itself."""
+        if not any(p.value for p in self.problems):
+            return
+        # a row with several wrong values at once is most likely shifted (a separator lost in
+        # one place and added in another): none of its values is shown
+        per_row: dict[int | None, int] = {}
+        for p in self.problems:
+            if p.value:
+                per_row[p.row] = per_row.get(p.row, 0) + 1
+        shifted = {r for r, n in per_row.items() if r is not None and n >= 3}
+        if shifted:
+            self.problems = [Problem(p.file, p.row, p.column, MASK, p.rule, p.rule_en, None)
+                             if p.row in shifted and p.value else p for p in self.problems]
+        pii = pii_values(self.raw)
+        if not pii:
+            return
+        lengths = sorted({len(v) for v in pii})
+
+        def personal(text: str | None) -> bool:
+            return bool(text) and any(text[i:i + n] in pii for n in lengths for i in range(len(text) - n + 1))
+
+        self.problems = [Problem(p.file, p.row, p.column, MASK, p.rule, p.rule_en,
+                                 None if personal(p.hint) else p.hint) if personal(p.value) else p
+                         for p in self.problems]
+
     def file_problem(self, rule: str, rule_en: str, column: str | None = None) -> None:
         self.problems.append(Problem(self.file, None, column, None, rule, rule_en))
 
     def raise_if_any(self) -> None:
         if self.problems:
+            self._mask_personal_data()
             if self.overflow:
                 self.problems.append(Problem(self.file, None, None, None,
                                              f"另有 {self.overflow} 处同类错误未逐一列出", "more errors"))
@@ -231,12 +266,40 @@ def _enum(col: _Col, allowed: Iterable[str], variants: dict[str, str]) -> tuple[
 
 
 def _integers(col: _Col) -> tuple[np.ndarray, np.ndarray]:
-    """Whole numbers per row ('3', '3.0'; blank → NaN) and the mask of cells that are not."""
-    num = pd.to_numeric(pd.Series(col.cats, dtype=object).replace("", None), errors="coerce").to_numpy(dtype=float)
-    bad = np.array([t != "" for t in col.cats], dtype=bool) & (np.isnan(num) | (np.nan_to_num(num) % 1 != 0))
+    """Whole numbers per row ('3', '3.0'; blank → NaN) and the mask of cells that are not.
+
+    Not whole: text, fractions, and anything not finite (``inf``, ``nan``) or beyond 2**53,
+    where a float no longer holds every integer (``9223372036854775807``).
+
+    >>> num, bad = _integers(_Col(pd.Series(["3", "3.0", "", "1.5", "inf", "nan", "1e30", "x"])))
+    >>> bad.tolist()
+    [False, False, False, True, True, True, True, True]
+    """
     if not len(col):
         return np.zeros(0), np.zeros(0, dtype=bool)
+    try:
+        num = pd.to_numeric(pd.Series(col.cats, dtype=object).replace("", None),
+                            errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError, OverflowError):
+        num = np.array([_number(t) for t in col.cats], dtype=float)
+    blank = np.array([t == "" for t in col.cats], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(num) & (np.abs(num) <= 2.0 ** 53) & (np.mod(np.nan_to_num(num), 1) == 0)
+    bad = ~blank & ~whole
+    num = np.where(blank | whole, num, np.nan)
     return col.spread(num), col.spread(bad)
+
+
+def _number(text: str) -> float:
+    """A cell's text as a float (NaN for blank or not a number)."""
+    if not text or "_" in text:
+        return np.nan
+    try:
+        return float(text)
+    except (TypeError, ValueError, OverflowError):
+        return np.nan
+
+
 
 
 def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
@@ -303,6 +366,8 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     c.add(bad, "persons", t["persons"], "人数须为整数", "integer")
     c.add(~bad & (np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1)), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
+    c.add(~bad & (np.nan_to_num(persons, nan=1) > MAX_PERSONS), "persons", t["persons"],
+          f"人数须为1至{MAX_PERSONS}之间的整数", f"persons <= {MAX_PERSONS}")
 
     ext, bad = _integers(t["extension_days"])
     ext0 = np.nan_to_num(ext, nan=0)
@@ -397,8 +462,8 @@ def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     f = raw.frame
     t = {col: _Col(f[col]) for col in required}
     batch, bad = _integers(t["batch"])
-    c.add(bad | np.isnan(batch) | (np.nan_to_num(batch, nan=1) < 1), "batch", t["batch"],
-          "交办批次须为正整数", "batch integer >= 1")
+    c.add(bad | np.isnan(batch) | (np.nan_to_num(batch, nan=1) < 1) | (np.nan_to_num(batch) > MAX_BATCH),
+          "batch", t["batch"], f"交办批次须为1至{MAX_BATCH}之间的整数", "batch integer >= 1")
     c.add(t["matter_id"].eq(""), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
     unit = _units_column(c, t["unit"], units)
     reported = _yes_no(c, t["reported"], "reported")
@@ -433,6 +498,8 @@ def validate_beijing(raw: RawTable, units: UnitRegister, *, today: dt.date | Non
     persons, badp = _integers(t["persons"])
     c.add(badp | np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
+    c.add(~badp & (np.nan_to_num(persons, nan=1) > MAX_PERSONS), "persons", t["persons"],
+          f"人数须为1至{MAX_PERSONS}之间的整数", f"persons <= {MAX_PERSONS}")
     registered = _yes_no(c, t["registered"], "registered")
     c.raise_if_any()
     out = pd.DataFrame({"date": when.to_numpy(), "unit": unit, "persons": persons.astype("int64"),

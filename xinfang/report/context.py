@@ -6,6 +6,7 @@ and every unit, the budget part and the scorecard — loaded once, read by every
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -172,18 +173,38 @@ class ReportContext:
         path = base / name
         if not path.exists():
             return None
-        return path.read_text(encoding="utf-8").strip()
+        return escape_raw_html(path.read_text(encoding="utf-8").strip())
 
 
-def load_context(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
+_RAW_HTML_START = re.compile(r"(?<!\\)((?:\\\\)*)<")
+
+
+def escape_raw_html(markdown: str) -> str:
+    """Markdown whose raw HTML is shown as text, never run: every ``<`` not already escaped
+    becomes ``\\<`` (a CommonMark backslash escape), so any Markdown renderer — stock
+    ``jupyter nbconvert`` on the kept notebook included — prints ``<script>`` as text. The
+    text reads the same everywhere, except inside a code span, where the backslash shows.
+
+    >>> print(escape_raw_html("<script>alert(1)</script>, a \\\\<b> stays escaped"))
+    \\<script>alert(1)\\</script>, a \\<b> stays escaped
+    """
+    return _RAW_HTML_START.sub(lambda m: m.group(1) + "\\<", markdown)
+
+
+def load_context(year: int, params_dir: str | Path | None = None, unit: str | None = None, *,
                  register: str | None = None, cache_dir: str | Path | None = None,
                  overrides: Mapping | None = None) -> ReportContext:
     """Load parameters and inputs, validate, and compute the catalogue for one report.
 
     ``unit`` = None gives the district report; a unit name (or alias) gives that unit's.
-    ``register`` overrides the register path of the parameters.
+    ``register`` overrides the register path of the parameters. With no ``params_dir`` the
+    params folder is found as :func:`xinfang.locate.find_params_dir` says (``XINFANG_PARAMS``,
+    then ``params/`` walking up from the working directory, then from the notebook's folder).
     """
     from ..errors import ParameterError
+    from ..locate import params_dir_or_find
+
+    params_dir = params_dir_or_find(params_dir)
 
     overrides = dict(overrides or {}) | (register_override(register) or {})
     params = load_params(params_dir, year, unit, overrides)

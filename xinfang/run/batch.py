@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -21,10 +22,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import ParameterError
-from ..fileio import safe_filename, sha256_file
+from ..fileio import filename_key, safe_filename, sha256_file
 from .execute import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
 from .kernels import Kernel, kill_live_kernels, process_cpu_seconds
 from .manifest import Manifest, build_hashes, file_sha, hash_key, input_list, now, source_hash, versions
@@ -155,12 +156,10 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
                 chosen.append(canonical)
     sources = sources or source_hash()
     out_dir = out_root / str(year) / "units"
-    jobs, stems = [], {}
+    check_file_names(list(names) + [u for u in chosen if u not in names])
+    jobs = []
     for unit in chosen:
         stem = safe_filename(unit)
-        if stem in stems:
-            raise ParameterError(f"单位「{unit}」与「{stems[stem]}」的文件名相同（{stem}）/ two units share a file name")
-        stems[stem] = unit
         check_inside(out_dir, stem)
         uparams = load_params(params_dir, year, unit, overrides)
         hashes = build_hashes(uparams, REPORT_NOTEBOOK, sources, unit)
@@ -172,6 +171,54 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     context = {"params": params, "inputs": inputs, "district": district, "per_unit": per_unit,
                "active": active, "out_root": out_root}
     return jobs, no_data, context
+
+
+def check_file_names(units: Iterable[str]) -> None:
+    """No two units get one report file, on any system: their file names
+    (:func:`~xinfang.fileio.safe_filename`) must differ in more than case, as Windows and macOS
+    compare names without case and one report would silently overwrite the other.
+
+    Raises
+    ------
+    ParameterError : naming both units.
+    """
+    seen: dict[str, str] = {}
+    for unit in units:
+        key = filename_key(unit)
+        if key in seen and seen[key] != unit:
+            raise ParameterError(
+                f"单位「{seen[key]}」与「{unit}」的报告文件名只差大小写或相同（{safe_filename(seen[key])} / "
+                f"{safe_filename(unit)}），在 Windows 和 macOS 上会互相覆盖，请在单位名册中改名 / "
+                f"two units share a report file name up to case")
+        seen.setdefault(key, unit)
+
+
+@contextlib.contextmanager
+def lock_year_folders(folders: Iterable[Path], stream=None) -> Iterator[None]:
+    """Hold the lock of every output year folder (``<folder>/.xinfang.lock``, ``filelock``).
+
+    A second batch on the same folder WAITS until the first has finished (it says so in its
+    progress output): reports, the indicator workbook, the temp-file clean-up and the manifest
+    of a folder belong to one batch at a time. Locks are taken in a fixed order (no deadlock).
+    """
+    from filelock import FileLock, Timeout
+
+    held = []
+    try:
+        for folder in sorted(set(folders)):
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(folder / ".xinfang.lock"))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                print(f"另一个批量任务正在使用 {folder}，等待其结束… / another batch is using this folder, waiting…",
+                      file=stream or sys.stderr, flush=True)
+                lock.acquire()
+            held.append(lock)
+        yield
+    finally:
+        for lock in reversed(held):
+            lock.release()
 
 
 def plan_district(year: int, params_dir: Path, *, register: str | None = None,
@@ -235,50 +282,52 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
     else:
         raise ParameterError(f"--by 须为 unit 或 year / --by must be unit or year, not {by!r}")
 
-    # manifests, one per year folder
-    manifests: dict[int, Manifest] = {}
-    env_versions = versions()
-    for y, ctx in contexts.items():
-        folder = ctx["out_root"] / str(y)
-        folder.mkdir(parents=True, exist_ok=True)
-        _clean_temp(folder)
-        _clean_temp(folder / "units")
-        m = Manifest(folder / "manifest.json")
-        m.doc.update({"year": y, "versions": env_versions, "inputs": input_list(ctx["params"], ctx["inputs"]),
-                      "params": ctx["params"]})
-        if by == "unit":
-            m.doc["no_data"] = no_data[y]
-        manifests[y] = m
-
-    xlsx_paths: list[Path] = []
-    if by == "unit" and xlsx:
+    # one batch at a time per output year folder (a second one waits), see lock_year_folders
+    with lock_year_folders([ctx["out_root"] / str(y) for y in contexts], stream):
+        # manifests, one per year folder
+        manifests: dict[int, Manifest] = {}
+        env_versions = versions()
         for y, ctx in contexts.items():
-            xlsx_paths.append(_write_indicators(y, ctx, manifests[y], sources, force))
+            folder = ctx["out_root"] / str(y)
+            folder.mkdir(parents=True, exist_ok=True)
+            _clean_temp(folder)
+            _clean_temp(folder / "units")
+            m = Manifest(folder / "manifest.json")
+            m.doc.update({"year": y, "versions": env_versions, "inputs": input_list(ctx["params"], ctx["inputs"]),
+                          "params": ctx["params"]})
+            if by == "unit":
+                m.doc["no_data"] = no_data[y]
+            manifests[y] = m
 
-    todo = [j for j in jobs if force or not manifests[j.year].up_to_date(j)]
-    skipped = [j.name for j in jobs if j not in todo]
-    for y, m in manifests.items():
-        m.doc["last_run"] = {"started": now(), "finished": None, "by": by, "force": bool(force),
-                             "run": [j.name for j in todo if j.year == y],
-                             "skipped": [j.name for j in jobs if j.year == y and j not in todo],
-                             "failed": [], "interrupted": False}
-        m.save()
+        xlsx_paths: list[Path] = []
+        if by == "unit" and xlsx:
+            for y, ctx in contexts.items():
+                xlsx_paths.append(_write_indicators(y, ctx, manifests[y], sources, force))
 
-    results: dict[str, RunResult] = {}
-    cpu_by: dict[str, float] = {}
-    interrupted = False
-    if todo:
-        n_workers = max(1, min(workers or default_workers(), len(todo)))
-        for i, job in enumerate(todo):
-            job.prestart = i < len(todo) - n_workers
-        interrupted = _run_pool(todo, n_workers, manifests, results, cpu_by, TerminalProgress(len(todo), quiet, stream))
+        todo = [j for j in jobs if force or not manifests[j.year].up_to_date(j)]
+        skipped = [j.name for j in jobs if j not in todo]
+        for y, m in manifests.items():
+            m.doc["last_run"] = {"started": now(), "finished": None, "by": by, "force": bool(force),
+                                 "run": [j.name for j in todo if j.year == y],
+                                 "skipped": [j.name for j in jobs if j.year == y and j not in todo],
+                                 "failed": [], "interrupted": False}
+            m.save()
 
-    for y, m in manifests.items():
-        lr = m.doc["last_run"]
-        lr["finished"] = now()
-        lr["failed"] = [n for n, r in results.items() if r.status != "ok" and n in lr["run"]]
-        lr["interrupted"] = interrupted
-        m.save()
+        results: dict[str, RunResult] = {}
+        cpu_by: dict[str, float] = {}
+        interrupted = False
+        if todo:
+            n_workers = max(1, min(workers or default_workers(), len(todo)))
+            for i, job in enumerate(todo):
+                job.prestart = i < len(todo) - n_workers
+            interrupted = _run_pool(todo, n_workers, manifests, results, cpu_by, TerminalProgress(len(todo), quiet, stream))
+
+        for y, m in manifests.items():
+            lr = m.doc["last_run"]
+            lr["finished"] = now()
+            lr["failed"] = [n for n, r in results.items() if r.status != "ok" and n in lr["run"]]
+            lr["interrupted"] = interrupted
+            m.save()
     cpu1 = process_cpu_seconds()
     cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
     return BatchResult(results, skipped, no_data, [m.path for m in manifests.values()],

@@ -1,9 +1,13 @@
 """Kernels for report notebooks: one fresh IPython kernel per report, and what it costs.
 
 A :class:`Kernel` listens on IPC sockets in a private 0700 runtime directory (no TCP port, so
-no port races between concurrent kernels) and is used for one notebook, then closed. It is
-launched as ``python -m ipykernel_launcher``, or, on Linux, forked from an import-only
-template process (:class:`xinfang.run.zygote.Zygote`, imported only by the code that uses it).
+no port races between concurrent kernels) where pyzmq has IPC (``zmq.has("ipc")``: Linux,
+macOS); elsewhere (Windows wheels of pyzmq) on TCP bound to 127.0.0.1, with ports chosen by
+the kernel manager. ``XINFANG_KERNEL_TRANSPORT=tcp`` forces TCP (tests run the batch that way).
+It is used for one notebook, then closed. It is launched as ``python -m ipykernel_launcher``
+— always this interpreter, whatever kernel name a notebook's metadata gives — or, on Linux,
+forked from an import-only template process (:class:`xinfang.run.zygote.Zygote`, imported
+only by the code that uses it).
 
 Nothing POSIX-only is imported at module level: CPU accounting uses :mod:`resource` when the
 platform has it and reports ``None`` otherwise.
@@ -26,6 +30,43 @@ log = logging.getLogger("xinfang")
 
 #: What a pre-started kernel runs before it is given a unit: imports only, no data.
 WARM_LINES = ("import xinfang.report",)
+
+
+#: Set to ``tcp`` to use TCP on 127.0.0.1 even where IPC is available (what Windows gets).
+TRANSPORT_ENV = "XINFANG_KERNEL_TRANSPORT"
+LOOPBACK = "127.0.0.1"
+
+
+def ipc_available() -> bool:
+    """True when kernels can use IPC sockets: pyzmq has the transport, and
+    ``XINFANG_KERNEL_TRANSPORT`` does not ask for TCP."""
+    if os.environ.get(TRANSPORT_ENV, "").strip().lower() == "tcp":
+        return False
+    import zmq
+
+    return bool(zmq.has("ipc"))
+
+
+def kernel_manager(runtime: Path):
+    """An (unstarted) ``AsyncKernelManager`` for one kernel whose files live in ``runtime``.
+
+    Its spec is ipykernel's own (``python3`` from no kernel directories), i.e. this very
+    interpreter: a notebook's kernelspec name (``xinfang``) and a user's
+    ``~/.local/share/jupyter/kernels`` (another Python, without xinfang) are never used.
+    Transport: IPC in ``runtime`` where :func:`ipc_available`, else TCP on 127.0.0.1 with the
+    ports left to the manager.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    specs = KernelSpecManager(kernel_dirs=[])
+    if ipc_available():
+        # short path: AF_UNIX socket paths are limited to ~107 bytes
+        transport = {"transport": "ipc", "ip": str(runtime / "k")}
+    else:
+        transport = {"transport": "tcp", "ip": LOOPBACK}
+    return AsyncKernelManager(kernel_name="python3", connection_file=str(runtime / "kernel.json"),
+                              kernel_spec_manager=specs, **transport)
 
 
 def kernel_env() -> dict[str, str]:
@@ -53,7 +94,8 @@ def process_cpu_seconds() -> float | None:
 
 
 class Kernel:
-    """A fresh IPython kernel on IPC sockets in a private runtime directory.
+    """A fresh IPython kernel on IPC sockets in a private runtime directory (or on loopback TCP,
+    see :func:`kernel_manager`).
 
     ``Kernel.start()`` launches the process and returns at once; the kernel imports
     :data:`WARM_LINES` (``IPKernelApp.exec_lines``, outside the execution history) while the
@@ -74,17 +116,10 @@ class Kernel:
         or, with ``zygote``, forked from that import-only template process."""
         import uuid
 
-        from jupyter_client.kernelspec import KernelSpecManager
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        # short path: AF_UNIX socket paths are limited to ~107 bytes
-        runtime = Path(tempfile.mkdtemp(prefix="xfk-"))  # mode 0700
-        # No kernel directories: only ipykernel's own spec, i.e. this very interpreter. A user's
-        # ~/.local/share/jupyter/kernels/python3 (another Python, without xinfang) is never used.
-        specs = KernelSpecManager(kernel_dirs=[])
-        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(runtime / "k"),
-                                connection_file=str(runtime / "kernel.json"), kernel_spec_manager=specs)
+        runtime = Path(tempfile.mkdtemp(prefix="xfk-"))  # mode 0700, short (IPC socket paths)
+        km = kernel_manager(runtime)
         args = [f"--IPKernelApp.exec_lines={line}" for line in warm]
         if zygote is not None:
             km.kernel_id = str(uuid.uuid4())

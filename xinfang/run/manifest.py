@@ -27,18 +27,39 @@ PACKAGE = Path(__file__).resolve().parent.parent
 
 
 class Manifest:
-    """``output/<year>/manifest.json``: what was built, from what, when and how it went."""
+    """``output/<year>/manifest.json``: what was built, from what, when and how it went.
+
+    A file of the wrong shape (not JSON, not an object, ``reports`` not an object of objects)
+    is rebuilt, with a warning. :meth:`save` re-reads the file under a lock and merges: the
+    reports another run recorded meanwhile are kept, so two runs on one folder lose nothing.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.doc: dict = {}
-        if path.exists():
-            try:
-                self.doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                log.warning("%s: 无法读取，将重建 / unreadable, rebuilding", path)
-                self.doc = {}
-        self.doc.setdefault("reports", {})
+        self.doc: dict = self._read()
+        self._recorded: set[str] = set()
+
+    def _read(self) -> dict:
+        """The manifest on disk as a dict with a dict of ``reports`` (empty when there is none)."""
+        if not self.path.exists():
+            return {"reports": {}}
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("%s: 无法读取，将重建 / unreadable, rebuilding", self.path)
+            return {"reports": {}}
+        if not isinstance(doc, dict):
+            log.warning("%s: 格式不对（应为对象），将重建 / not a JSON object, rebuilding", self.path)
+            return {"reports": {}}
+        reports = doc.get("reports", {})
+        if not isinstance(reports, dict):
+            log.warning("%s: reports 格式不对，将重建 / malformed reports, rebuilding", self.path)
+            reports = {}
+        bad = [k for k, v in reports.items() if not isinstance(v, dict)]
+        if bad:
+            log.warning("%s: %d 条记录格式不对，已忽略 / %d malformed entries ignored", self.path, len(bad), len(bad))
+        doc["reports"] = {k: v for k, v in reports.items() if isinstance(v, dict)}
+        return doc
 
     @property
     def reports(self) -> dict:
@@ -50,13 +71,16 @@ class Manifest:
         if not entry or entry.get("status") != "ok" or entry.get("key") != job.key:
             return False
         files = entry.get("files") or {}
-        if not files:
+        if not files or not isinstance(files, dict):
             return False
         base = self.path.parent
-        for info in files.values():
-            path = base / info["path"]
-            if not path.is_file() or sha256_file(path) != info["sha256"]:
-                return False
+        try:
+            for info in files.values():
+                path = base / info["path"]
+                if not path.is_file() or sha256_file(path) != info["sha256"]:
+                    return False
+        except (KeyError, TypeError, ValueError, OSError):
+            return False
         return True
 
     def record(self, job: ReportJob, result: RunResult, cpu: float | None = None) -> None:
@@ -73,10 +97,23 @@ class Manifest:
             "timings": {k: round(v, 3) for k, v in result.timings.items()},
             "finished": now(), "key": job.key, "hashes": job.hashes, "files": files, "error": result.error,
         }
+        self._recorded.add(job.name)
 
     def save(self) -> None:
-        text = json.dumps(self.doc, ensure_ascii=False, indent=2, sort_keys=False, default=str)
-        write_bytes_atomic(self.path, (text + "\n").encode("utf-8"))
+        """Write the manifest atomically, merged under a lock with what is on disk now: the
+        reports this object recorded replace theirs, every other report on disk is kept."""
+        from filelock import FileLock
+
+        with FileLock(str(self.path) + ".lock"):
+            disk = self._read()
+            mine = self.doc["reports"]
+            merged = {k: v for k, v in disk["reports"].items() if k not in self._recorded}
+            for name, entry in mine.items():
+                if name in self._recorded or name not in merged:
+                    merged[name] = entry
+            self.doc["reports"] = merged
+            text = json.dumps(self.doc, ensure_ascii=False, indent=2, sort_keys=False, default=str)
+            write_bytes_atomic(self.path, (text + "\n").encode("utf-8"))
 
 
 def now() -> str:
