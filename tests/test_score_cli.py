@@ -51,7 +51,7 @@ def test_score_table_on_the_sample(tmp_path):
 
 def test_2022_warns_of_unscored_leaves_and_withholds_the_grade():
     # params/2022.yaml has no manual scores and no 预算执行表: 6 manual + 4 budget leaves unscored
-    proc = subprocess.run([EXE, "score", "--year", "2022"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([*EXE, "score", "--year", "2022"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     (warning,) = [line for line in proc.stderr.splitlines() if line.startswith("警告 / warning: ")]
     assert warning.startswith("警告 / warning: 10项未评分（绩效目标合理性（未提供人工评分）、")
@@ -64,5 +64,5 @@ def test_2022_warns_of_unscored_leaves_and_withholds_the_grade():
 
 
 def test_2023_is_complete_and_silent():
-    proc = subprocess.run([EXE, "score", "--year", "2023"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run([*EXE, "score", "--year", "2023"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0 and "警告" not in proc.stderr, proc.stderr
