@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import ParameterError
 from ..fileio import filename_key, safe_filename, sha256_file
-from .execute import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
+from .executor import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
 from .kernels import Kernel, kill_live_kernels, process_cpu_seconds
 from .manifest import Manifest, build_hashes, file_sha, hash_key, input_list, now, source_hash, versions
 from .progress import STATUS_ZH, TerminalProgress, display_width
