@@ -225,6 +225,10 @@ def _fit(fig: Figure, renderer) -> None:
         box = legend.get_tightbbox(renderer)
         bottom = max(bottom, box.height + 2 * pad_y + pad_y)
     for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                # no label to place: spare matplotlib measuring the tick labels again to place it
+                axis.set_label_coords(0.5, 0.5)
         for _ in range(2):
             pos = ax.get_position(original=True).transformed(fig.transFigure)
             box = ax.get_tightbbox(renderer, for_layout_only=True)
