@@ -48,7 +48,7 @@ from xinfang.narrative import percent as _percent
 from xinfang.narrative import ratio_percent as _ratio_percent
 
 __all__ = ["Chart", "setup_fonts", "channel_comparison", "monthly_trend", "domain_bars",
-           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI"]
+           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI", "MAX_BARS"]
 
 WIDTH_CM = 15.0   # page width of an A4 body with GB/T 9704 margins (21 − 2.8 − 2.6 ≈ 15.6)
 HEIGHT_CM = 8.0
@@ -531,6 +531,11 @@ def domain_bars(counts: pd.Series, *, title: str = "信访问题领域分布", u
     return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.55))
 
 
+#: The most bars :func:`unit_ranking` draws when no ``top`` is given: a page of bars. A province
+#: has some 2,000 units; all of them would make a chart 9 m tall that nobody can read.
+MAX_BARS = 40
+
+
 def unit_ranking(values: pd.Series, *, title: str, unit: str, highlight: str | None = None,
                  top: int | None = None) -> Chart:
     """Units ranked by a value, largest at the top, with value labels.
@@ -538,23 +543,39 @@ def unit_ranking(values: pd.Series, *, title: str, unit: str, highlight: str | N
     Ties keep the input order (e.g. the unit register's). The figure grows with the number
     of units so that 20+ units stay legible. ``highlight`` names the unit a report is about:
     its bar is drawn in red (a name not among the units highlights nothing).
+
+    ``top`` keeps the first ``top`` units. Without it, at most :data:`MAX_BARS` bars are drawn:
+    with more units, the first ``MAX_BARS`` and — when it ranks below them — the highlighted
+    unit as the last bar, labelled with its place (第k位; ties share the best place); the alt
+    text says how many units there are.
     """
     s = _finite(values) if values is not None else pd.Series(dtype="float64")
     if s.empty:
         return _no_data(title)
     s.index = [str(i) for i in s.index]
     s = s.sort_values(ascending=False, kind="stable")
+    total = len(s)
+    names_of: dict[str, str] = {}
     if top is not None:
         s = s.iloc[:top]
+    elif total > MAX_BARS:
+        shown = s.iloc[:MAX_BARS]
+        if highlight in s.index and highlight not in shown.index:
+            place = int((s > s[highlight]).sum()) + 1
+            shown = pd.concat([s.iloc[:MAX_BARS - 1], s[[highlight]]])
+            names_of[highlight] = f"{highlight}（第{place}位）"
+        s = shown
     names = list(s.index)
+    labels = [names_of.get(n, n) for n in names]
     vals = [_round2(v) for v in s]
     colors = [HIGHLIGHT if n == highlight else CURRENT for n in names]
 
     def draw(fig: Figure) -> None:
-        _hbars(fig, names, vals, title=title, unit=unit, texts=[str(v) for v in vals],
+        _hbars(fig, labels, vals, title=title, unit=unit, texts=[str(v) for v in vals],
                colors=colors)
 
-    alt = f"{title}（由高到低）：" + "；".join(f"{n}{_count(v, unit)}" for n, v in zip(names, vals))
+    scope = f"，共{total}个单位" if top is None and total > len(names) else ""
+    alt = f"{title}（由高到低{scope}）：" + "；".join(f"{n}{_count(v, unit)}" for n, v in zip(labels, vals))
     return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.45))
 
 
