@@ -86,6 +86,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import nbformat
+    from jupyter_core.utils import run_sync
 
     from xinfang.inputs import load_inputs
     from xinfang.params import load_params, report_identity
@@ -110,7 +111,7 @@ def main() -> None:
         kernel = Kernel.start(NOTEBOOKS, zygote=zygote)
         kc = kernel.km.client()
         kc.start_channels()
-        kc.wait_for_ready(timeout=120)
+        run_sync(kc.wait_for_ready)(timeout=120)
         kc.stop_channels()
         kernel.clients.clear()
         started_cpu = kernel.cpu_seconds()
