@@ -2,6 +2,8 @@
 
 Runs what a batch worker does for one unit, with CPU seconds measured per phase:
 
+* the parent's part, as a batch does it: inputs validated into the parse cache, the
+  catalogue computed and handed over (not timed here: see province.py and scale.py);
 * kernel start: a fresh kernel (forked from the import-only template on Linux, as the batch
   does) until it answers;
 * execute: papermill runs the report notebook in that kernel (kernel CPU and the worker's
@@ -88,9 +90,11 @@ def main() -> None:
     import nbformat
     from jupyter_core.utils import run_sync
 
+    from xinfang.indicators import compute_all, units_with_data
     from xinfang.inputs import load_inputs
     from xinfang.params import load_params, report_identity
     from xinfang.render import read_notebook, report_docx, report_html
+    from xinfang.report.handoff import save_catalogue
     from xinfang.run.batch import _fork_kernels
     from xinfang.run.execute import NOTEBOOKS, REPORT_NOTEBOOK, execute, report_parameters
     from xinfang.run.kernels import Kernel
@@ -99,7 +103,10 @@ def main() -> None:
     try:
         cache = work / ".cache"
         params = load_params(args.params, args.year)
-        load_inputs(params, cache_dir=cache)  # the parent's parse cache, as a batch fills it
+        inputs = load_inputs(params, cache_dir=cache)  # the parent's parse cache, as a batch fills it
+        district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
+                                         campaign=inputs.campaign, beijing=inputs.beijing)
+        save_catalogue(cache, inputs, district, per_unit, units_with_data(inputs.register, inputs.period))
         zygote = None
         if _fork_kernels():
             from xinfang.run.zygote import Zygote

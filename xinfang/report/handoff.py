@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import astuple, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Mapping
 
@@ -26,8 +26,12 @@ __all__ = ["Catalogue", "catalogue_key", "catalogue_path", "save_catalogue", "lo
 #: district, per unit (unit → key → Indicator), units with data in the period
 Catalogue = tuple[dict[str, Indicator], dict[str, dict[str, Indicator]], list[str]]
 
-_FORMAT = 1
+_FORMAT = 2
 _FIELDS = [f.name for f in fields(Indicator)]
+#: Fields that are the same for every unit of a key (stored once per key), and those that vary.
+_SHARED = ("name", "unit", "caliber")
+_VARYING = ("value", "numerator", "denominator", "previous", "yoy")
+assert set(_FIELDS) == {"key", *_SHARED, *_VARYING}
 
 
 def catalogue_key(inputs) -> str:
@@ -46,21 +50,39 @@ def catalogue_path(cache_dir: str | Path, inputs) -> Path:
     return Path(cache_dir) / f"catalogue-{catalogue_key(inputs)}.json"
 
 
-def _rows(results: Mapping[str, Indicator]) -> list[list]:
-    return [list(astuple(ind)) for ind in results.values()]
+def _rows(results: Mapping[str, Indicator], shared: Mapping[str, dict]) -> list[list]:
+    """One row per indicator: its varying fields, then (rarely) the shared ones that differ."""
+    rows = []
+    for key, ind in results.items():
+        row = [key, *(getattr(ind, f) for f in _VARYING)]
+        own = {f: getattr(ind, f) for f in _SHARED if getattr(ind, f) != shared[key][f]}
+        rows.append(row + [own] if own else row)
+    return rows
 
 
-def _results(rows: list[list]) -> dict[str, Indicator]:
-    return {row[0]: Indicator(*row) for row in rows}
+def _results(rows: list[list], shared: Mapping[str, dict]) -> dict[str, Indicator]:
+    out = {}
+    for row in rows:
+        key, varying = row[0], dict(zip(_VARYING, row[1:1 + len(_VARYING)]))
+        own = row[1 + len(_VARYING)] if len(row) > 1 + len(_VARYING) else {}
+        out[key] = Indicator(key=key, **{**shared[key], **own}, **varying)
+    return out
 
 
 def save_catalogue(cache_dir: str | Path, inputs, district: Mapping[str, Indicator],
                    per_unit: Mapping[str, Mapping[str, Indicator]], active: list[str]) -> Path:
-    """Write the catalogue as JSON under its content key (atomically); returns the path."""
+    """Write the catalogue as JSON under its content key (atomically); returns the path.
+
+    Names, units and calibers are written once per indicator, the figures once per unit.
+    """
     from ..fileio import write_bytes_atomic
 
-    doc = {"format": _FORMAT, "fields": _FIELDS, "district": _rows(district),
-           "per_unit": [[unit, _rows(results)] for unit, results in per_unit.items()],
+    shared = {key: {f: getattr(ind, f) for f in _SHARED} for key, ind in district.items()}
+    for results in per_unit.values():
+        for key, ind in results.items():
+            shared.setdefault(key, {f: getattr(ind, f) for f in _SHARED})
+    doc = {"format": _FORMAT, "fields": _FIELDS, "shared": shared, "district": _rows(district, shared),
+           "per_unit": [[unit, _rows(results, shared)] for unit, results in per_unit.items()],
            "active": list(active)}
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return write_bytes_atomic(catalogue_path(cache_dir, inputs), text.encode("utf-8"))
@@ -77,4 +99,6 @@ def load_catalogue(cache_dir: str | Path | None, inputs) -> Catalogue | None:
         return None
     if doc.get("format") != _FORMAT or doc.get("fields") != _FIELDS:
         return None
-    return _results(doc["district"]), {u: _results(rows) for u, rows in doc["per_unit"]}, list(doc["active"])
+    shared = doc["shared"]
+    return (_results(doc["district"], shared), {u: _results(rows, shared) for u, rows in doc["per_unit"]},
+            list(doc["active"]))
