@@ -96,7 +96,7 @@ def main() -> None:
     from xinfang.render import read_notebook, report_docx, report_html
     from xinfang.report.handoff import save_catalogue
     from xinfang.run.batch import _fork_kernels
-    from xinfang.run.execute import NOTEBOOKS, REPORT_NOTEBOOK, execute, report_parameters
+    from xinfang.run.executor import NOTEBOOKS, REPORT_NOTEBOOK, execute, report_parameters
     from xinfang.run.kernels import Kernel
 
     work = Path(tempfile.mkdtemp(prefix="xinfang-profile-"))
