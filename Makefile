@@ -46,9 +46,11 @@ $(VENV)/.bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
-bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, then batch vs a plain loop
+bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, batch vs a plain loop, one unit's phases, a province
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/batch_bench.py
+	$(BIN)/python benchmarks/profile_unit.py
+	$(BIN)/python benchmarks/province.py --sample
 
 notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
 	$(BIN)/python tools/make_notebooks.py

@@ -311,3 +311,64 @@ def test_empty_input_says_no_data(make, title):
     assert messages == []
     assert chart.title == title and chart.alt == f"{title}：无数据"
     assert chart.png.startswith(PNG_SIGNATURE)
+
+
+# --- issue 14: cost at the floor, same pictures ------------------------------------------------
+
+def test_same_bytes_in_a_fresh_process(rendered):
+    """Determinism across processes, not only within one (font and layout caches start cold)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, hashlib\nsys.path.insert(0, sys.argv[1])\nimport test_charts as t\n"
+            "print(' '.join(hashlib.sha256(m().png).hexdigest() for m in t.ALL_CHARTS))")
+    out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    import hashlib
+
+    assert out == [hashlib.sha256(rendered[name][0].png).hexdigest() for name in IDS]
+
+
+def test_png_is_lossless_palette_or_rgb(rendered):
+    """The palette PNG keeps every pixel's colour: decoded, it is what matplotlib drew."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = Figure(figsize=(3, 2), dpi=100, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.bar([0, 1], [1, 2], color=["#2F5597", "#C0504D"])
+    ax.set_title("anti-aliased text")
+    canvas.draw()
+    drawn = np.asarray(canvas.buffer_rgba())[..., :3]
+    image = Image.open(io.BytesIO(charts._png(canvas)))
+    assert image.mode in ("P", "RGB")
+    assert np.array_equal(np.asarray(image.convert("RGB")), drawn)
+    for name in IDS:
+        assert Image.open(io.BytesIO(rendered[name][0].png)).mode in ("P", "RGB")
+
+
+def test_layout_keeps_every_label_inside_the_figure(rendered):
+    """The layout computed without constrained layout leaves a white border on every side:
+    nothing (title, tick labels, value labels, legend) is cut at an edge."""
+    from PIL import Image
+
+    for name in IDS:
+        pixels = np.asarray(Image.open(io.BytesIO(rendered[name][0].png)).convert("RGB"))
+        for edge in (pixels[:2], pixels[-2:], pixels[:, :2], pixels[:, -2:]):
+            assert (edge == 255).all(), name
+
+
+def test_unit_ranking_of_a_province_draws_a_page_not_a_wall():
+    names = [f"示例{i:04d}街道" for i in range(2000)]
+    values = pd.Series(np.arange(2000, 0, -1), index=names)
+    chart = unit_ranking(values, title="各单位到国家信访局信访量", unit="件人次", highlight="示例1500街道")
+    assert chart.height_cm == round(2.2 + 0.45 * charts.MAX_BARS, 1)
+    assert chart.alt.startswith("各单位到国家信访局信访量（由高到低，共2000个单位）：示例0000街道2000件人次；")
+    assert chart.alt.endswith("；示例1500街道（第1501位）500件人次")
+    assert _has_colour(chart.png, (0xC0, 0x50, 0x4D))
+    # a highlighted unit among the first ones is not repeated; top= still means top
+    first = unit_ranking(values, title="t", unit="件", highlight="示例0003街道")
+    assert first.alt.count("示例0003街道") == 1 and "第" not in first.alt
+    assert unit_ranking(values, title="t", unit="件", top=3).alt == "t（由高到低）：示例0000街道2000件；示例0001街道1999件；示例0002街道1998件"

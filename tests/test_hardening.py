@@ -416,7 +416,7 @@ def test_a_second_unit_column_in_a_workbook_is_an_error(tmp_path):
 def test_two_runs_saving_one_manifest_lose_no_entry(tmp_path):
     from types import SimpleNamespace
 
-    from xinfang.run.execute import RunResult
+    from xinfang.run.executor import RunResult
     from xinfang.run.manifest import Manifest
 
     path = tmp_path / "manifest.json"

@@ -10,8 +10,17 @@ otherwise the Noto Sans CJK SC file shipped inside the PyPI package ``mplfonts``
 registered with matplotlib, so a fresh machine without any CJK font still renders every
 label (no "Glyph … missing" warning). Nothing is downloaded.
 
-Determinism: fixed figure size (15 cm wide), 200 dpi, constrained layout, PNG written
-with no ``Software`` text chunk; the same input gives the same bytes.
+Determinism: fixed figure size (15 cm wide), 200 dpi, PNG written with no text chunk;
+the same input gives the same bytes.
+
+Cost (issue 14; a unit report draws six charts in a fresh kernel): the layout is that of
+matplotlib's constrained layout (same pads) computed directly from the measured decorations
+(:func:`_fit`), so each chart is drawn once, not twice; titles and empty axis labels are
+fixed where matplotlib would put them, so it does not re-measure every tick label to place
+them; category names are plain texts where the tick labels go; the PNG is written with an
+exact palette when the chart has at most 256 colours (lossless, a third of the bytes). The
+pictures are those of constrained layout to within anti-aliasing (a few pixels differ by at
+most 5 of 255 levels).
 
 Examples
 --------
@@ -48,7 +57,7 @@ from xinfang.narrative import percent as _percent
 from xinfang.narrative import ratio_percent as _ratio_percent
 
 __all__ = ["Chart", "setup_fonts", "channel_comparison", "monthly_trend", "domain_bars",
-           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI"]
+           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI", "MAX_BARS"]
 
 WIDTH_CM = 15.0   # page width of an A4 body with GB/T 9704 margins (21 − 2.8 − 2.6 ≈ 15.6)
 HEIGHT_CM = 8.0
@@ -180,8 +189,9 @@ def _font_rc(family: str) -> dict:
             "axes.unicode_minus": False}
 
 
-def _rc(family: str) -> dict:
-    """The rc settings of every chart: seaborn's whitegrid, the CJK font, print sizes."""
+@functools.cache
+def _base_rc(family: str) -> tuple[tuple[str, object], ...]:
+    """seaborn's whitegrid style with the CJK font and print sizes, computed once per family."""
     rc = dict(sns.axes_style("whitegrid"))
     rc.update(_font_rc(family))
     rc.update({
@@ -193,25 +203,101 @@ def _rc(family: str) -> dict:
         "patch.force_edgecolor": False, "figure.dpi": DPI, "savefig.dpi": DPI,
         "savefig.facecolor": "white", "path.simplify": False,
     })
-    return rc
+    return tuple(rc.items())
+
+
+def _rc(family: str) -> dict:
+    """The rc settings of every chart: seaborn's whitegrid, the CJK font, print sizes."""
+    return dict(_base_rc(family))
 
 
 # --- rendering ---------------------------------------------------------------------------
+
+#: Padding around the decorations of a chart, as matplotlib's constrained layout uses (3 pt).
+_PAD_IN = 3 / 72
+
+
+def _fit(fig: Figure, renderer) -> None:
+    """Place the chart's one Axes so that its decorations and the figure legend fit the figure.
+
+    The layout of matplotlib's constrained layout for one Axes with a legend "outside lower
+    center" (same pads), computed directly: the extents of the tick labels, titles and value
+    labels around the Axes are measured once per pass with the renderer that then draws the
+    figure (so the text metrics are measured once), instead of constrained layout's full extra
+    draw before every save. Two passes, as constrained layout does, since new tick labels may
+    follow a new Axes size.
+    """
+    width, height = fig.bbox.width, fig.bbox.height
+    pad_x, pad_y = _PAD_IN * fig.dpi, _PAD_IN * fig.dpi
+    bottom = pad_y
+    for legend in fig.legends:
+        box = legend.get_tightbbox(renderer)
+        bottom = max(bottom, box.height + 2 * pad_y + pad_y)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                # no label to place: spare matplotlib measuring the tick labels again to place it
+                axis.set_label_coords(0.5, 0.5)
+        for _ in range(2):
+            pos = ax.get_position(original=True).transformed(fig.transFigure)
+            box = ax.get_tightbbox(renderer, for_layout_only=True)
+            if box is None:
+                break
+            x0 = pad_x + (pos.x0 - box.x0)
+            x1 = width - pad_x - (box.x1 - pos.x1)
+            y0 = bottom + (pos.y0 - box.y0)
+            y1 = height - pad_y - (box.y1 - pos.y1)
+            ax.set_position([x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height])
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The drawn canvas as PNG bytes, losslessly: 200 dpi, no text chunk, same input → same bytes.
+
+    A chart has few colours (flat fills, grey text and their anti-aliased edges): when there
+    are at most 256, the PNG is written with an exact palette of them (every pixel keeps its
+    colour; a third of the bytes of RGBA and half the time to compress); otherwise as RGB.
+    The background is opaque white, so the alpha channel carries nothing and is dropped.
+    """
+    from PIL import Image
+
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    counted = image.getcolors(256)
+    palette = sorted({rgba[:3] for _, rgba in counted}) if counted is not None else None
+    if palette is None or len(palette) > 256:
+        out = image.convert("RGB")
+    else:
+        index = np.zeros(1 << 24, dtype=np.uint8)  # 0xBBGGRR → palette index (pages touched lazily)
+        index[[r | g << 8 | b << 16 for r, g, b in palette]] = np.arange(len(palette), dtype=np.uint8)
+        rgb = np.asarray(canvas.buffer_rgba()).view("<u4").reshape(height, width) & np.uint32(0xFFFFFF)
+        out = Image.fromarray(index[rgb])
+        out.putpalette([v for colour in palette for v in colour])
+    buffer = io.BytesIO()
+    out.save(buffer, format="png", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
 
 def _render(draw: Callable[[Figure], None], *, title: str, alt: str,
             height_cm: float = HEIGHT_CM) -> Chart:
     """Draw on a fresh Agg figure under the chart rc, return its PNG as a :class:`Chart`."""
     family = setup_fonts()
     with matplotlib.rc_context(_rc(family)):
-        fig = Figure(figsize=(WIDTH_CM * _CM, height_cm * _CM), dpi=DPI, layout="constrained")
-        FigureCanvasAgg(fig)
-        try:
-            draw(fig)
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-        finally:
-            fig.clear()
-    return Chart(buffer.getvalue(), title=title, alt=alt, width_cm=WIDTH_CM, height_cm=height_cm)
+        fig = Figure(figsize=(WIDTH_CM * _CM, height_cm * _CM), dpi=DPI, facecolor="white")
+        canvas = FigureCanvasAgg(fig)  # never registered with pyplot: garbage once we return
+        draw(fig)
+        _fit(fig, canvas.get_renderer())
+        canvas.draw()
+        png = _png(canvas)
+    return Chart(png, title=title, alt=alt, width_cm=WIDTH_CM, height_cm=height_cm)
+
+
+def _title(ax, text: str) -> None:
+    """The Axes title at its usual place (1.0 plus ``axes.titlepad``), fixed there.
+
+    A title with no explicit ``y`` makes matplotlib measure every tick label again on each
+    draw, to lift the title above ticks on top; these charts have none on top.
+    """
+    ax.set_title(text, y=1.0)
 
 
 def _no_data(title: str) -> Chart:
@@ -219,7 +305,7 @@ def _no_data(title: str) -> Chart:
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot()
         ax.set_axis_off()
-        ax.set_title(title)
+        _title(ax, title)
         ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#7F7F7F",
                 transform=ax.transAxes)
     return _render(draw, title=title, alt=f"{title}：{NO_DATA}")
@@ -241,6 +327,32 @@ def _style_axes(ax, *, grid_axis: str) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
+
+
+def _category_labels(ax, which: str, positions, labels, *, fontsize: float | None = None) -> None:
+    """Category names beside the ``which`` axis ("x" or "y") exactly where its tick labels go.
+
+    Drawn as plain texts with the tick labels' transform, alignment, size and colour: the
+    categories need no tick marks (their length is 0) nor grid lines, and a matplotlib Tick
+    (two marks, a grid line and two labels, measured again on every pass) costs many times a
+    text. The numeric axis keeps its ticks.
+    """
+    rc = matplotlib.rcParams
+    colour = rc[f"{which}tick.labelcolor"]
+    if colour == "inherit":
+        colour = rc[f"{which}tick.color"]
+    size = fontsize if fontsize is not None else rc[f"{which}tick.labelsize"]
+    pad = rc[f"{which}tick.major.pad"]  # + the tick length, 0 here
+    if which == "x":
+        ax.set_xticks([])
+        transform, va, ha = ax.get_xaxis_text1_transform(pad)
+        for pos, label in zip(positions, labels):
+            ax.text(pos, 0, label, transform=transform, va=va, ha=ha, fontsize=size, color=colour)
+    else:
+        ax.set_yticks([])
+        transform, va, ha = ax.get_yaxis_text1_transform(pad)
+        for pos, label in zip(positions, labels):
+            ax.text(0, pos, label, transform=transform, va=va, ha=ha, fontsize=size, color=colour)
 
 
 def _finite(values) -> pd.Series:
@@ -301,9 +413,9 @@ def channel_comparison(current: Mapping[str, int], previous: Mapping[str, int], 
         b_cur = ax.bar(x + width / 2, cur, width, color=CURRENT, label=labels[0])
         for bars, values in ((b_prev, prev), (b_cur, cur)):
             ax.bar_label(bars, labels=[str(v) for v in values], padding=2, fontsize=8)
-        ax.set_xticks(x, names)
+        _category_labels(ax, "x", x, names)
         ax.set_ylabel(unit)
-        ax.set_title(title)
+        _title(ax, title)
         ax.margins(y=0.15)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         fig.legend(loc="outside lower center", ncols=2)
@@ -353,13 +465,13 @@ def monthly_trend(current: pd.Series, previous: pd.Series | None = None, *,
             for m, v in cur.items():
                 ax.annotate(str(_round2(v)), (m, v), textcoords="offset points", xytext=(0, 5),
                             ha="center", fontsize=7.5, color=CURRENT)
-        ax.set_xticks(range(1, 13), [f"{m}月" for m in range(1, 13)])
+        _category_labels(ax, "x", range(1, 13), [f"{m}月" for m in range(1, 13)])
         ax.set_xlim(0.5, 12.5)
         highest = max([*cur.to_list(), *prev.to_list(), 0.0])
         ax.set_ylim(0, highest * 1.15 if highest > 0 else 1)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(unit)
-        ax.set_title(title)
+        _title(ax, title)
         fig.legend(loc="outside lower center", ncols=2)
         _style_axes(ax, grid_axis="y")
 
@@ -378,16 +490,14 @@ def _hbars(fig: Figure, names: list[str], values: list, *, title: str, unit: str
     y = np.arange(len(names))
     bars = ax.barh(y, values, height=0.62, color=colors)
     ax.bar_label(bars, labels=texts, padding=3, fontsize=8 if len(names) <= 15 else 7.5)
-    ax.set_yticks(y, names)
+    _category_labels(ax, "y", y, names, fontsize=7.5 if len(names) > 15 else None)
     ax.invert_yaxis()
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.margins(x=0.14)
     ax.set_xlim(left=0)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(unit)
-    ax.set_title(title)
-    if len(names) > 15:
-        ax.tick_params(axis="y", labelsize=7.5)
+    _title(ax, title)
     _style_axes(ax, grid_axis="x")
 
 
@@ -430,6 +540,11 @@ def domain_bars(counts: pd.Series, *, title: str = "信访问题领域分布", u
     return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.55))
 
 
+#: The most bars :func:`unit_ranking` draws when no ``top`` is given: a page of bars. A province
+#: has some 2,000 units; all of them would make a chart 9 m tall that nobody can read.
+MAX_BARS = 40
+
+
 def unit_ranking(values: pd.Series, *, title: str, unit: str, highlight: str | None = None,
                  top: int | None = None) -> Chart:
     """Units ranked by a value, largest at the top, with value labels.
@@ -437,23 +552,39 @@ def unit_ranking(values: pd.Series, *, title: str, unit: str, highlight: str | N
     Ties keep the input order (e.g. the unit register's). The figure grows with the number
     of units so that 20+ units stay legible. ``highlight`` names the unit a report is about:
     its bar is drawn in red (a name not among the units highlights nothing).
+
+    ``top`` keeps the first ``top`` units. Without it, at most :data:`MAX_BARS` bars are drawn:
+    with more units, the first ``MAX_BARS`` and — when it ranks below them — the highlighted
+    unit as the last bar, labelled with its place (第k位; ties share the best place); the alt
+    text says how many units there are.
     """
     s = _finite(values) if values is not None else pd.Series(dtype="float64")
     if s.empty:
         return _no_data(title)
     s.index = [str(i) for i in s.index]
     s = s.sort_values(ascending=False, kind="stable")
+    total = len(s)
+    names_of: dict[str, str] = {}
     if top is not None:
         s = s.iloc[:top]
+    elif total > MAX_BARS:
+        shown = s.iloc[:MAX_BARS]
+        if highlight in s.index and highlight not in shown.index:
+            place = int((s > s[highlight]).sum()) + 1
+            shown = pd.concat([s.iloc[:MAX_BARS - 1], s[[highlight]]])
+            names_of[highlight] = f"{highlight}（第{place}位）"
+        s = shown
     names = list(s.index)
+    labels = [names_of.get(n, n) for n in names]
     vals = [_round2(v) for v in s]
     colors = [HIGHLIGHT if n == highlight else CURRENT for n in names]
 
     def draw(fig: Figure) -> None:
-        _hbars(fig, names, vals, title=title, unit=unit, texts=[str(v) for v in vals],
+        _hbars(fig, labels, vals, title=title, unit=unit, texts=[str(v) for v in vals],
                colors=colors)
 
-    alt = f"{title}（由高到低）：" + "；".join(f"{n}{_count(v, unit)}" for n, v in zip(names, vals))
+    scope = f"，共{total}个单位" if top is None and total > len(names) else ""
+    alt = f"{title}（由高到低{scope}）：" + "；".join(f"{n}{_count(v, unit)}" for n, v in zip(labels, vals))
     return _render(draw, title=title, alt=alt, height_cm=_height_for(len(names), 0.45))
 
 
@@ -489,11 +620,11 @@ def rates_vs_targets(frame: pd.DataFrame, *, title: str = "主要指标完成情
             # after the bar and after the target mark, so that neither hides the figure
             at = max(0.0 if math.isnan(v) else v * 100, 0.0 if math.isnan(g) else g * 100)
             ax.text(at + pad, yi, text, va="center", ha="left", fontsize=8)
-        ax.set_yticks(y, [_wrap(name, 16) for name in names])
+        _category_labels(ax, "y", y, [_wrap(name, 16) for name in names])
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, right * 1.18)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}％"))
-        ax.set_title(title)
+        _title(ax, title)
         fig.legend(loc="outside lower center", ncols=2)
         _style_axes(ax, grid_axis="x")
 
@@ -525,9 +656,9 @@ def budget_bars(frame: pd.DataFrame, *, title: str = "预算执行情况", unit:
         b_actual = ax.bar(x + width / 2, actual, width, color=CURRENT, label="实际支出")
         for bars, vals in ((b_budget, budget), (b_actual, actual)):
             ax.bar_label(bars, labels=[str(v) for v in vals], padding=2, fontsize=7.5)
-        ax.set_xticks(x, [f"{_wrap(i, 10)}\n执行率{r}" for i, r in zip(items, rates)])
+        _category_labels(ax, "x", x, [f"{_wrap(i, 10)}\n执行率{r}" for i, r in zip(items, rates)])
         ax.set_ylabel(unit)
-        ax.set_title(title)
+        _title(ax, title)
         ax.margins(y=0.15)
         fig.legend(loc="outside lower center", ncols=2)
         _style_axes(ax, grid_axis="y")

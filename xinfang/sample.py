@@ -677,3 +677,98 @@ def write_sample(out_dir: str | Path) -> list[Path]:
     budget = sample_budget(2023).to_csv(index=False, lineterminator="\n")
     paths.append(write_bytes_atomic(out / BUDGET_FILE, budget.encode("utf-8-sig")))
     return paths
+
+
+# --------------------------------------------------------------------------------------------
+# Scale: a register of any size for benchmarks (not calibrated to a report)
+
+def _synthetic_units(n: int) -> list[dict]:
+    """``n`` units as a province has them: about 85 ％ 乡镇街道, the rest 区直部门 (names made up)."""
+    towns = n - n * 15 // 100
+    suffixes = ("街道", "镇", "乡")
+    units = [{"name": f"示例{i + 1:04d}{suffixes[i % 3]}", "kind": "乡镇街道", "aliases": []} for i in range(towns)]
+    units += [{"name": f"示例部门{i + 1:04d}局", "kind": "区直部门", "aliases": []} for i in range(n - towns)]
+    return units
+
+
+def build_synthetic(units: int = 2_000, rows: int = 1_000_000, *, start: str = "2022-01-01",
+                    end: str = "2023-12-31", seed: int = SEED) -> dict:
+    """A valid register of ``rows`` registrations spread over ``units`` units, for scale benchmarks.
+
+    Vectorised (a million rows in seconds); the registrations fall between ``start`` and
+    ``end`` (two years by default: a report year and its 上年同期), the units' volumes are
+    skewed as in real exports (a few busy 街道, many quiet 乡), channels, levels, domains and
+    the handling follow the sample's shares. Nothing is calibrated to a report.
+
+    Returns ``{"register": DataFrame with REGISTER_COLUMNS, "units": {"district": …, "units": […]}}``
+    (the second is the matching unit register, as ``units.yaml`` holds it).
+
+    >>> data = build_synthetic(units=30, rows=2_000)
+    >>> len(data["register"]), len(data["units"]["units"]), bool(data["register"]["责任单位"].isin(
+    ...     [u["name"] for u in data["units"]["units"]]).all())
+    (2000, 30, True)
+    """
+    rng = np.random.default_rng(seed)
+    unit_list = _synthetic_units(units)
+    names = np.array([u["name"] for u in unit_list], dtype=object)
+    weight = rng.pareto(1.5, units) + 0.2
+    unit_idx = rng.choice(units, size=rows, p=weight / weight.sum())
+    first_day = np.datetime64(start)
+    days = int((np.datetime64(end) - first_day).astype(int)) + 1
+    reg = first_day + np.sort(rng.integers(0, days, rows)).astype("timedelta64[D]")
+    # a matter recurs within its unit: about one registration in five is a 重件 of an earlier one
+    order = np.lexsort((reg, unit_idx))  # by unit, then date
+    back = np.arange(rows) - rng.integers(1, 40, rows)  # an earlier registration of the same unit
+    ok = (back >= 0) & (rng.random(rows) < 0.2)
+    ok[ok] = unit_idx[order[back[ok]]] == unit_idx[order[ok.nonzero()[0]]]
+    matter = np.arange(rows)
+    matter[order[ok]] = order[back[ok]]
+    while True:  # follow the chains to the 初件
+        nxt = matter[matter]
+        if (nxt == matter).all():
+            break
+        matter = nxt
+    repeat = matter != np.arange(rows)
+    kinds = list(_KINDS)
+    kind = rng.choice(len(kinds), size=rows, p=np.array([3, 1, 8, 3, 3, 8, 6, 1, 12, 8, 6, 10, 6], float) / 75)
+    level = np.array([_KINDS[k][0] for k in kinds], dtype=object)[kind]
+    channel = np.array([_KINDS[k][1] for k in kinds], dtype=object)[kind]
+    persons = np.ones(rows, dtype="int64")
+    visits = channel == "来访"
+    persons[visits] = rng.choice([1, 1, 1, 2, 3, 4, 6], size=int(visits.sum()))
+    group = kind == kinds.index("CG")
+    persons[group] = 5 + rng.geometric(1 / 10, size=int(group.sum())) - 1
+    decided = rng.random(rows) < 0.97
+    accepted = decided & ~repeat & (rng.random(rows) < 0.85)
+    acc = reg + np.minimum(rng.geometric(0.22, rows) - 1, 15).astype("timedelta64[D]")
+    ext = np.where(accepted & (rng.random(rows) < 0.1), rng.choice([5, 10, 15, 20, 30], rows), 0)
+    replied = accepted & (rng.random(rows) < 0.92)
+    rep = acc + rng.integers(4, 59, rows).astype("timedelta64[D]")
+    evaluated = replied & (rng.random(rows) < 0.95)
+    decision = np.where(~decided, None, np.where(repeat, "不再受理", np.where(accepted, "受理", "不予受理")))
+
+    def iso(values, mask=None):
+        out = np.datetime_as_string(values, unit="D").astype(object)
+        if mask is not None:
+            out[~mask] = None
+        return out
+
+    domains = np.array(_DOMAINS, dtype=object)[rng.choice(len(_DOMAINS), size=rows, p=_DOMAIN_W / _DOMAIN_W.sum())]
+    purposes = np.where(rng.random(rows) < 0.55, "求决",
+                        np.array(_OTHER_PURPOSES, dtype=object)[rng.choice(3, size=rows, p=_OTHER_PURPOSE_P)])
+    year = reg.astype("datetime64[Y]").astype(int) + 1970
+    register = pd.DataFrame({
+        "信访件编号": [f"SJ{y}-{i:07d}" for y, i in zip(year, range(rows))],
+        "信访事项编号": [f"SM-{m:07d}" for m in matter],
+        "登记日期": iso(reg), "登记层级": level, "信访形式": channel, "人数": persons,
+        "责任单位": names[unit_idx], "问题领域": domains, "信访目的": purposes,
+        "初重件": np.where(repeat, "重件", "初件"), "办理方式": decision,
+        "受理日期": iso(acc, decided), "延期天数": pd.array(np.where(accepted, ext, 0), dtype="Int64"),
+        "答复日期": iso(rep, replied),
+        "评价结果": np.where(evaluated, rng.choice(np.array(["满意", "基本满意", "不满意"], dtype=object), rows,
+                                                   p=[0.8, 0.18, 0.02]), None),
+        "信访人": "王甲子", "证件号码": "430599199001010000", "联系电话": "19900000000",
+        "住址": "示例路1号", "诉求摘要": "反映问题",
+    }, columns=REGISTER_COLUMNS)
+    register.loc[~accepted, "延期天数"] = pd.NA
+    return {"register": register, "units": {"district": "示例省", "units": unit_list}}

@@ -19,6 +19,7 @@ from ..inputs import Inputs, load_inputs
 from ..params import load_params, register_override
 from ..periods import Period
 from ..result import Indicator
+from .handoff import load_catalogue
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,13 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
         if canonical is None:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit")
         unit = canonical
-    active = units_with_data(inputs.register, inputs.period)
-    district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
-                                     campaign=inputs.campaign, beijing=inputs.beijing)
+    precomputed = load_catalogue(cache_dir, inputs)  # a batch computed it once for every unit
+    if precomputed is not None:
+        district, per_unit, active = precomputed
+    else:
+        active = units_with_data(inputs.register, inputs.period)
+        district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
+                                         campaign=inputs.campaign, beijing=inputs.beijing)
     results = per_unit[unit] if unit else district
     budget, scorecard = _evaluation(params, inputs, results)
     return ReportContext(params, inputs, results, district, per_unit, active, unit, budget, scorecard,

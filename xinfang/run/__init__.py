@@ -1,7 +1,7 @@
 """Running report notebooks: papermill executes, :mod:`xinfang.render` renders, files are written.
 
 One report (:func:`run_report`) = one fresh kernel (:mod:`~xinfang.run.kernels`), executed
-through papermill's public API with xinfang's engine (:mod:`~xinfang.run.execute`), then HTML +
+through papermill's public API with xinfang's engine (:mod:`~xinfang.run.executor`), then HTML +
 DOCX rendered in-process. A batch (:func:`run_batch`, :mod:`~xinfang.run.batch`) runs many in
 parallel and records them in a manifest (:mod:`~xinfang.run.manifest`). The Linux fork server
 (:mod:`~xinfang.run.zygote`) is imported only where and when it is used.
@@ -12,8 +12,8 @@ import importlib
 
 _PUBLIC = {
     "BatchResult": "batch", "ReportJob": "batch", "plan_district": "batch", "plan_units": "batch",
-    "run_batch": "batch", "REPORT_NOTEBOOK": "execute", "RunResult": "execute", "execute": "execute",
-    "report_parameters": "execute", "run_report": "execute", "Kernel": "kernels", "Manifest": "manifest",
+    "run_batch": "batch", "REPORT_NOTEBOOK": "executor", "RunResult": "executor", "execute": "executor",
+    "report_parameters": "executor", "run_report": "executor", "Kernel": "kernels", "Manifest": "manifest",
 }
 __all__ = list(_PUBLIC)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import ParameterError
 from ..fileio import filename_key, safe_filename, sha256_file
-from .execute import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
+from .executor import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
 from .kernels import Kernel, kill_live_kernels, process_cpu_seconds
 from .manifest import Manifest, build_hashes, file_sha, hash_key, input_list, now, source_hash, versions
 from .progress import STATUS_ZH, TerminalProgress, display_width
@@ -133,6 +133,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     from ..indicators import compute_all, units_with_data
     from ..inputs import load_inputs
     from ..params import load_params, register_override, report_identity
+    from ..report.handoff import save_catalogue
 
     params_dir = Path(params_dir)
     overrides = register_override(register)
@@ -168,6 +169,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
                               report_identity(uparams, unit).metadata, hash_key(hashes), hashes))
     district, per_unit = compute_all(inputs.register, inputs.period, names, campaign=inputs.campaign,
                                      beijing=inputs.beijing)
+    save_catalogue(cache_dir, inputs, district, per_unit, active)  # the kernels read it, not recompute it
     context = {"params": params, "inputs": inputs, "district": district, "per_unit": per_unit,
                "active": active, "out_root": out_root}
     return jobs, no_data, context

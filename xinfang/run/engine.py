@@ -1,7 +1,7 @@
 """xinfang's papermill engine: papermill's nbclient engine, on a kernel xinfang started.
 
 Registered by entry point (``[project.entry-points."papermill.engine"] xinfang``), so
-papermill loads it; :func:`xinfang.run.execute.execute` runs notebooks with
+papermill loads it; :func:`xinfang.run.executor.execute` runs notebooks with
 ``papermill.execute_notebook(..., engine_name="xinfang", km=kernel.km)``. papermill hands
 ``km`` on to nbclient's ``NotebookClient(km=...)``: the notebook runs on the pre-started (or
 forked) kernel instead of one nbclient would start.

@@ -19,7 +19,7 @@ from ..fileio import safe_filename, sha256_file, write_bytes_atomic
 
 if TYPE_CHECKING:
     from .batch import ReportJob
-    from .execute import RunResult
+    from .executor import RunResult
 
 log = logging.getLogger("xinfang")
 

@@ -8,7 +8,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .execute import RunResult
+    from .executor import RunResult
 
 STATUS_ZH = {"ok": "成功", "failed": "失败", "skipped": "未变更，跳过"}
 

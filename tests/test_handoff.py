@@ -1,0 +1,79 @@
+"""The batch's catalogue hand-off: computed once in the parent, read by every kernel, the same
+catalogue as computing it (every field, every type), data only (JSON), keyed by content."""
+from __future__ import annotations
+
+import json
+from dataclasses import astuple, replace
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from xinfang.indicators import compute_all, units_with_data
+from xinfang.inputs import load_inputs
+from xinfang.params import load_params
+from xinfang.periods import Period
+from xinfang.report import load_context
+from xinfang.report.handoff import catalogue_path, load_catalogue, save_catalogue
+
+
+@pytest.fixture(scope="module")
+def sample():
+    params = load_params(ROOT / "params", 2023)
+    inputs = load_inputs(params)
+    district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
+                                     campaign=inputs.campaign, beijing=inputs.beijing)
+    return inputs, district, per_unit, units_with_data(inputs.register, inputs.period)
+
+
+def _typed(results):
+    """Every field with its type: 5 and 5.0 and None must come back as they went."""
+    return {k: [(type(v).__name__, v) for v in astuple(ind)] for k, ind in results.items()}
+
+
+def test_the_hand_off_gives_the_same_catalogue(tmp_path: Path, sample):
+    inputs, district, per_unit, active = sample
+    save_catalogue(tmp_path, inputs, district, per_unit, active)
+    got_district, got_per_unit, got_active = load_catalogue(tmp_path, inputs)
+    assert got_district == district and _typed(got_district) == _typed(district)
+    assert list(got_per_unit) == list(per_unit)
+    assert all(_typed(got_per_unit[u]) == _typed(per_unit[u]) for u in per_unit)
+    assert got_active == active
+
+
+def test_the_file_is_json_named_by_content(tmp_path: Path, sample):
+    inputs, district, per_unit, active = sample
+    path = save_catalogue(tmp_path, inputs, district, per_unit, active)
+    assert path == catalogue_path(tmp_path, inputs) and path.suffix == ".json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["active"] == active and len(doc["per_unit"]) == len(per_unit)
+
+
+def test_other_inputs_find_no_catalogue(tmp_path: Path, sample):
+    inputs, district, per_unit, active = sample
+    save_catalogue(tmp_path, inputs, district, per_unit, active)
+    assert load_catalogue(None, inputs) is None
+    other_period = replace(inputs, period=Period.of("2023-01-01", "2023-06-30"))
+    assert load_catalogue(tmp_path, other_period) is None
+    other_data = replace(inputs, files=[{**f, "sha256": "0" * 64} for f in inputs.files])
+    assert load_catalogue(tmp_path, other_data) is None
+    catalogue_path(tmp_path, inputs).write_text("{not json", encoding="utf-8")
+    assert load_catalogue(tmp_path, inputs) is None
+
+
+def test_a_report_reads_the_catalogue_from_the_cache(tmp_path: Path, sample, monkeypatch):
+    """load_context with the batch's cache folder takes the saved catalogue, and the report's
+    context is the same as when it computes the catalogue itself."""
+    import xinfang.report.context as context
+
+    computed = load_context(2023, ROOT / "params", "城南街道", cache_dir=tmp_path)  # nothing saved yet
+    inputs, district, per_unit, active = sample
+    save_catalogue(tmp_path, computed.inputs, district, per_unit, active)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the catalogue was computed again")
+
+    monkeypatch.setattr(context, "compute_all", fail)
+    handed = load_context(2023, ROOT / "params", "城南街道", cache_dir=tmp_path)
+    assert handed.results == computed.results and handed.district == computed.district
+    assert handed.per_unit == computed.per_unit and handed.active_units == computed.active_units
