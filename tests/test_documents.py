@@ -149,3 +149,26 @@ def test_form_b_names_every_leaf_that_lost_points_with_its_reason(documents):
             assert leaf.reason and leaf.reason.rstrip("。") in why, line  # the 扣分理由 of the params
         else:
             assert f"实际值{leaf.actual_text.replace('%', '％')}" in why or "上年同期为0" in why, line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("strip_metadata", [False, True])
+def test_nbconvert_on_the_kept_notebook_gives_the_same_document(district_report, tmp_path, strip_metadata):
+    """``jupyter nbconvert --to xinfang_html|xinfang_docx`` on the executed notebook gives the very
+    bytes of ``xinfang report``: what the renderer needs travels in the notebook — in its
+    metadata, and in its outputs when a tool that executed it wrote no metadata."""
+    import json
+    import sys
+
+    nb = json.loads(district_report["ipynb"].read_text(encoding="utf-8"))
+    if strip_metadata:
+        nb["metadata"].pop("xinfang", None)
+    source = tmp_path / "report.ipynb"
+    source.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    for to, ext in (("xinfang_html", "html"), ("xinfang_docx", "docx")):
+        proc = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", to, str(source),
+                               "--output-dir", str(tmp_path), "--output", f"out_{to}"],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        made = tmp_path / f"out_{to}.{ext}"
+        assert made.read_bytes() == district_report[ext].read_bytes(), ext

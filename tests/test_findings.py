@@ -1,0 +1,82 @@
+"""Findings hold: a fall is told as a fall, a met target is never a problem, small bases give counts.
+
+A hand-made register: 城南街道 falls from 12 to 4 national registrations (base ≥ 10, so a
+percentage), 城北街道 — the lowest — from 2 to 1 (a small base: counts, no percentage); every
+reply is satisfied, above the target of 90％.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import UNITS_YAML, row, write_csv
+
+from xinfang.report import load_report
+from xinfang.report.sections import findings
+from xinfang.report.sections.figures import count_clause
+
+
+def _register(tmp_path: Path, rise: int = 0) -> Path:
+    rows = []
+    n = 0
+
+    def add(unit: str, date: str, k: int) -> None:
+        nonlocal n
+        for _ in range(k):
+            n += 1
+            rows.append(row(f"C{n:03d}", f"M{n:03d}", date, level="国家", channel="网上信访", unit=unit,
+                            replied=date, evaluation="满意"))
+
+    add("城南街道", "2022-05-10", 12)
+    add("城南街道", "2023-05-10", 4)
+    add("城北街道", "2022-06-10", 2)
+    add("城北街道", "2023-06-10", 1)
+    add("城南街道", "2023-07-01", rise)
+    return write_csv(tmp_path / "登记表.csv", rows)
+
+
+def _params(tmp_path: Path, rise: int = 0) -> Path:
+    d = tmp_path / "params"
+    d.mkdir()
+    (d / "units.yaml").write_text(UNITS_YAML, encoding="utf-8")
+    register = _register(tmp_path, rise)
+    (d / "defaults.yaml").write_text(
+        "district: 测试区\nbureau: 测试区信访局\nunits: units.yaml\n"
+        f"data: {{register: {register}, campaign: null, beijing: null, budget: null}}\n"
+        "targets: {handling.satisfaction: 0.9}\nframework: null\n"
+        f"output: {tmp_path / 'output'}\n", encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def params_dir(tmp_path: Path) -> Path:
+    return _params(tmp_path)
+
+
+def test_a_district_whose_volume_falls_is_not_told_it_is_high(params_dir):
+    ctx = load_report(2023, params_dir).context
+    assert (ctx.results["national.volume"].value, ctx.results["national.volume"].previous) == (5, 14)
+    found = findings(ctx)
+    assert not any("居高不下" in f or "较多" in f for f in found), found
+    # 5 against 14: a fall of 64.29％, told as a fall
+    assert count_clause(ctx, "national.volume", "到国家信访局信访量") == "到国家信访局信访量5件人次，同比下降64.29％"
+
+
+def test_a_met_target_is_never_a_problem(params_dir):
+    ctx = load_report(2023, params_dir).context
+    assert ctx.meets_target("handling.satisfaction") is True
+    assert not any("满意" in f for f in findings(ctx))
+
+
+def test_the_lowest_unit_that_falls_is_told_it_fell_in_counts(params_dir):
+    ctx = load_report(2023, params_dir, "城北街道").context
+    # a base of 2 is under the minimum base (10): counts, no percentage
+    assert count_clause(ctx, "national.volume", "到国家信访局信访量") == "到国家信访局信访量1件人次，同比由2件人次减至1件人次"
+    assert not any("居高不下" in f for f in findings(ctx))
+
+
+def test_a_rise_on_a_base_at_least_the_minimum_is_a_finding(tmp_path):
+    # 26 more national registrations in 2023: 31 against 14, +121.43％ (≥ 20％, base 14 ≥ 10)
+    ctx = load_report(2023, _params(tmp_path, rise=26)).context
+    assert (ctx.results["national.volume"].value, ctx.results["national.volume"].previous) == (31, 14)
+    assert any(f.startswith("信访总量居高不下。到国家信访局信访量31件人次，同比上升121.43％") for f in findings(ctx))
