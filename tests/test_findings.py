@@ -80,3 +80,32 @@ def test_a_rise_on_a_base_at_least_the_minimum_is_a_finding(tmp_path):
     ctx = load_report(2023, _params(tmp_path, rise=26)).context
     assert (ctx.results["national.volume"].value, ctx.results["national.volume"].previous) == (31, 14)
     assert any(f.startswith("信访总量居高不下。到国家信访局信访量31件人次，同比上升121.43％") for f in findings(ctx))
+
+
+# --- unit reports ------------------------------------------------------------------------------
+
+def test_the_lowest_unit_that_falls_gets_it_as_an_achievement_never_a_problem(params_dir):
+    from xinfang.report.sections.unit import achievements, problems_found
+
+    ctx = load_report(2023, params_dir, "城北街道").context
+    assert "到国家信访局信访量1件人次，同比由2件人次减至1件人次" in achievements(ctx)
+    assert not [k for k, _ in problems_found(ctx) if k in ("national.volume", "total.registrations")]
+
+
+def test_ties_are_joint_ranks_and_a_zero_is_not_ranked(tmp_path):
+    from xinfang.report.sections.unit import rank_text
+
+    rows = [row(f"T{i}", f"T{i}", "2023-04-01", level="国家", channel="网上信访", unit=u)
+            for i, u in enumerate(["城南街道", "城南街道", "城北街道", "城北街道"])]
+    rows.append(row("T9", "T9", "2023-04-01", unit="城南街道"))   # 城南 has one more registration (区)
+    d = _params(tmp_path)
+    register = write_csv(tmp_path / "并列.csv", rows)
+    text = (d / "defaults.yaml").read_text(encoding="utf-8")
+    (d / "defaults.yaml").write_text(text.replace(str(tmp_path / "登记表.csv"), str(register)), encoding="utf-8")
+    south = load_report(2023, d, "城南街道").context
+    north = load_report(2023, d, "城北街道").context
+    # two national registrations each: 并列第1位; 城南 has 3 in all against 2: 第1位 and 第2位
+    assert rank_text(south, "national.volume") == rank_text(north, "national.volume") == "并列第1位"
+    assert (rank_text(south, "total.registrations"), rank_text(north, "total.registrations")) == ("第1位", "第2位")
+    assert rank_text(north, "beijing.registered") is None            # no 进京 table: nothing to rank
+    assert rank_text(north, "visits.city_group_persons") is None      # a zero is not ranked

@@ -175,6 +175,8 @@ class Params(_Model):
     report_date: IsoDate | None = Field(None, description="成文日期（落款），ISO 日期；null 为统计期结束的次日 / the date in the 落款")
     signature: Name | None = Field(None, description="落款单位；null 为被评价单位 / the issuing office in the 落款")
     findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
+    rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
+    case_list_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(20, description="单位报告每份案件清单最多列出的条数，其余计数从略 / rows per case list")
     framework: PathText | None = Field(None, description="绩效评价指标体系 YAML；null 不评分 / the scoring framework")
     manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
         "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))

@@ -162,6 +162,22 @@ class ReportContext:
             return int(row["名次"].iloc[0])
         return None
 
+    # ----------------------------------------------------------------- peers (unit reports)
+    def kind_of(self, unit: str) -> str:
+        return next((u.kind for u in self.inputs.units.units if u.name == unit), "")
+
+    def peers(self, unit: str | None = None) -> list[str]:
+        """The units with data of the same kind (乡镇街道 or 区直部门) as ``unit``."""
+        kind = self.kind_of(unit or self.unit)
+        return [u for u in self.active_units if self.kind_of(u) == kind]
+
+    def petition_score(self, unit: str) -> tuple[float, float] | None:
+        """(score, full marks) of ``unit`` on the scored petition leaves of the framework."""
+        cache = self.__dict__.setdefault("_petition_scores", {})
+        if unit not in cache:
+            cache[unit] = _petition_score(self, unit)
+        return cache[unit]
+
     def analyst_text(self, key: str) -> str | None:
         """The analyst's Markdown for ``key`` (params ``text``), or None when not written."""
         name = (self.params.get("text") or {}).get(key)
@@ -247,6 +263,22 @@ def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator
         scorecard = score(fw, values, params.get("manual_scores") or {},
                           manual_source=f"params/{params['year']}.yaml: manual_scores")
     return budget, scorecard
+
+
+def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None:
+    from ..indicators import BUDGET_KEYS, KEYS
+    from ..params import resolve
+    from ..scoring import load_framework, score
+
+    path = resolve(ctx.params, ctx.params.get("framework"))
+    if path is None:
+        return None
+    fw = ctx.__dict__.get("_framework")
+    if fw is None:
+        fw = ctx.__dict__["_framework"] = load_framework(path, list(KEYS) + list(BUDGET_KEYS))
+    leaves = score(fw, ctx.per_unit[unit], {}).petition_leaves()
+    full = sum(s.weight for s in leaves)
+    return (round(sum(s.score for s in leaves), 2), full) if full else None
 
 
 def indicator_frame(results: Mapping[str, Indicator]) -> pd.DataFrame:

@@ -95,7 +95,7 @@ class _Numbers:
 
 #: The level of a Sub inside a section of each level.
 _BELOW = {"chapter": "sub", "annex": "sub", "sub": "item", "item": "item"}
-_CITE = re.compile(r"\{(表|图):([^{}]+)\}")
+_CITE = re.compile(r"\{(表|图|附件):([^{}]+)\}")
 
 Output = Union[Markdown, Table, ChartPart, SignatureBlock, DocumentInfo]
 
@@ -123,6 +123,8 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
                 placed.append((entry, "chapter", None, parts))
     numbers = _Numbers()
     cites: dict[tuple[str, str], int] = {}
+    annexes = [name for name, level, _, _ in placed if level == "annex"]
+    cites.update({("附件", name): i for i, name in enumerate(annexes, start=1)})
     numbered: list[tuple[str, str, str | None, list[Part]]] = []
     for name, level, chapter, parts in placed:
         out = []

@@ -7,7 +7,8 @@ heading and number too). Sections never type a number:
 * :class:`Sub` is a numbered heading one level below the section's own (（一） under 一、,
   1. under （一）);
 * :class:`TablePart` and :class:`ChartPart` get 表N / 图N;
-* a :class:`Text` cites them by name: ``{表:核心}`` and ``{图:渠道}`` become 表1 and 图2.
+* a :class:`Text` cites them by name: ``{表:核心}`` and ``{图:渠道}`` become 表1 and 图2, and
+  ``{附件:口径说明}`` the number of that attachment (附件2).
 
 The numbers are given by :mod:`xinfang.report.forms` from the section's place in its form.
 """

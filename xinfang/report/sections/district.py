@@ -12,6 +12,11 @@ from .figures import short_name
 @section("标题")
 def title(ctx: ReportContext) -> list[Part]:
     """The title, then the opening paragraph (the analyst's, or one made from the params)."""
+    if ctx.unit:
+        opening = ctx.analyst_text("opening") or (
+            f"本报告依据{ctx.params['district']}信访信息系统的登记数据，按全区统一的指标口径，对{ctx.unit}"
+            f"{ctx.params['year']}年度信访工作进行评价，列出成效、问题和整改要求，并附相关案件清单。")
+        return [DocInfo(ctx.metadata()), Text(f"# {ctx.title}"), Text(opening)]
     opening = ctx.analyst_text("opening") or (
         f"{ctx.params['year']}年，{ctx.bureau}围绕全区信访工作目标，依法履行信访工作职责，"
         f"推进信访事项及时就地解决。按照整体支出绩效评价的要求，现将{ctx.params['year']}年度"

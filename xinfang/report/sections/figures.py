@@ -229,7 +229,7 @@ def visits(ctx: ReportContext) -> list[Part]:
     ], columns=["类别", "批次", "人次", "上年同期人次"])
     parts.append(TablePart(frame, "进京上访及到市集访、个访情况", name="进京"))
     if not ctx.unit and r["beijing.registered"].value:
-        parts += [Text("各单位在国家信访局登记人次见{图:进京单位}，各单位主要指标见附件。"),
+        parts += [Text("各单位在国家信访局登记人次见{图:进京单位}，各单位主要指标见{附件:各单位主要指标}。"),
                   ChartPart(lambda t: _chart_beijing_units(ctx, t), "各单位在国家信访局登记人次", name="进京单位")]
     return parts
 
@@ -298,7 +298,7 @@ def conclusion_text(ctx: ReportContext) -> str:
         else (f"{g.name}未评分（满分{nv.count(g.weight)}分）" if not g.scored_weight
               else f"{g.name}{nv.count(g.score)}分（已评分部分满分{nv.count(g.scored_weight)}分）")
         for g in card.groups())
-    return head + f"其中{subtotals}。各项得分、评分规则和依据见附件1。"
+    return head + f"其中{subtotals}。各项得分、评分规则和依据见{{附件:评分表}}。"
 
 
 def level1(card) -> list[tuple[str, float, float]]:

@@ -1,0 +1,269 @@
+"""Sections of a unit's report: what a 乡镇街道 or 区直部门 leader acts on.
+
+Everything is drawn from the figures: the score in 百分制 with its grade and the rank among
+peers of the same kind; the unit's figures beside last year's and the district's; 成效 and
+问题, each gated (a fall is a fall, a met target is never a problem, "较多" only above the
+peers' median); one 整改要求 line per problem (params ``rectification``); the cases behind
+the figures, without personal data.
+"""
+from __future__ import annotations
+
+import statistics
+
+import pandas as pd
+
+from ... import charts
+from ... import narrative as nv
+from ...indicators import domain_counts, monthly_counts
+from ...scoring import grade
+from ..context import ReportContext
+from .base import ChartPart, Part, TablePart, Text, section
+from .figures import count_clause, short_name
+
+#: The figures of a unit report, in the order of the annual report.
+UNIT_KEYS = ("national.volume", "national.letters", "national.visits", "national.online", "total.registrations",
+             "national.first_demand", "handling.timely_acceptance", "handling.on_time_reply",
+             "handling.participation", "handling.satisfaction", "resolution.demand_first",
+             "resolution.national_online_first", "resolution.national_letters_first", "repeat.national_letters",
+             "beijing.registered", "visits.city_group_persons", "visits.city_individual_persons")
+#: Counts where more is worse: compared with the peers' median.
+WORSE_WHEN_MORE = ("national.volume", "total.registrations", "national.first_demand", "visits.city_group_persons")
+
+
+def rank_text(ctx: ReportContext, key: str, *, ascending: bool = False) -> str | None:
+    """"居乡镇街道第N位" / "并列第N位" among the peers with a value; None when the unit has
+    nothing to rank on (a zero or no value) or is alone."""
+    value = ctx.results[key].value
+    if not value:
+        return None
+    values = {u: ctx.per_unit[u][key].value for u in ctx.peers()}
+    values = {u: v for u, v in values.items() if v}
+    if len(values) < 2:
+        return None
+    better = sum(1 for v in values.values() if (v < value if ascending else v > value))
+    ties = sum(1 for v in values.values() if v == value)
+    place = better + 1
+    return f"{'并列' if ties > 1 else ''}第{place}位"
+
+
+def peer_median(ctx: ReportContext, key: str) -> float | None:
+    values = [ctx.per_unit[u][key].value for u in ctx.peers() if ctx.per_unit[u][key].value is not None]
+    return statistics.median(values) if values else None
+
+
+def score_rank(ctx: ReportContext) -> tuple[int, int, bool] | None:
+    """(place, peers, tied) of the unit on the petition score among its peers."""
+    scores = {u: ctx.petition_score(u) for u in ctx.peers()}
+    scores = {u: s[0] / s[1] for u, s in scores.items() if s}
+    if ctx.unit not in scores:
+        return None
+    mine = scores[ctx.unit]
+    return (sum(1 for v in scores.values() if v > mine) + 1, len(scores),
+            sum(1 for v in scores.values() if v == mine) > 1)
+
+
+@section("单位总体评价", "总体评价")
+def overall(ctx: ReportContext) -> list[Part]:
+    got = ctx.petition_score(ctx.unit)
+    kind = ctx.kind_of(ctx.unit) or "单位"
+    if got is None:
+        return [Text("本单位在统计期内的信访工作情况如下。评分框架未配置，本报告不评分。")]
+    score, full = got
+    hundred = round(score / full * 100, 2)
+    text = (f"按绩效评价指标体系中由信访数据计算的指标评分，本单位得{nv.count(score)}分（满分{nv.count(full)}分），"
+            f"折合百分制{nv.count(hundred)}分（得分÷满分×100），评价等级为“{grade(hundred)}”")
+    rank = score_rank(ctx)
+    if rank:
+        place, n, tied = rank
+        text += f"，在全区{n}个{kind}中{'并列' if tied else ''}居第{place}位"
+    return [Text(text + "。等级按百分制划分：90分以上为“优”，80分至90分为“良”，60分至80分为“中”，60分以下为“差”。")]
+
+
+@section("单位基本情况", "基本情况")
+def figures(ctx: ReportContext) -> list[Part]:
+    c = ctx
+    text = (f"统计期内（{ctx.period.label}），本单位{count_clause(c, 'total.registrations', '信访总量')}，"
+            f"其中{count_clause(c, 'national.volume', '到国家信访局信访量')}"
+            + (f"，{count_clause(c, 'beijing.registered', '在国家信访局登记')}" if c.defined("beijing.registered") else "")
+            + "。各项指标与上年同期、与全区的对比见{表:单位指标}，月度变化见{图:单位月度}。")
+    rows = []
+    for key in UNIT_KEYS:
+        ind = ctx.results[key]
+        dist = ctx.district[key]
+        if ind.is_rate:
+            if not ind.denominator:
+                continue
+            now, prev = ctx.pct(key), nv.percent(ind.previous, sign=ctx.sign) if ind.previous is not None else ""
+            # a rate on a base under the minimum moves by whole steps: its change says nothing
+            change = ctx.rate_change(key) if ind.previous is not None and ind.denominator >= ctx.min_base else ""
+            whole = nv.ratio_percent(dist.numerator, dist.denominator, sign=ctx.sign) if dist.denominator else ""
+        else:
+            if ind.value is None:
+                continue
+            now, prev = nv.count(ind.value), nv.count(ind.previous) if ind.previous is not None else ""
+            change = ctx.yoy(key).removeprefix("同比") if ind.previous is not None else ""
+            whole = nv.count(dist.value)
+        rank = rank_text(ctx, key) if key in WORSE_WHEN_MORE + ("beijing.registered",) else ""
+        rows.append([ctx.label(key), now, prev, change if change != nv.NO_COMPARISON else "", whole, rank or ""])
+    frame = pd.DataFrame(rows, columns=["指标", "本单位", "上年同期", "同比", "全区", "同类单位排名（由多到少）"])
+    note = ""
+    repeat = ctx.results["repeat.national_letters"]
+    if repeat.denominator and repeat.value > 1:
+        note = ("注：到国家信访局来信重复率为同一事项的重件数与对应初件数之比，可超过100％；"
+                f"基数小于{ctx.min_base}的比率不计同比。")
+    elif any(ctx.results[k].is_rate and ctx.results[k].denominator and ctx.results[k].denominator < ctx.min_base
+             for k in UNIT_KEYS):
+        note = f"注：基数小于{ctx.min_base}的比率不计同比。"
+    return [Text(text), TablePart(frame, f"{ctx.unit}主要指标", name="单位指标", note=note),
+            ChartPart(lambda t: _monthly(ctx, t), f"{ctx.unit}月度信访量（件次）", name="单位月度"),
+            Text(_domains_sentence(ctx)),
+            ChartPart(lambda t: charts.domain_bars(domain_counts(ctx.inputs.register, ctx.period, unit=ctx.unit),
+                                                   title=t), f"{ctx.unit}信访问题领域分布", name="单位领域")]
+
+
+def _monthly(ctx: ReportContext, title: str) -> charts.Chart:
+    reg = ctx.scoped_register()
+    return charts.monthly_trend(monthly_counts(reg, ctx.period), monthly_counts(reg, ctx.period.previous()),
+                                title=title)
+
+
+def _domains_sentence(ctx: ReportContext) -> str:
+    counts = domain_counts(ctx.inputs.register, ctx.period, unit=ctx.unit)
+    total = int(counts.sum())
+    if not total:
+        return "统计期内本单位没有登记信访事项。"
+    top = counts.sort_values(ascending=False, kind="stable").head(3)
+    named = "、".join(f"{d}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
+                      for d, n in top.items() if n)
+    return f"本单位信访反映较多的领域是{named}（见{{图:单位领域}}）。"
+
+
+def achievements(ctx: ReportContext) -> list[str]:
+    """What went well: counts that fell, targets met, no 进京登记."""
+    out = []
+    for key in ("national.volume", "total.registrations", "national.first_demand", "visits.city_group_persons"):
+        ind = ctx.results[key]
+        if ind.value is not None and ind.previous and ind.value < ind.previous:
+            out.append(f"{short_name(ctx, key)}{nv.count(ind.value, ind.unit)}，{ctx.yoy(key)}")
+    met = [f"{ctx.label(k)}{ctx.pct(k)}" for k in ctx.targets if ctx.meets_target(k)]
+    if met:
+        out.append("、".join(met) + "，达到年度目标")
+    if ctx.results["beijing.registered"].value == 0:
+        out.append("统计期内无在国家信访局登记的进京上访")
+    return out
+
+
+def problems_found(ctx: ReportContext) -> list[tuple[str, str]]:
+    """(indicator key, finding) for each problem: a rate below its target (with the gap), a
+    count above the peers' median (with the median), 进京登记 (with the rank)."""
+    out = []
+    for key, target in ctx.targets.items():
+        if ctx.meets_target(key) is False:
+            shown = nv.shown_percent(nv.exact_rate(ctx.results[key]))
+            gap = nv.shown_percent(target) - shown
+            out.append((key, f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}，"
+                             f"差{gap:f}个百分点"))
+    kind = ctx.kind_of(ctx.unit) or "同类单位"
+    for key in WORSE_WHEN_MORE:
+        ind, median = ctx.results[key], peer_median(ctx, key)
+        if ind.value is None or median is None or ind.value <= median or ind.value < ctx.min_base:
+            continue
+        if ind.previous is not None and ind.value < ind.previous:
+            continue  # it fell: an achievement (工作成效), not a problem
+        change = ctx.yoy(key)
+        rose = ind.previous is not None and ind.value > ind.previous
+        text = (f"{short_name(ctx, key)}{nv.count(ind.value, ind.unit)}，高于{kind}中位数"
+                f"{nv.count(median, ind.unit)}" + (f"，{change}" if rose else ""))
+        out.append((key, text))
+    registered = ctx.results["beijing.registered"]
+    if registered.value:
+        rank = rank_text(ctx, "beijing.registered")
+        out.append(("beijing.registered", f"在国家信访局登记{ctx.cnt('beijing.registered')}"
+                                          + (f"，居{kind}{rank}" if rank else "")))
+    return out
+
+
+@section("工作成效", "工作成效")
+def results_section(ctx: ReportContext) -> list[Part]:
+    done = achievements(ctx)
+    if not done:
+        return []
+    return [Text("\n".join(f"{i}. {t}。" for i, t in enumerate(done, start=1)))]
+
+
+@section("单位存在问题", "存在问题")
+def unit_problems(ctx: ReportContext) -> list[Part]:
+    found = problems_found(ctx)
+    if not found:
+        return [Text("统计期内本单位各项指标均达到目标，且不高于同类单位的中位数，未发现需要整改的问题。")]
+    parts: list[Part] = [Text("\n".join(f"{i}. {t}。" for i, (_, t) in enumerate(found, start=1)))]
+    extra = ctx.analyst_text("problems")
+    if extra:
+        parts.append(Text(extra))
+    return parts
+
+
+@section("整改要求", "整改要求")
+def rectification(ctx: ReportContext) -> list[Part]:
+    """One concrete line per problem, from the params' 整改要求 (indicator key → line)."""
+    lines = rectification_lines(ctx)
+    found = [k for k, _ in problems_found(ctx)]
+    chosen = []
+    for key in found:
+        line = lines.get(key)
+        if line and line not in chosen:
+            chosen.append(line)
+    if not chosen:
+        return []
+    return [Text("\n".join(f"{i}. {t}" for i, t in enumerate(chosen, start=1)))]
+
+
+def rectification_lines(ctx: ReportContext) -> dict[str, str]:
+    from ...params import resolve
+    from ...params_yaml import load_yaml
+
+    path = resolve(ctx.params, ctx.params.get("rectification"))
+    if path is None or not path.is_file():
+        return {}
+    doc = load_yaml(path) or {}
+    return {str(k): str(v).strip() for k, v in doc.items() if v}
+
+
+@section("案件清单", "案件清单")
+def case_lists(ctx: ReportContext) -> list[Part]:
+    """The unit's 到国家信访局来访 (进京登记) registrations and its repeat registrations,
+    without any personal data; long lists are cut at params ``case_list_limit``."""
+    limit = int(ctx.params.get("case_list_limit") or 20)
+    reg = ctx.scoped_register()
+    start, end = pd.Timestamp(ctx.period.start), pd.Timestamp(ctx.period.end)
+    reg = reg[(reg["registered_on"] >= start) & (reg["registered_on"] <= end)]
+    parts: list[Part] = []
+    visits = reg[(reg["level"] == "国家") & (reg["channel"] == "来访")].sort_values(["registered_on", "case_id"])
+    frame = pd.DataFrame({"信访件编号": visits["case_id"].astype(str), "登记日期": visits["registered_on"].dt.strftime("%Y-%m-%d"),
+                          "问题领域": visits["domain"].astype(str), "人数": visits["persons"].astype(int)})
+    parts += _listed(frame, limit, "到国家信访局来访登记", "到国家信访局来访登记")
+    repeats = reg[reg["first_or_repeat"] == "重件"]
+    if len(repeats):
+        grouped = (repeats.sort_values(["registered_on", "case_id"])
+                   .groupby("matter_id", observed=True, sort=False)
+                   .agg(last_case=("case_id", "last"), last_date=("registered_on", "last"),
+                        channel=("channel", "last"), domain=("domain", "last"), times=("case_id", "size"))
+                   .sort_values(["times", "last_date"], ascending=[False, True], kind="stable"))
+        frame = pd.DataFrame({"信访事项编号": grouped.index.astype(str), "最近信访件编号": grouped["last_case"].astype(str),
+                              "最近登记日期": grouped["last_date"].dt.strftime("%Y-%m-%d"),
+                              "信访形式": grouped["channel"].astype(str), "问题领域": grouped["domain"].astype(str),
+                              "本期重复次数": grouped["times"].astype(int)})
+    else:
+        frame = pd.DataFrame()
+    parts += _listed(frame, limit, "重复信访事项", "重复信访事项（按重复次数排列）")
+    return parts
+
+
+def _listed(frame: pd.DataFrame, limit: int, what: str, caption: str) -> list[Part]:
+    if frame.empty:
+        return [Text(f"统计期内本单位没有{what}。")]
+    n = len(frame)
+    text = f"统计期内本单位{what}共{n}条"
+    if n > limit:
+        text += f"，下表列出前{limit}条，其余{n - limit}条从略"
+    return [Text(text + "。"), TablePart(frame.head(limit), caption, numbered=False)]
