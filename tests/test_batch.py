@@ -101,7 +101,7 @@ def test_each_unit_shows_its_own_figures(run4):
         assert str(run4["base"]) not in text  # no local paths in the report
         assert f"在国家信访局登记{nv.count(ind['beijing.registered']['value'], '人次')}" in text, unit
         assert f"到国家信访局信访量{nv.count(ind['national.volume']['value'], '件人次')}" in text, unit
-        assert f"信访总量（{nv.count(ind['total.registrations']['value'], '件次')}）" in text, unit
+        assert f"本单位信访总量{nv.count(ind['total.registrations']['value'], '件次')}" in text, unit
         assert (units / f"{unit}.docx").is_file() and (units / f"{unit}.ipynb").is_file()
         if unit == "城南街道":
             assert ind["beijing.registered"]["value"] == 27
