@@ -45,6 +45,32 @@ def report() -> nbformat.NotebookNode:
     return nb
 
 
+def bulletin() -> nbformat.NotebookNode:
+    """The monthly 通报 (form 月度通报): run by xinfang bulletin / xinfang batch --by month."""
+    nb = new_notebook(metadata=dict(KERNEL))
+    params = "\n".join([
+        "# 参数 / parameters (papermill replaces this cell's values)",
+        "year = 2023               # 报告年度",
+        "month = 11                # 月份（1–12）",
+        "cutoff = None             # 截止日（YYYY-MM-DD）；None 为月末（参数 bulletin.cutoff_days）",
+        "params_dir = None         # 参数目录；None 则依次找 XINFANG_PARAMS、当前目录及上级的 params/",
+        "register = None           # 登记表路径；None 用参数中的 data.register",
+        "cache_dir = None          # 批量运行时的解析缓存目录",
+    ])
+    nb.cells = [
+        new_markdown_cell("<!-- 月度通报：由 xinfang bulletin / xinfang batch --by month 执行；各节见 "
+                          "xinfang/report/forms.yaml 的「月度通报」。 -->", metadata={"tags": ["remove_cell"]}),
+        new_code_cell(params, metadata={"tags": ["parameters", "remove_cell"]}),
+        new_code_cell("from xinfang.report.bulletin import load_bulletin\n\n"
+                      "bulletin = load_bulletin(year, month, params_dir, cutoff=cutoff, register=register, "
+                      "cache_dir=cache_dir)"),
+        new_code_cell("bulletin.show()"),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
 EXPLORE = [
     ("md", "# 信访数据探索 / exploring a register\n\n"
            "这是 xinfang 的分析入门：读取并校验登记表，计算指标，查看口径，画图，比较两个单位。"
@@ -93,7 +119,7 @@ def explore() -> nbformat.NotebookNode:
     return nb
 
 
-NOTEBOOKS = {"report.ipynb": report, "explore.ipynb": lambda: explore()}
+NOTEBOOKS = {"report.ipynb": report, "bulletin.ipynb": bulletin, "explore.ipynb": lambda: explore()}
 
 
 def render(name: str) -> str:
