@@ -94,8 +94,10 @@ def _volume_table(ctx) -> pd.DataFrame:
                         columns=["项目", "本月", "上月", "上年同月", "1月至本月", "上年同期累计"])
 
 
-def _rank_text(row) -> str:
-    return f"{row['名次']}（并列）" if row["并列"] else str(row["名次"])
+def _score_text(score: float) -> str:
+    """A score as written: 100, 97.5, 92.25 (no trailing zeros)."""
+    text = f"{score:.2f}".rstrip("0").rstrip(".")
+    return text
 
 
 def unit_table(ctx, *, ranked: bool = True) -> pd.DataFrame:
@@ -113,19 +115,19 @@ def unit_table(ctx, *, ranked: bool = True) -> pd.DataFrame:
         r, c = ctx.per_unit[u], ctx.per_unit_cumulative[u]
         row = {}
         if ranked and a is not None:
-            row["名次"] = _rank_text(by_unit.loc[u])
-        row.update({"单位": u, "本月（件次）": r["total.registrations"].value,
-                    "累计（件次）": c["total.registrations"].value,
-                    "到国家局（件人次）": r["national.volume"].value,
-                    "国家局登记（人次）": r["beijing.registered"].value if r["beijing.registered"].value is not None else "未提供",
-                    "到市集访（批次）": r["visits.city_group_batches"].value,
-                    "超期件": ctx.overdue_count(r),
-                    "及时受理率": pct(r["handling.timely_acceptance"]),
-                    "按期答复率": pct(r["handling.on_time_reply"])})
+            row["名次"] = int(by_unit.loc[u, "名次"])
+        row.update({"单位": u, "本月": r["total.registrations"].value,
+                    "累计": c["total.registrations"].value,
+                    "到国家局": r["national.volume"].value,
+                    "国家局登记": r["beijing.registered"].value if r["beijing.registered"].value is not None else "未提供",
+                    "到市集访": r["visits.city_group_batches"].value,
+                    "超期件": ctx.overdue_count(r)})
         if ranked and a is not None:
-            score = by_unit.loc[u, "得分"]
-            row["考核得分"] = f"{score:.2f}"
-            row["备注"] = by_unit.loc[u, "标记"]
+            row["考核得分"] = _score_text(by_unit.loc[u, "得分"])
+            marks = (["并列"] if by_unit.loc[u, "并列"] else []) + ([by_unit.loc[u, "标记"]] if by_unit.loc[u, "标记"] else [])
+            row["备注"] = "，".join(marks)
+        else:
+            row.update({"及时受理率": pct(r["handling.timely_acceptance"]), "按期答复率": pct(r["handling.on_time_reply"])})
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -147,7 +149,8 @@ def units(ctx) -> list[Part]:
                 text += "，扣分原因为" + "，".join(lost)
         text += "。"
         parts.append(Text(text))
-        note = "名次按月度考核得分排列，得分相同的并列；超期件为截止日超期未受理与超期未答复件数之和。"
+        note = ("本月、累计为登记件次，到国家局为件人次，国家局登记为人次，到市集访为批次；名次按月度考核得分排列，"
+                "得分相同的并列；超期件为截止日超期未受理与超期未答复件数之和；各单位的办理率见附件1。")
         parts.append(TablePart(unit_table(ctx), f"{ctx.month}月各单位信访工作情况及考核排名", note=note, name="排名"))
     else:
         parts.append(TablePart(unit_table(ctx, ranked=False), f"{ctx.month}月各单位信访工作情况", name="排名"))
@@ -161,7 +164,7 @@ def _names(frame: pd.DataFrame) -> str:
         units = list(group["单位"])
         shown = "、".join(units) if len(units) <= 4 else f"{'、'.join(units[:3])}等{len(units)}个单位"
         tie = "并列" if len(group) > 1 or bool(group["并列"].iloc[0]) else ""
-        out.append(f"{shown}（{group['得分'].iloc[0]:.2f}分，{tie}第{rank}名）")
+        out.append(f"{shown}（{_score_text(group['得分'].iloc[0])}分，{tie}第{rank}名）")
     return "，".join(out)
 
 
@@ -237,19 +240,24 @@ def unit_statistics(ctx) -> list[Part]:
     rows = []
     for u, r in ctx.per_unit.items():
         v = volume(reg, ctx.period, u)
-        rows.append({"单位": u, "来信": v["来信"], "来访（人次）": v["来访人次"], "网上信访": v["网上信访"],
-                     "本月（件次）": v["件次"], "累计（件次）": ctx.per_unit_cumulative[u]["total.registrations"].value,
-                     "参评率": ctx.pct(r["handling.participation"]) if r["handling.participation"].denominator else "无",
-                     "参评满意率": ctx.pct(r["handling.satisfaction"]) if r["handling.satisfaction"].denominator else "无",
-                     "即将到期": r["due_soon.reply"].value})
+        rows.append({"单位": u, "来信": v["来信"], "来访人次": v["来访人次"], "网上信访": v["网上信访"],
+                     "本月": v["件次"], "累计": ctx.per_unit_cumulative[u]["total.registrations"].value,
+                     **{label: _rate(ctx, r[key]) for key, label in RATE_COLUMNS}})
     frame = pd.DataFrame(rows)
-    total = {"单位": "合计", **{c: int(frame[c].sum()) for c in ("来信", "来访（人次）", "网上信访", "本月（件次）",
-                                                              "累计（件次）", "即将到期")},
-             "参评率": ctx.pct(ctx.results["handling.participation"]) if ctx.results["handling.participation"].denominator else "无",
-             "参评满意率": ctx.pct(ctx.results["handling.satisfaction"]) if ctx.results["handling.satisfaction"].denominator else "无"}
+    total = {"单位": "合计", **{c: int(frame[c].sum()) for c in ("来信", "来访人次", "网上信访", "本月", "累计")},
+             **{label: _rate(ctx, ctx.results[key]) for key, label in RATE_COLUMNS}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return [TablePart(frame, f"{ctx.month}月各单位信访情况统计表",
-                      note="参评率、参评满意率按本月登记、截止日前已答复的信访件计算；“无”表示本月无已答复件。")]
+                      note="来信、网上信访、本月、累计为登记件次；各率按本月登记的信访件、截至截止日的办理情况计算，"
+                           "“无”表示本月无应办件。")]
+
+
+RATE_COLUMNS = (("handling.timely_acceptance", "及时受理率"), ("handling.on_time_reply", "按期答复率"),
+                ("handling.participation", "参评率"), ("handling.satisfaction", "满意率"))
+
+
+def _rate(ctx, ind) -> str:
+    return ctx.pct(ind) if ind.denominator else "无"
 
 
 @section("超期件清单", "超期件清单")
