@@ -101,6 +101,15 @@ EXPLORE = [
              "keys = [\"total.registrations\", \"national.volume\", \"beijing.registered\", \"resolution.demand_first\"]\n"
              "pd.DataFrame({u: {k: per_unit[u][k].value for k in keys} for u in (unit_a, unit_b)})"),
     ("code", "xinfang.rank_units(per_unit, \"beijing.registered\").head(8)"),
+    ("md", "## 5. 月度视图\n\n按月切分统计期（1月自统计期首日起，12月至统计期末日止），各月相加等于全年。"
+           "热力图为各单位各月登记件次；考核得分按月度考核办法（params/assessment/）逐月计算，名次并列按同分处理。"),
+    ("code", "from xinfang import monthly\nfrom xinfang.scoring.assessment import load_assessment\n\n"
+             "matrix = monthly.month_unit_matrix(register, inputs.period, inputs.units.names)\n"
+             "charts.month_unit_heatmap(matrix)"),
+    ("code", "rules = load_assessment(xinfang.params.resolve(params, params[\"bulletin\"][\"assessment\"]))\n"
+             "scores = monthly.assessment_by_month(register, inputs.period, inputs.units.names, rules, beijing=inputs.beijing)\n"
+             "scores.rank(method=\"min\", ascending=False).astype(int).assign(平均得分=scores.mean(axis=1).round(2))"
+             ".sort_values(\"平均得分\", ascending=False)"),
 ]
 
 

@@ -110,3 +110,20 @@ def month_unit_matrix(register: pd.DataFrame, year_period: Period, units: list[s
     """Registrations (件次): one row per unit, one column per month 1…``last_month`` (1月 …)."""
     cols = {f"{m}月": unit_counts(register, month_period(year_period, m), units) for m in range(1, last_month + 1)}
     return pd.DataFrame(cols, index=units)
+
+
+def assessment_by_month(register: pd.DataFrame, year_period: Period, units: list[str], assessment, *,
+                        beijing: pd.DataFrame | None = None, last_month: int = 12, cutoff_days: int = 0,
+                        due_soon_days: int = 7) -> pd.DataFrame:
+    """The 月度考核 score of every unit in every month (rows: units; columns: 1月 …), each month
+    computed as its bulletin computes it (cut-off = the month's end + ``cutoff_days``)."""
+    from .indicators import compute_all
+    from .scoring.assessment import assess
+
+    cols = {}
+    for m in range(1, last_month + 1):
+        period = month_period(year_period, m)
+        _, per_unit = compute_all(register, period, units, beijing=beijing,
+                                  cutoff=period.end + dt.timedelta(days=cutoff_days), due_soon_days=due_soon_days)
+        cols[f"{m}月"] = assess(assessment, per_unit).set_index("单位")["得分"].reindex(units)
+    return pd.DataFrame(cols, index=units)
