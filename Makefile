@@ -46,11 +46,12 @@ $(VENV)/.bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
-bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, batch vs a plain loop, one unit's phases, a province
+bench: $(VENV)/.bench  ## benchmarks (timings, not tests): scale, batch vs a plain loop, one unit's phases, a province, 12 bulletins vs 12 unit reports
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/batch_bench.py
 	$(BIN)/python benchmarks/profile_unit.py
 	$(BIN)/python benchmarks/province.py --sample
+	$(BIN)/python benchmarks/bulletin_bench.py
 
 notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (a test checks they are current)
 	$(BIN)/python tools/make_notebooks.py

@@ -50,7 +50,7 @@ RATES = {
 def test_json_contract(catalogue):
     assert catalogue["period"] == {"start": "2022-12-28", "end": "2023-12-31"}
     assert catalogue["unit"] is None
-    assert len(catalogue["indicators"]) == 29
+    assert len(catalogue["indicators"]) == 32
     for key, item in catalogue["indicators"].items():
         assert set(item) == {"name", "value", "numerator", "denominator", "previous", "yoy", "caliber"}, key
         assert item["caliber"] and item["name"]

@@ -9,7 +9,7 @@ import pytest
 from conftest import row, write_csv
 
 from xinfang.indicators import CATALOGUE, KEYS, SPECS, Measure, Spec
-from xinfang.indicators.measures import (beijing_measures, campaign_measures, last_registration,
+from xinfang.indicators.measures import (beijing_measures, campaign_measures, last_registration, overdue_measures,
                                          register_measures)
 from xinfang.inputs import read_table, validate_beijing, validate_campaign, validate_register
 from xinfang.periods import Period
@@ -36,7 +36,7 @@ def test_a_spec_names_the_table_its_measure_comes_from():
 
 
 def test_every_spec_refers_to_measures():
-    assert len(CATALOGUE) == len(SPECS) == len(KEYS) == 29
+    assert len(CATALOGUE) == len(SPECS) == len(KEYS) == 32
     for spec in CATALOGUE:
         assert isinstance(spec.numerator, Measure), spec.key
         assert spec.denominator is None or isinstance(spec.denominator, Measure), spec.key
@@ -61,6 +61,7 @@ def test_every_measure_of_the_catalogue_is_produced_by_the_measure_functions(tmp
     last = last_registration(reg, codes, len(uniques), YEAR_2023.end64)
     produced |= set(campaign_measures(camp, last, pd.Series(np.arange(len(uniques)), index=np.asarray(uniques, dtype=object))))
     produced |= set(beijing_measures(bj, YEAR_2023))
+    produced |= set(overdue_measures(reg, YEAR_2023.end64))
     produced -= {"unit", "rep_unit"}
     used = {m for s in CATALOGUE for m in (s.numerator, s.denominator) if m is not None}
     assert used <= produced

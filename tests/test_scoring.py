@@ -32,6 +32,7 @@ CATALOGUE_KEYS = [
     "campaign.b12.assigned", "campaign.b12.reported", "campaign.b12.resolved",
     "campaign.b12.repeated", "campaign.b3.assigned", "campaign.b3.reported",
     "campaign.b3.resolved", "campaign.b3.repeated", "beijing.persons", "beijing.registered",
+    "overdue.acceptance", "overdue.reply", "due_soon.reply",
 ]
 
 

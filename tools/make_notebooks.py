@@ -45,6 +45,32 @@ def report() -> nbformat.NotebookNode:
     return nb
 
 
+def bulletin() -> nbformat.NotebookNode:
+    """The monthly 通报 (form 月度通报): run by xinfang bulletin / xinfang batch --by month."""
+    nb = new_notebook(metadata=dict(KERNEL))
+    params = "\n".join([
+        "# 参数 / parameters (papermill replaces this cell's values)",
+        "year = 2023               # 报告年度",
+        "month = 11                # 月份（1–12）",
+        "cutoff = None             # 截止日（YYYY-MM-DD）；None 为月末（参数 bulletin.cutoff_days）",
+        "params_dir = None         # 参数目录；None 则依次找 XINFANG_PARAMS、当前目录及上级的 params/",
+        "register = None           # 登记表路径；None 用参数中的 data.register",
+        "cache_dir = None          # 批量运行时的解析缓存目录",
+    ])
+    nb.cells = [
+        new_markdown_cell("<!-- 月度通报：由 xinfang bulletin / xinfang batch --by month 执行；各节见 "
+                          "xinfang/report/forms.yaml 的「月度通报」。 -->", metadata={"tags": ["remove_cell"]}),
+        new_code_cell(params, metadata={"tags": ["parameters", "remove_cell"]}),
+        new_code_cell("from xinfang.report.bulletin import load_bulletin\n\n"
+                      "bulletin = load_bulletin(year, month, params_dir, cutoff=cutoff, register=register, "
+                      "cache_dir=cache_dir)"),
+        new_code_cell("bulletin.show()"),
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
 EXPLORE = [
     ("md", "# 信访数据探索 / exploring a register\n\n"
            "这是 xinfang 的分析入门：读取并校验登记表，计算指标，查看口径，画图，比较两个单位。"
@@ -75,6 +101,15 @@ EXPLORE = [
              "keys = [\"total.registrations\", \"national.volume\", \"beijing.registered\", \"resolution.demand_first\"]\n"
              "pd.DataFrame({u: {k: per_unit[u][k].value for k in keys} for u in (unit_a, unit_b)})"),
     ("code", "xinfang.rank_units(per_unit, \"beijing.registered\").head(8)"),
+    ("md", "## 5. 月度视图\n\n按月切分统计期（1月自统计期首日起，12月至统计期末日止），各月相加等于全年。"
+           "热力图为各单位各月登记件次；考核得分按月度考核办法（params/assessment/）逐月计算，名次并列按同分处理。"),
+    ("code", "from xinfang import monthly\nfrom xinfang.scoring.assessment import load_assessment\n\n"
+             "matrix = monthly.month_unit_matrix(register, inputs.period, inputs.units.names)\n"
+             "charts.month_unit_heatmap(matrix)"),
+    ("code", "rules = load_assessment(xinfang.params.resolve(params, params[\"bulletin\"][\"assessment\"]))\n"
+             "scores = monthly.assessment_by_month(register, inputs.period, inputs.units.names, rules, beijing=inputs.beijing)\n"
+             "scores.rank(method=\"min\", ascending=False).astype(int).assign(平均得分=scores.mean(axis=1).round(2))"
+             ".sort_values(\"平均得分\", ascending=False)"),
 ]
 
 
@@ -93,7 +128,7 @@ def explore() -> nbformat.NotebookNode:
     return nb
 
 
-NOTEBOOKS = {"report.ipynb": report, "explore.ipynb": lambda: explore()}
+NOTEBOOKS = {"report.ipynb": report, "bulletin.ipynb": bulletin, "explore.ipynb": lambda: explore()}
 
 
 def render(name: str) -> str:

@@ -713,3 +713,27 @@ def budget_parts(frame: pd.DataFrame, *, title: str = "预算执行情况", unit
             f"{n}{values[c][i]:.2f}{unit}" for i, n in enumerate(names))
         for c in columns)
     return _render(draw, title=title, alt=alt)
+
+
+def month_unit_heatmap(matrix: pd.DataFrame, *, title: str = "各单位月度信访量", unit: str = "件次") -> Chart:
+    """A unit × month heat map of counts (rows: units in register order; columns: 1月 … 12月),
+    each cell labelled with its count. An empty matrix draws 无数据."""
+    if matrix is None or matrix.empty:
+        return _no_data(title)
+    values = matrix.to_numpy(dtype=float)
+    rows, cols = [str(i) for i in matrix.index], [str(c) for c in matrix.columns]
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot()
+        ax.imshow(values, aspect="auto", cmap="Reds", interpolation="nearest")
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = values[i, j]
+                ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=7,
+                        color="white" if v > values.max() * 0.6 else "#333333")
+        ax.set_xticks(range(len(cols)), cols, fontsize=8)
+        ax.set_yticks(range(len(rows)), rows, fontsize=8)
+        _title(ax, f"{title}（{unit}）")
+
+    alt = f"{title}：" + "；".join(f"{r}全年{int(values[i].sum())}{unit}" for i, r in enumerate(rows))
+    return _render(draw, title=title, alt=alt, height_cm=_height_for(len(rows), 0.45))

@@ -456,9 +456,9 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
 
 @main.command(context_settings=CONTEXT, variadic=("--years", "--only"))
 @click.option("--year", type=int, help="报告年度（--by unit）/ report year (--by unit).")
-@click.option("--by", "by", type=click.Choice(["unit", "year"]),
-              help="按单位或按年度（默认：给了 --years 为 year，否则 unit）/ one report per unit, or the district "
-                   "report per year (default: year with --years, else unit).")
+@click.option("--by", "by", type=click.Choice(["unit", "year", "month"]),
+              help="按单位、按年度或按月（默认：给了 --years 为 year，否则 unit）/ one report per unit, the district "
+                   "report per year, or the 12 monthly 通报 of --year (default: year with --years, else unit).")
 @click.option("--years", type=Years(), multiple=True, metavar="YEAR…",
               help="年度，可多个：--years 2022 2023（或 2022,2023）；意味着 --by year / several years: "
                    "--years 2022 2023 (or 2022,2023); implies --by year.")
@@ -476,6 +476,7 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> Non
     \b
     xinfang batch --year 2023 [--by unit] [--workers N] [--only NAME…] [--force] [--quiet]
     xinfang batch --years 2022 2023          （即 --by year / the same as --by year）
+    xinfang batch --by month --year 2023     （12个月度通报及督办单 / the 12 monthly bulletins）
 
     Writes output/<year>/units/<unit>.{ipynb,html,docx}, output/<year>/indicators.xlsx and
     output/<year>/manifest.json; a re-run redoes only failed or out-of-date reports. Exit code
@@ -486,7 +487,7 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> Non
 
     years = tuple(y for group in years for y in group)
     by = by or ("year" if years else "unit")
-    if by == "unit" and years:
+    if by in ("unit", "month") and years:
         raise ParameterError("--years 用于按年度出报告（--by year）；按单位请用 --year / --years goes with --by year; "
                              "for one report per unit give --year")
     result = run_batch(year, _params_dir(params_dir), by=by, years=years, workers=workers, only=only or None,
@@ -498,6 +499,53 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> Non
         click.echo(f"指标表 / indicators: {path}")
     if result.exit_code:
         sys.exit(result.exit_code)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--month", required=True, help="月份 YYYY-MM，如 2023-11 / the month.")
+@click.option("--cutoff", help="截止日 YYYY-MM-DD（默认月末）/ cut-off date for overdue cases and rates (default: month end).")
+@click.option("--duban", is_flag=True, help="同时为有超期或即将到期件的单位各出一份督办单 / also write 督办单.")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
+@click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
+@_friendly
+def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None, data: str | None) -> None:
+    """月度通报 / the monthly 通报 → output/<year>/bulletins/<year>-<month>_通报.{html,docx}.
+
+    With --duban, one 督办单 per unit with overdue or soon-due cases at the cut-off, in
+    output/<year>/bulletins/督办单/<year>-<month>/<unit>.docx.
+    """
+    from .errors import BatchError
+    from .monthly import parse_month
+    from .params import load_params, register_override
+    from .report.bulletin import load_bulletin_context, write_duban
+    from .run import run_report
+    from .run.batch import _output_root
+    from .run.bulletins import bulletin_dirs, bulletin_notebook, bulletin_parameters, check_month_has_data, cutoff_text
+
+    year, m = parse_month(month)
+    pdir = _params_dir(params_dir)
+    params = load_params(pdir, year, None, register_override(data))
+    root = _output_root(params)
+    cache = root / ".cache"
+    cut = cutoff_text(cutoff)
+    ctx = load_bulletin_context(year, m, pdir, cutoff=cut, register=data, cache_dir=cache)  # validates first
+    check_month_has_data(ctx)
+    out_dir, duban_dir = bulletin_dirs(root, year, m)
+    click.echo(f"生成 / running: {ctx.title}")
+    result = run_report(bulletin_notebook(), bulletin_parameters(year, m, pdir, cut, data, cache), out_dir,
+                        ctx.file_stem, ctx.metadata(), progress=sys.stderr.isatty())
+    if result.status != "ok":
+        raise BatchError(f"通报生成失败 / bulletin failed: {result.error}"
+                         + (f"（见 / see {result.files.get('failed')}）" if result.files.get("failed") else ""))
+    for path in result.files.values():
+        click.echo(f"已写入 / written: {path}")
+    if duban:
+        written = write_duban(ctx, duban_dir)
+        for path in written:
+            click.echo(f"督办单 / written: {path}")
+        if not written:
+            click.echo("截止日无超期或即将到期的信访件，不出督办单 / no overdue or soon-due cases: no 督办单")
+    click.echo(f"用时 / took {result.seconds:.1f} s")
 
 
 if __name__ == "__main__":  # pragma: no cover

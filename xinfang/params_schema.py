@@ -111,6 +111,26 @@ class Findings(_Model):
         0.2, description="增幅达到此比例（0.2 即20％）且基数不低于最小基数时，才称“居高不下” / growth that makes a count high")
 
 
+class Bulletin(_Model):
+    """``bulletin``: the monthly 通报 (xinfang bulletin) and its 督办单."""
+
+    recipients: str = Field("各乡镇街道，区直有关单位：", description="主送机关 / the addressees")
+    signature: Name | None = Field(None, description="落款单位（也是督办单的发文单位）；null 为被评价单位 / the issuing office")
+    assessment: PathText | None = Field("assessment/default.yaml", description=(
+        "月度考核规则 YAML（扣分制）；null 不考核 / the monthly assessment rules"))
+    rectification: PathText | None = Field("rectification.yaml", description=(
+        "整改要求 YAML：指标 → 一条工作要求 / one requirement line per indicator"))
+    requirements_text: PathText | None = Field(None, description=(
+        "分析人员为当月撰写的工作要求（Markdown，相对于 params/<year>/，{month} 为月份，如 通报/{month}月.md）；"
+        "文件不存在则从略 / the analyst's requirements for the month"))
+    due_soon_days: Annotated[int, Field(ge=0, le=60)] = Field(7, description=(
+        "即将到期：答复期限在截止日后多少日之内（含）/ the due-soon window in days"))
+    duban_days: Annotated[int, Field(ge=1, le=60)] = Field(5, description=(
+        "督办单的办结时限：截止日后多少日（即将到期件以其到期日为准，取较早者）/ days given to settle overdue cases"))
+    cutoff_days: Annotated[int, Field(ge=0, le=60)] = Field(0, description=(
+        "截止日：月末后多少日（0 为月末；命令行 --cutoff 优先）/ the cut-off, days after the month's end"))
+
+
 class ManualScore(_Model):
     """One entry of ``manual_scores``: ``{score, evidence}``, or the bare score."""
 
@@ -181,6 +201,7 @@ class Params(_Model):
     manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
         "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))
     text: Text = Field(default_factory=Text, description="分析人员撰写的 Markdown 文件 / analyst-written Markdown")
+    bulletin: Bulletin = Field(default_factory=Bulletin, description="月度通报与督办单 / the monthly bulletin")
     output: PathText = Field("../output", description="报告输出目录 / where reports are written")
 
     @field_validator("form")
@@ -193,7 +214,8 @@ class Params(_Model):
 
 
 #: the models of the mappings with a fixed key set, by key path (for "did you mean")
-MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text, ("findings",): Findings}
+MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text, ("findings",): Findings,
+                                                   ("bulletin",): Bulletin}
 
 _TYPES = {
     "string_type": "须为文字 / must be text",

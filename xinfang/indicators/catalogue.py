@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .measures import ACCEPT_DAYS, GROUP_VISIT_PERSONS, REPLY_DAYS, Measure
+from .measures import ACCEPT_DAYS, DUE_SOON_DAYS, GROUP_VISIT_PERSONS, REPLY_DAYS, Measure
 
 SOURCES = ("register", "campaign", "beijing")
 
@@ -109,6 +109,15 @@ CATALOGUE: tuple[Spec, ...] = (
          "进京上访台账中日期在统计期内的人数之和", "beijing", yoy=True),
     Spec("beijing.registered", "进京上访在国家信访局登记人次", "人次", Measure.BJ_REGISTERED, None,
          "进京上访台账中日期在统计期内、是否登记为是的人数之和", "beijing", yoy=True),
+    Spec("overdue.acceptance", "超期未受理（件）", "件", Measure.OD_ACC, None,
+         f"截止日（默认统计期末，月度通报可另定）登记在案的全部信访件（不限统计期）中，截止日前（含）未作出受理决定、"
+         f"且登记日期后{ACCEPT_DAYS}日已早于截止日的件数；恰于截止日到期的不计"),
+    Spec("overdue.reply", "超期未答复（件）", "件", Measure.OD_REP, None,
+         f"截止日前（含）已受理、截止日前（含）未答复，且受理日期后{REPLY_DAYS}日加延期天数已早于截止日的件数"
+         "（不限统计期）；恰于截止日到期的不计"),
+    Spec("due_soon.reply", "即将到期未答复（件）", "件", Measure.DS_REP, None,
+         f"截止日前（含）已受理、尚未答复，答复期限（受理日期后{REPLY_DAYS}日加延期天数）在截止日至其后"
+         f"{DUE_SOON_DAYS}日之内（含两端；天数可在参数中调整）的件数（不限统计期）"),
 )
 SPECS: dict[str, Spec] = {s.key: s for s in CATALOGUE}
 KEYS: tuple[str, ...] = tuple(SPECS)

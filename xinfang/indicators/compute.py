@@ -7,6 +7,7 @@ from one vectorised pass and always agree.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -16,7 +17,8 @@ import pandas as pd
 from ..periods import Period
 from ..result import Indicator
 from .catalogue import CATALOGUE, KEYS
-from .measures import beijing_measures, campaign_measures, last_registration, register_measures
+from .measures import (DUE_SOON_DAYS, beijing_measures, campaign_measures, last_registration, overdue_measures,
+                       register_measures)
 
 @dataclass
 class _Totals:
@@ -43,19 +45,23 @@ def _sum(measures: Mapping[str, np.ndarray], cols: Iterable[str], unit_col: str,
 
 
 def _totals(reg: pd.DataFrame, period: Period, campaign: pd.DataFrame | None,
-            beijing: pd.DataFrame | None, units: list[str]) -> _Totals:
+            beijing: pd.DataFrame | None, units: list[str], cutoff: dt.date | None = None,
+            due_soon_days: int = DUE_SOON_DAYS) -> _Totals:
     codes, uniques = pd.factorize(reg["matter_id"])
     n = len(uniques)
     cats = reg["unit"].cat.categories
-    m = register_measures(reg, period, codes, n)
+    as_of = np.datetime64(cutoff or period.end, "D")
+    m = register_measures(reg, period, codes, n, as_of)
     register_cols = [c for c in m if c not in ("unit", "rep_num", "rep_unit")]
     t = _sum(m, register_cols, "unit", cats, units)
-    rep = _sum(m, ["rep_num"], "rep_unit", cats, units)
-    t.district.update(rep.district)
-    for u in units:
-        t.units[u].update(rep.units[u])
+    for extra in (_sum(m, ["rep_num"], "rep_unit", cats, units),
+                  _sum(overdue_measures(reg, as_of, due_soon_days), ["od_acc", "od_rep", "ds_rep"], "unit", cats,
+                       units)):
+        t.district.update(extra.district)
+        for u in units:
+            t.units[u].update(extra.units[u])
     if campaign is not None:
-        last = last_registration(reg, codes, n, period.end64)
+        last = last_registration(reg, codes, n, as_of)
         index = pd.Series(np.arange(n), index=np.asarray(uniques, dtype=object))
         cm = campaign_measures(campaign, last, index)
         ct = _sum(cm, [c for c in cm if c != "unit"], "unit", campaign["unit"].cat.categories, units)
@@ -99,7 +105,8 @@ def _results(cur: Mapping[str, int], prev: Mapping[str, int] | None) -> dict[str
 
 
 def compute_catalogue(register: pd.DataFrame, period: Period, *, campaign: pd.DataFrame | None = None,
-                      beijing: pd.DataFrame | None = None, unit: str | None = None) -> dict[str, Indicator]:
+                      beijing: pd.DataFrame | None = None, unit: str | None = None,
+                      cutoff: dt.date | None = None, due_soon_days: int = DUE_SOON_DAYS) -> dict[str, Indicator]:
     """Every indicator of the catalogue for the district, or for one unit.
 
     Parameters
@@ -109,6 +116,10 @@ def compute_catalogue(register: pd.DataFrame, period: Period, *, campaign: pd.Da
     campaign, beijing : the validated optional tables; without them their indicators are
         present with value ``None`` and a caliber that says the table is missing.
     unit : a unit's official name, or ``None`` for the whole district.
+    cutoff : the day handling is judged on (C): due dates, replies, later registrations and
+        the overdue keys (``overdue.*``, ``due_soon.reply``); default the period's end. The
+        comparison period is always judged at its own end.
+    due_soon_days : the window of ``due_soon.reply``: due in [C, C + days].
 
     Returns
     -------
@@ -121,7 +132,7 @@ def compute_catalogue(register: pd.DataFrame, period: Period, *, campaign: pd.Da
     their change is read in 个百分点. See each key's ``caliber`` for its exact rule.
     """
     units = [unit] if unit is not None else []
-    cur = _totals(register, period, campaign, beijing, units)
+    cur = _totals(register, period, campaign, beijing, units, cutoff, due_soon_days)
     prev = _totals(register, period.previous(), None, beijing, units)
     if unit is None:
         return _results(cur.district, prev.district)
@@ -129,11 +140,13 @@ def compute_catalogue(register: pd.DataFrame, period: Period, *, campaign: pd.Da
 
 
 def compute_all(register: pd.DataFrame, period: Period, units: Iterable[str], *,
-                campaign: pd.DataFrame | None = None, beijing: pd.DataFrame | None = None
+                campaign: pd.DataFrame | None = None, beijing: pd.DataFrame | None = None,
+                cutoff: dt.date | None = None, due_soon_days: int = DUE_SOON_DAYS
                 ) -> tuple[dict[str, Indicator], dict[str, dict[str, Indicator]]]:
-    """The catalogue for the district and for every unit, in one pass over the register."""
+    """The catalogue for the district and for every unit, in one pass over the register
+    (``cutoff`` and ``due_soon_days`` as in :func:`compute_catalogue`)."""
     units = list(units)
-    cur = _totals(register, period, campaign, beijing, units)
+    cur = _totals(register, period, campaign, beijing, units, cutoff, due_soon_days)
     prev = _totals(register, period.previous(), None, beijing, units)
     district = _results(cur.district, prev.district)
     per_unit = {u: _results(cur.units[u], prev.units[u]) for u in units}

@@ -23,6 +23,8 @@ DAY = np.timedelta64(1, "D")
 ACCEPT_DAYS = 15
 REPLY_DAYS = 60
 GROUP_VISIT_PERSONS = 5
+#: 即将到期: a reply due within this many days after the cut-off (params ``bulletin.due_soon_days``).
+DUE_SOON_DAYS = 7
 
 
 class Measure(str, Enum):
@@ -71,6 +73,9 @@ class Measure(str, Enum):
     B3_REPEATED = "b3_repeated"
     BJ_PERSONS = "bj_persons"
     BJ_REGISTERED = "bj_registered"
+    OD_ACC = "od_acc"
+    OD_REP = "od_rep"
+    DS_REP = "ds_rep"
 
     def __str__(self) -> str:
         return self.value
@@ -110,12 +115,17 @@ def _is(column: pd.Series, value: str) -> np.ndarray:
     return column.cat.codes.to_numpy() == cats.get_loc(value)
 
 
-def register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_matters: int) -> pd.DataFrame:
-    """One row per registration in the period; one column per numerator or denominator."""
+def register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_matters: int,
+                      as_of: np.datetime64 | None = None) -> pd.DataFrame:
+    """One row per registration in the period; one column per numerator or denominator.
+
+    ``as_of`` is the day the handling is judged on (due dates, replies, later registrations):
+    the period's end unless a cut-off is given.
+    """
     dates_all = reg["registered_on"].to_numpy(dtype="datetime64[D]")
     inside = (dates_all >= period.start64) & (dates_all <= period.end64)
     code = codes[inside]
-    end = period.end64
+    end = period.end64 if as_of is None else as_of
     last = last_registration(reg, codes, n_matters, end)
 
     def col(name, value):
@@ -220,3 +230,42 @@ def beijing_measures(beijing: pd.DataFrame, period: Period) -> pd.DataFrame:
     registered = beijing["registered"].to_numpy(dtype=bool)[inside]
     return {"unit": beijing["unit"].cat.codes.to_numpy()[inside], "bj_persons": persons,
             "bj_registered": np.where(registered, persons, 0)}
+
+
+def overdue_frame(reg: pd.DataFrame, cutoff: np.datetime64, due_soon_days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Every registration's standing at the cut-off C, whatever the period it was registered in.
+
+    Columns ``od_acc`` / ``od_rep`` / ``ds_rep`` (booleans) and ``due`` (the date the acceptance
+    or the reply was due; NaT when neither is pending).
+
+    Notes
+    -----
+    Time limits of 《信访工作条例》(2022), DESIGN.md §5 (a case due exactly on C is not overdue):
+
+    * 超期未受理: 登记日期 ≤ C, no 受理日期 ≤ C, and 登记日期 + 15 days < C;
+    * 超期未答复: 办理方式 = 受理, 受理日期 ≤ C, no 答复日期 ≤ C, and 受理日期 + 60 + 延期天数 days < C;
+    * 即将到期: accepted as above, no 答复日期 ≤ C, reply due in [C, C + ``due_soon_days``].
+    """
+    c = np.datetime64(cutoff, "D")
+    reg_d = reg["registered_on"].to_numpy(dtype="datetime64[D]")
+    acc_d = reg["accepted_on"].to_numpy(dtype="datetime64[D]")
+    rep_d = reg["replied_on"].to_numpy(dtype="datetime64[D]")
+    ext = reg["extension_days"].to_numpy(dtype=np.int64)
+    known = ~np.isnat(reg_d) & (reg_d <= c)
+    decided = ~np.isnat(acc_d) & (acc_d <= c)
+    acc_due = reg_d + ACCEPT_DAYS * DAY
+    od_acc = known & ~decided & (acc_due < c)
+    open_reply = known & _is(reg["decision"], "受理") & decided & ~(~np.isnat(rep_d) & (rep_d <= c))
+    rep_due = acc_d + (REPLY_DAYS + ext) * DAY
+    od_rep = open_reply & (rep_due < c)
+    ds_rep = open_reply & (rep_due >= c) & (rep_due <= c + int(due_soon_days) * DAY)
+    due = np.where(od_acc, acc_due, np.where(od_rep | ds_rep, rep_due, np.datetime64("NaT")))
+    return pd.DataFrame({"od_acc": od_acc, "od_rep": od_rep, "ds_rep": ds_rep,
+                         "due": due.astype("datetime64[ns]")}, index=reg.index)
+
+
+def overdue_measures(reg: pd.DataFrame, cutoff: np.datetime64, due_soon_days: int = DUE_SOON_DAYS) -> dict:
+    """The counts of :func:`overdue_frame` as measures (one row per registration, all periods)."""
+    f = overdue_frame(reg, cutoff, due_soon_days)
+    return {"unit": reg["unit"].cat.codes.to_numpy(), "od_acc": f["od_acc"].to_numpy(dtype=np.int64),
+            "od_rep": f["od_rep"].to_numpy(dtype=np.int64), "ds_rep": f["ds_rep"].to_numpy(dtype=np.int64)}

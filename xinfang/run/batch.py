@@ -52,6 +52,7 @@ class ReportJob:
     key: str              # hash of everything the report is built from
     hashes: dict
     prestart: bool = False
+    duban: str | None = None   # a monthly bulletin: the folder of its 督办单 (written after the notebook)
 
 
 @dataclass
@@ -273,6 +274,18 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
         jobs += unit_jobs
         no_data[int(year)] = nd
         contexts[int(year)] = ctx
+    elif by == "month":
+        if year is None:
+            raise ParameterError("--by month 需要 --year / --by month needs --year")
+        from .bulletins import plan_months
+
+        month_jobs, skipped_months, ctx = plan_months(year, params_dir, register=register, sources=sources)
+        jobs += month_jobs
+        contexts[int(year)] = ctx
+        if skipped_months:
+            print(f"{year}年{'、'.join(f'{m}月' for m in skipped_months)}在登记表最后一个登记日期之后，不出通报 / "
+                  f"months after the register's last registration date are skipped",
+                  file=stream or sys.stderr, flush=True)
     elif by == "year":
         wanted = list(years or ([year] if year else []))
         if not wanted:
@@ -282,7 +295,7 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
             jobs.append(job)
             contexts[y] = ctx
     else:
-        raise ParameterError(f"--by 须为 unit 或 year / --by must be unit or year, not {by!r}")
+        raise ParameterError(f"--by 须为 unit、year 或 month / --by must be unit, year or month, not {by!r}")
 
     # one batch at a time per output year folder (a second one waits), see lock_year_folders
     with lock_year_folders([ctx["out_root"] / str(y) for y in contexts], stream):
@@ -294,6 +307,7 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
             folder.mkdir(parents=True, exist_ok=True)
             _clean_temp(folder)
             _clean_temp(folder / "units")
+            _clean_temp(folder / "bulletins")
             m = Manifest(folder / "manifest.json")
             m.doc.update({"year": y, "versions": env_versions, "inputs": input_list(ctx["params"], ctx["inputs"]),
                           "params": ctx["params"]})
@@ -479,6 +493,10 @@ def _work(job: ReportJob) -> tuple[str, RunResult, float | None]:
     try:
         result = run_report(notebook, job.parameters, Path(job.out_dir), job.stem, job.metadata,
                             kernel=kernel, after_execute=start_next)
+        if job.duban is not None and result.status == "ok":
+            from .bulletins import finish_bulletin
+
+            result.files.update(finish_bulletin(job.parameters, job.duban))
     except Exception as exc:  # noqa: BLE001 - whatever happens, it is this unit's failure
         result = RunResult(job.stem, "failed", time.perf_counter() - t, {}, f"{type(exc).__name__}: {exc}")
     result.timings["kernel_wait"] = waited
