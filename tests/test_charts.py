@@ -188,7 +188,7 @@ def test_bundled_font_is_used_when_no_system_font(monkeypatch):
     own = [e for e in font_manager.fontManager.ttflist
            if Path(e.fname).resolve().parent != bundled.parent.resolve()]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", own)
-    monkeypatch.setattr(charts, "SYSTEM_CJK_FAMILIES", ("Noto Sans CJK SC", "No Such Font"))
+    monkeypatch.setattr(charts.base, "SYSTEM_CJK_FAMILIES", ("Noto Sans CJK SC", "No Such Font"))
     assert charts._system_cjk_family() is None           # mplfonts' file is not a system font
     assert setup_fonts() == "Noto Sans CJK SC"
     registered = [e for e in font_manager.fontManager.ttflist
@@ -204,15 +204,15 @@ def test_bundled_font_is_used_when_no_system_font(monkeypatch):
 def test_system_font_is_preferred(monkeypatch):
     fake = font_manager.FontEntry(fname="/usr/share/fonts/wqy/wqy-zenhei.ttc", name="WenQuanYi Zen Hei")
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [*font_manager.fontManager.ttflist, fake])
-    monkeypatch.setattr(charts, "SYSTEM_CJK_FAMILIES", ("WenQuanYi Zen Hei",))
+    monkeypatch.setattr(charts.base, "SYSTEM_CJK_FAMILIES", ("WenQuanYi Zen Hei",))
     assert setup_fonts() == "WenQuanYi Zen Hei"
     assert setup_fonts(prefer_system=False) == "Noto Sans CJK SC"
 
 
 def test_glyph_check_would_catch_a_font_without_chinese(monkeypatch):
     # the no-warning tests can fail: with a Latin-only font matplotlib warns about glyphs
-    monkeypatch.setattr(charts, "setup_fonts", lambda **_: "DejaVu Sans")
-    monkeypatch.setattr(charts, "_font_rc", lambda family: {
+    monkeypatch.setattr(charts.base, "setup_fonts", lambda **_: "DejaVu Sans")
+    monkeypatch.setattr(charts.base, "_font_rc", lambda family: {
         "font.family": "sans-serif", "font.sans-serif": [family], "axes.unicode_minus": False})
     _, messages = _render_recording(_channel)
     assert any("Glyph" in m for m in messages)
