@@ -121,12 +121,12 @@ def page_text(path: Path) -> str:
 
 
 def same_reports(units: list[str], batch_dir: Path, plain_dir: Path) -> int:
-    """How many units' reports carry the same 基本情况 paragraph (every headline figure) in both
-    runs' HTML, and have a .docx in both."""
+    """How many units' reports carry the same 基本情况 paragraph and 主要指标 table (every headline
+    figure) in both runs' HTML, and have a .docx in both."""
     same = 0
     for unit in units:
         mine, theirs = page_text(batch_dir / f"{unit}.html"), page_text(plain_dir / f"{unit}.html")
-        found = re.search(r"统计期内，本单位到国家信访局信访量.*?来信重复率[^。]*。", mine)
+        found = re.search(r"统计期内（[^）]*），本单位信访总量.*?主要指标", mine)
         if found and found.group(0) in theirs and (batch_dir / f"{unit}.docx").exists() \
                 and (plain_dir / f"{unit}.docx").exists():
             same += 1
