@@ -35,8 +35,9 @@ Schema of the JSON object (one per output):
     Word picture description).
 ``width_cm``, ``height_cm`` (figure)
     The size the figure was drawn for, or ``null``.
-``lines`` (signature)
-    The 落款: who issues the document, then the date, each printed right-aligned.
+``lines``, ``align`` (signature)
+    The 落款: who issues the document, then the date, each printed right-aligned; with
+    ``align: "left"`` the 主送 line, printed flush left without indent.
 ``title``, ``title_lines``, ``subtitle``, ``date`` (document)
     What the renderer prints at the top of the document: the title, the same title cut into
     balanced lines (only between words), a subtitle, and the ISO date of the document. The
@@ -171,15 +172,19 @@ class Figure:
 
 
 class Signature:
-    """The 落款 of a document: the issuing office and the date, printed right-aligned."""
+    """The 落款 of a document: the issuing office and the date, printed right-aligned; or, with
+    ``align="left"``, the 主送机关 line under the title, flush left (GB/T 9704 §7.3.2)."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], align: str = "right") -> None:
         self.lines = [str(x) for x in lines]
+        self.align = align
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         text = "\n\n".join(self.lines)
-        return {BLOCK_MIMETYPE: {"kind": KIND_SIGNATURE, "lines": self.lines},
-                "text/markdown": text, "text/plain": text}
+        block = {"kind": KIND_SIGNATURE, "lines": self.lines}
+        if self.align != "right":
+            block["align"] = self.align
+        return {BLOCK_MIMETYPE: block, "text/markdown": text, "text/plain": text}
 
     def __repr__(self) -> str:
         return " / ".join(self.lines)

@@ -127,6 +127,7 @@ class SignatureBlock:
     """The 落款: the issuing office and the date, right-aligned (GB/T 9704 §7.3.5)."""
 
     lines: list[str]
+    align: str = "right"  # "left": the 主送 line under the title, flush left
 
 
 @dataclass
@@ -163,7 +164,7 @@ class Document:
     @property
     def date_text(self) -> str | None:
         """The printed date line, ``2023年12月31日``, or None when the notebook gave no date."""
-        if not self.date_given or any(isinstance(b, SignatureBlock) for b in self.blocks):
+        if not self.date_given or any(isinstance(b, SignatureBlock) and b.align == "right" for b in self.blocks):
             return None  # a document with a 落款 is dated there, not under its title
         return f"{self.date.year}年{self.date.month}月{self.date.day}日"
 

@@ -261,6 +261,9 @@ class _DocxBuilder:
                     self._set_ppr(self.doc.add_paragraph(), SPACER_PPR)
             elif isinstance(b, FigureBlock):
                 self.add_figure(b)
+            elif isinstance(b, SignatureBlock) and b.align == "left":
+                for line in b.lines:  # 主送机关: flush left, no indent (GB/T 9704 §7.3.2)
+                    self._para(BODY, [Span(line)], ppr=PLAIN_PPR)
             elif isinstance(b, SignatureBlock):
                 # 落款: one empty line, then the office and the date, right-aligned with four
                 # characters of right indent (GB/T 9704 §7.3.5)

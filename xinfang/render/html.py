@@ -134,7 +134,8 @@ def blocks_html(blocks: list[Block]) -> str:
             size = f' width="{b.width}"' if b.width else ""
             out.append(f'<figure class="xf-figure"><img src="{uri}" alt="{_esc(b.alt)}"{size}></figure>')
         elif isinstance(b, SignatureBlock):
-            out.append('<div class="xf-signature">' + "".join(f"<p>{_esc(x)}</p>" for x in b.lines) + "</div>")
+            cls = "xf-signature" if b.align == "right" else "xf-address"
+            out.append(f'<div class="{cls}">' + "".join(f"<p>{_esc(x)}</p>" for x in b.lines) + "</div>")
         elif isinstance(b, ErrorBox):
             tb = (
                 f"<details><summary>错误详情 / traceback</summary><pre>{_esc(b.traceback)}</pre></details>"

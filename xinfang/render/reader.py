@@ -160,7 +160,8 @@ def _display_blocks(block: dict, data: dict, metadata: dict) -> list[Block] | No
         fig.alt = clean_text(block.get("alt")).strip() or DEFAULT_ALT
         return [fig]
     if kind == KIND_SIGNATURE:
-        return [SignatureBlock([clean_text(x).strip() for x in block.get("lines") or [] if clean_text(x).strip()])]
+        lines = [clean_text(x).strip() for x in block.get("lines") or [] if clean_text(x).strip()]
+        return [SignatureBlock(lines, "left" if block.get("align") == "left" else "right")]
     if kind == KIND_DOCUMENT:
         return [DocInfoBlock(dict(block))]
     return None

@@ -173,7 +173,7 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
                 if isinstance(part, TablePart):
                     outputs.append(Table(part.frame, part.caption, part.note))
                 elif isinstance(part, Signature):
-                    outputs.append(SignatureBlock(list(part.lines)))
+                    outputs.append(SignatureBlock(list(part.lines), part.align))
                 elif isinstance(part, DocInfo):
                     m = part.metadata
                     outputs.append(DocumentInfo(m["title"], m.get("title_lines"), m.get("subtitle", ""),

@@ -67,9 +67,11 @@ class ChartPart:
 
 @dataclass(frozen=True)
 class Signature:
-    """The 落款 of a document: who issues it, and the date (right-aligned lines)."""
+    """The 落款 of a document: who issues it, and the date (right-aligned lines); with
+    ``align="left"`` the 主送 line under the title (flush left)."""
 
     lines: tuple[str, ...]
+    align: str = "right"
 
 
 @dataclass(frozen=True)
