@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from .cases import CaseList, case_keys, case_list
+from .cases import CaseList, case_keys, case_list, check_key
 from .catalogue import BUDGET_KEYS, CATALOGUE, KEYS, SPECS, Spec
 from .compute import (channel_volumes, compute_all, compute_catalogue, domain_counts, monthly_counts,
                       rank_units, unit_frame, units_with_data)
@@ -17,6 +17,6 @@ from .measures import ACCEPT_DAYS, GROUP_VISIT_PERSONS, REPLY_DAYS, Measure
 
 __all__ = [
     "ACCEPT_DAYS", "BUDGET_KEYS", "CATALOGUE", "CaseList", "GROUP_VISIT_PERSONS", "KEYS", "Measure", "REPLY_DAYS", "SPECS",
-    "Spec", "case_keys", "case_list", "channel_volumes", "compute_all", "compute_catalogue", "domain_counts", "monthly_counts",
+    "Spec", "case_keys", "case_list", "check_key", "channel_volumes", "compute_all", "compute_catalogue", "domain_counts", "monthly_counts",
     "rank_units", "unit_frame", "units_with_data",
 ]

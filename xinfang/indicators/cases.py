@@ -90,6 +90,17 @@ def case_keys() -> tuple[str, ...]:
     return KEYS
 
 
+def check_key(key: str) -> None:
+    """Raise :class:`ParameterError` unless :func:`case_list` can list ``key`` (the message
+    lists the keys it can)."""
+    if key in BUDGET_KEYS:
+        raise ParameterError(f"指标「{key}」由预算执行表计算，不是按信访件计算的，没有案件清单 / "
+                             f"{key} comes from the budget table and is not case-based "
+                             f"(可用 / valid: {', '.join(KEYS)})")
+    if key not in SPECS:
+        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(KEYS)})")
+
+
 def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | None = None,
               campaign: pd.DataFrame | None = None, beijing: pd.DataFrame | None = None) -> CaseList:
     """The cases behind indicator ``key`` in ``period``, for the district or one unit.
@@ -134,12 +145,8 @@ def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | N
     >>> cl.numerator  # doctest: +SKIP
     508
     """
-    if key in BUDGET_KEYS:
-        raise ParameterError(f"指标「{key}」由预算执行表计算，不是按信访件计算的，没有案件清单 / "
-                             f"{key} comes from the budget table and is not case-based")
-    spec = SPECS.get(key)
-    if spec is None:
-        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(KEYS)})")
+    check_key(key)
+    spec = SPECS[key]
     if spec.source == "campaign":
         if campaign is None:
             raise ParameterError(f"未提供治重化积交办件，无法列出「{key}」的交办件 / no campaign table for {key}")
