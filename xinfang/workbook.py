@@ -74,8 +74,8 @@ def ranks(values: pd.Series, *, ascending: bool = False) -> tuple[pd.Series, pd.
     """Competition ranks (ties share the best rank) and their text; NaN values are not ranked.
 
     >>> r, t = ranks(pd.Series({"甲": 5.0, "乙": 7.0, "丙": 5.0, "丁": float("nan")}))
-    >>> list(r), list(t)
-    [2, 1, 2, <NA>], ['并列第2位', '第1位', '并列第2位', '不排名']
+    >>> r.tolist(), t.tolist()
+    ([2, 1, 2, <NA>], ['并列第2位', '第1位', '并列第2位', '不排名'])
     """
     rank = values.rank(method="min", ascending=ascending).astype("Int64")
     counts = rank.value_counts()

@@ -137,13 +137,6 @@ def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | N
       人数 per visit where the caliber counts persons).
     * A later registration of the same 信访事项编号 (一次性化解, 再次信访) is looked for in the
       whole register, whatever unit it stands under, as the catalogue does.
-
-    Examples
-    --------
-    >>> from xinfang.sample import sample_tables  # doctest: +SKIP
-    >>> cl = case_list(register, Period.of("2022-12-28", "2023-12-31"), "national.volume")  # doctest: +SKIP
-    >>> cl.numerator  # doctest: +SKIP
-    508
     """
     check_key(key)
     spec = SPECS[key]
