@@ -250,8 +250,8 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame | Sheet], path: str | Path) -> 
     Every text cell, header and sheet name starting with = + - @ is neutralised (formula
     injection, :func:`neutralize_formula`); numbers stay numbers (rates as fractions under a
     percent format), dates get ``yyyy-mm-dd``; the header row is bold, frozen and has an
-    autofilter; column widths count a CJK character as 2; the file's bytes depend only on the
-    data (no timestamps).
+    autofilter; column widths count a CJK character as 2; a sheet prints landscape, one page
+    wide, with the header on every page; the file's bytes depend only on the data (no timestamps).
     """
     import datetime as _dt
 
@@ -296,7 +296,9 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame | Sheet], path: str | Path) -> 
                     widest = max(widest, text_width(_shown(cell.value, cell_fmt)))
             head = text_width(cols[i - 1]) + 2  # + room for the autofilter button
             if spec.header_width is not None and head > spec.header_width:
-                head, header_wraps = spec.header_width, True
+                # a long header wraps into at most 3 even lines, not a word cut off on its own
+                lines = min(3, -(-head // spec.header_width))
+                head, header_wraps = -(-head // lines) + 2, True
             width = max(head, widest) + 2
             width = min(WRAP_WIDTH, width)
             ws.column_dimensions[letter].width = spec.widths.get(name, width)
@@ -305,6 +307,12 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame | Sheet], path: str | Path) -> 
         if cols:
             ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{max(n, 1) + 1}"
         ws.freeze_panes = spec.freeze
+        # printing (and PDF): landscape, one page wide, the header row on every page
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
         for hl in spec.highlights:
             if hl.column not in frame.columns or n == 0:
                 continue
