@@ -141,16 +141,18 @@ def test_manifest_and_indicators_xlsx(run4):
     for info in entry["files"].values():
         assert sha(run4["out"] / "2023" / info["path"]) == info["sha256"]
     wb = load_workbook(run4["out"] / "2023" / "indicators.xlsx", read_only=True)
-    assert wb.sheetnames == ["指标×单位", "明细", "排名", "得分排名"]
-    rows = list(wb["指标×单位"].values)
+    assert wb.sheetnames == ["全区指标", "各单位指标", "排名", "得分排名", "口径", "明细"]
+    rows = list(wb["各单位指标"].values)
     head = rows[0]
-    col = head.index("城南街道")
-    by_key = {r[0]: r for r in rows[1:]}
-    assert by_key["beijing.registered"][col] == 27
-    assert 0 <= by_key["handling.satisfaction"][col] <= 1  # rates as fractions
+    by_unit = {r[0]: r for r in rows[1:]}
+    assert by_unit["城南街道"][head.index("进京上访在国家信访局登记人次")] == 27
+    assert 0 <= by_unit["城南街道"][head.index("参评满意率")] <= 1  # rates as fractions
     scores = list(wb["得分排名"].values)
-    assert scores[0][:3] == ("名次", "单位", "得分") and len(scores) > 10
-    assert scores[1][0] == 1 and "不计入" in scores[1][-1]
+    assert scores[0][:3] == ("名次", "名次说明", "单位") and len(scores) > 10
+    assert scores[1][0] == 1 and scores[1][1].endswith("第1位")
+    caliber = [r[3] for r in wb["口径"].values]
+    assert any("不计入" in (c or "") for c in caliber)  # the scoring rule, once
+    wb.close()
 
 
 def test_rerun_does_nothing_then_only_the_changed_unit(run4):

@@ -230,6 +230,7 @@ def main(verbose: bool) -> None:
       xinfang indicators DATA --year 2023            计算指标 / compute the indicator catalogue
       xinfang report --year 2023                     区级报告 / district report (HTML + DOCX)
       xinfang batch --year 2023 --by unit            各单位报告 / one report per unit
+      xinfang cases national.volume --year 2023      指标背后的信访件 / the cases behind a figure
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
     # papermill narrates every run (input, output, kernel) at INFO: only with --verbose
@@ -370,6 +371,59 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
 
         write_xlsx({"指标": indicator_frame(results)}, output)
         click.echo(f"已写入 / written: {output}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("key")
+@click.option("--year", type=int, required=True, help="年度：用 params 中该年的统计期 / the year (its period from params).")
+@click.option("--unit", help="责任单位 / one unit (default: the whole district).")
+@click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
+@click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
+@click.option("--rows", "shown", type=click.IntRange(min=0), default=20, show_default=True,
+              help="不写文件时显示的行数 / rows printed without -o.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the list to an .xlsx file.")
+@_friendly
+def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: str | None, shown: int,
+          output: str | None) -> None:
+    """指标背后的信访件清单（不含个人信息）/ the cases behind an indicator (no personal data).
+
+    \b
+    xinfang cases national.volume --year 2023
+    xinfang cases handling.timely_acceptance --year 2023 --unit 城南街道 -o 清单.xlsx
+
+    比率列出分母的全部信访件并标明是否计入分子及原因；计数列出计入的全部信访件（计入数之和即指标值）。
+    A rate lists every case of its denominator, with whether it counts in the numerator and why;
+    a count lists the cases it counts (their 计入数 add up to its value). KEY is a key of
+    docs/指标口径.md; an unknown key exits 2 with the list of keys.
+    """
+    from .errors import ParameterError
+    from .indicators import case_list, check_key
+    from .inputs import load_inputs
+    from .params import load_params, register_override
+
+    check_key(key)  # before any input is read
+    params = load_params(_params_dir(params_dir), year, overrides=register_override(data))
+    inputs = load_inputs(params)
+    if unit is not None and unit not in inputs.units.names:
+        unit = inputs.units.canonical(unit) or unit
+        if unit not in inputs.units.names:
+            raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit "
+                                 f"(可用 / valid: {'、'.join(inputs.units.names)})")
+    listed = case_list(inputs.register, inputs.period, key, unit=unit, campaign=inputs.campaign,
+                       beijing=inputs.beijing)
+    click.echo(listed.summary())
+    if output:
+        from .fileio import write_xlsx
+        from .workbook import case_sheets
+
+        write_xlsx(case_sheets(listed), output)
+        click.echo(f"已写入 / written: {output}")
+    elif shown and len(listed.frame):
+        head = listed.frame.head(shown).astype(object).where(listed.frame.head(shown).notna(), "")
+        click.echo(head.to_string(index=False))
+        if len(listed.frame) > shown:
+            click.echo(f"……另有 {len(listed.frame) - shown} 行；用 -o FILE.xlsx 写出全部 / "
+                       f"{len(listed.frame) - shown} more rows: -o FILE.xlsx writes them all")
 
 
 @main.command(context_settings=CONTEXT)

@@ -14,6 +14,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -143,34 +144,184 @@ def neutralize_formula(value: object) -> object:
     return value
 
 
-def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write DataFrames as sheets of one .xlsx, atomically and deterministically.
+#: Number formats of the xlsx xinfang writes.
+PERCENT, INTEGER, WANYUAN, DATE = "0.00%", "0", "0.00", "yyyy-mm-dd"
+#: Fill and font of a highlighted cell (Excel's "light red fill with dark red text").
+_RED_FILL, _RED_FONT = "FFC7CE", "9C0006"
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 
-    Text cells starting with = + - @ are neutralised (formula injection); column widths are
-    set for Chinese text; the file's bytes depend only on the data (no timestamps).
+
+@dataclass(frozen=True)
+class Highlight:
+    """Conditional formatting (live in Excel): cells of ``column`` that hold a number
+    ``operator`` (``"<"`` or ``">"``) ``value`` get a red fill. Blank cells are never marked."""
+
+    column: str
+    operator: str
+    value: float
+
+    def __post_init__(self) -> None:
+        if self.operator not in ("<", ">"):
+            raise ValueError(f"Highlight operator must be < or >, not {self.operator!r}")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A DataFrame with how it is shown: number formats, widths, wrapping, highlights.
+
+    ``formats`` maps a column to one number format, or to one per row (``None`` = General),
+    e.g. ``{"本期值": ["0", "0.00%", …]}``; ``widths`` overrides computed widths; ``wrap``
+    lists columns whose text wraps (width capped at :data:`WRAP_WIDTH`); ``header_width``
+    caps what a header adds to its column's width (longer headers wrap); ``freeze`` is the
+    top-left cell of the scrolling part (``"A2"``: the header row stays).
+    """
+
+    frame: pd.DataFrame
+    formats: Mapping[str, object] = field(default_factory=dict)
+    widths: Mapping[str, float] = field(default_factory=dict)
+    wrap: tuple[str, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
+    header_width: float | None = None
+    freeze: str = "A2"
+
+
+WRAP_WIDTH = 60
+
+
+def text_width(text: str) -> int:
+    """Display width of ``text`` in Excel's character units: 2 per CJK (wide) character, 1 otherwise.
+
+    >>> text_width("城南街道"), text_width("27.56%"), text_width("A区")
+    (8, 6, 3)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _shown(value: object, fmt: str | None) -> str:
+    """Roughly how Excel shows ``value`` under ``fmt`` (for column widths)."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, (int, float)):
+        if fmt == PERCENT:
+            return f"{value * 100:.2f}%"
+        if fmt in (WANYUAN,):
+            return f"{value:,.2f}"
+        if fmt == INTEGER:
+            return f"{value:.0f}"
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+    if hasattr(value, "isoformat"):
+        return "0000-00-00"
+    return str(value)
+
+
+def _cell_value(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        value = value.item()
+    return neutralize_formula(value)
+
+
+def sheet_title(name: object, taken: set[str]) -> str:
+    """A valid, unique sheet name: no ``[]:*?/\\`` or control characters, at most 31
+    characters, not starting with a formula character (= + - @ get a leading ``_``: Excel
+    forbids the apostrophe :func:`neutralize_formula` would add) or an apostrophe.
+
+    >>> sheet_title("=cmd|x", set()), sheet_title("a/b", set())
+    ('_=cmd|x', 'a_b')
+    """
+    title = _BAD_TITLE.sub("_", str(name)).strip("'") or "Sheet"
+    if title.startswith(_FORMULA_START):
+        title = "_" + title
+    title = title[:31]
+    base, n = title, 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f"({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame | Sheet], path: str | Path) -> Path:
+    """Write DataFrames (or :class:`Sheet`\\ s) as sheets of one .xlsx, atomically and deterministically.
+
+    Every text cell, header and sheet name starting with = + - @ is neutralised (formula
+    injection, :func:`neutralize_formula`); numbers stay numbers (rates as fractions under a
+    percent format), dates get ``yyyy-mm-dd``; the header row is bold, frozen and has an
+    autofilter; column widths count a CJK character as 2; a sheet prints landscape, one page
+    wide, with the header on every page; the file's bytes depend only on the data (no timestamps).
     """
     import datetime as _dt
 
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook()
     wb.remove(wb.active)
-    for title, frame in sheets.items():
-        ws = wb.create_sheet(title=str(title)[:31])
-        cols = [neutralize_formula(str(c)) for c in frame.columns]
+    taken: set[str] = set()
+    for title, spec in sheets.items():
+        if not isinstance(spec, Sheet):
+            spec = Sheet(spec)
+        frame = spec.frame
+        ws = wb.create_sheet(title=sheet_title(title, taken))
+        cols = [str(neutralize_formula(str(c))) for c in frame.columns]
         ws.append(cols)
+        header_wraps = False
         for cell in ws[1]:
             cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=spec.header_width is not None)
+        n = len(frame)
         for row in frame.itertuples(index=False, name=None):
-            ws.append([None if (v is None or v is pd.NA or (isinstance(v, float) and v != v))
-                       else neutralize_formula(v.item() if hasattr(v, "item") else v) for v in row])
-        for i, c in enumerate(cols, start=1):
-            width = max([len(c) * 2] + [len(str(v)) * (2 if re.search(r"[^\x00-\x7f]", str(v)) else 1)
-                                         for v in frame.iloc[:200, i - 1]]) + 2
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, width)
-        ws.freeze_panes = "A2"
+            ws.append([_cell_value(v) for v in row])
+        for i, name in enumerate(frame.columns, start=1):
+            letter = ws.cell(1, i).column_letter
+            fmt = spec.formats.get(name)
+            per_row = fmt if isinstance(fmt, (list, tuple)) else [fmt] * n
+            wrap = name in spec.wrap
+            widest = 0
+            for r, (cell_fmt, value) in enumerate(zip(per_row, frame.iloc[:, i - 1]), start=2):
+                cell = ws.cell(r, i)
+                if cell.value is None:
+                    continue
+                if isinstance(cell.value, (_dt.date, _dt.datetime)):
+                    cell.number_format = DATE
+                elif cell_fmt and isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = cell_fmt
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if r <= 1001:
+                    widest = max(widest, text_width(_shown(cell.value, cell_fmt)))
+            head = text_width(cols[i - 1]) + 2  # + room for the autofilter button
+            if spec.header_width is not None and head > spec.header_width:
+                # a long header wraps into at most 3 even lines, not a word cut off on its own
+                lines = min(3, -(-head // spec.header_width))
+                head, header_wraps = -(-head // lines) + 2, True
+            width = max(head, widest) + 2
+            width = min(WRAP_WIDTH, width)
+            ws.column_dimensions[letter].width = spec.widths.get(name, width)
+        if header_wraps:
+            ws.row_dimensions[1].height = 45
+        if cols:
+            ws.auto_filter.ref = f"A1:{ws.cell(1, len(cols)).column_letter}{max(n, 1) + 1}"
+        ws.freeze_panes = spec.freeze
+        # printing (and PDF): landscape, one page wide, the header row on every page
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.print_title_rows = "1:1"
+        for hl in spec.highlights:
+            if hl.column not in frame.columns or n == 0:
+                continue
+            letter = ws.cell(1, list(frame.columns).index(hl.column) + 1).column_letter
+            formula = f"AND(ISNUMBER({letter}2),{letter}2{hl.operator}{hl.value!r})"
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{n + 1}",
+                FormulaRule(formula=[formula], fill=PatternFill("solid", start_color=_RED_FILL, end_color=_RED_FILL),
+                            font=Font(color=_RED_FONT)))
     fixed = _dt.datetime(2000, 1, 1)
     wb.properties.creator = "xinfang"
     wb.properties.created = fixed

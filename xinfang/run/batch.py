@@ -376,7 +376,8 @@ def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, fo
     if (not force and entry.get("key") == key and path.is_file()
             and sha256_file(path) == entry.get("sha256")):
         return path
-    sheets = indicator_sheets(ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"], framework)
+    sheets = indicator_sheets(ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"], framework,
+                              targets=params.get("targets"))
     write_xlsx(sheets, path)
     manifest.doc["indicators_xlsx"] = {"path": path.name, "sha256": sha256_file(path), "key": key,
                                        "finished": now()}
