@@ -24,6 +24,7 @@ most 5 of 255 levels).
 
 Examples
 --------
+>>> from xinfang.charts import channel_comparison
 >>> chart = channel_comparison({"来信": 156, "来访": 65, "网上信访": 287},
 ...                            {"来信": 53, "来访": 16, "网上信访": 192})
 >>> chart.png[:4] == b"\\x89PNG", chart.title

@@ -85,9 +85,14 @@ class CaseList:
                 f"列出 {len(self.frame)} 行（计入数之和）")
 
 
+#: Counted at a cut-off date over every registration, whatever its period: their cases are the
+#: 超期件清单 of the monthly bulletin, not a list of this module.
+CUTOFF_KEYS = ("overdue.acceptance", "overdue.reply", "due_soon.reply")
+
+
 def case_keys() -> tuple[str, ...]:
-    """The keys :func:`case_list` accepts: every key of the catalogue."""
-    return KEYS
+    """The keys :func:`case_list` accepts: every key of the catalogue but the cut-off counts."""
+    return tuple(k for k in KEYS if k not in CUTOFF_KEYS)
 
 
 def check_key(key: str) -> None:
@@ -97,8 +102,12 @@ def check_key(key: str) -> None:
         raise ParameterError(f"指标「{key}」由预算执行表计算，不是按信访件计算的，没有案件清单 / "
                              f"{key} comes from the budget table and is not case-based "
                              f"(可用 / valid: {', '.join(KEYS)})")
+    if key in CUTOFF_KEYS:
+        raise ParameterError(f"指标「{key}」按截止日期统计，其案件见月度通报的超期件清单 / {key} is counted at a "
+                             f"cut-off date: its cases are the bulletin's list of overdue cases "
+                             f"(可用 / valid: {', '.join(case_keys())})")
     if key not in SPECS:
-        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(KEYS)})")
+        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(case_keys())})")
 
 
 def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | None = None,
