@@ -118,8 +118,6 @@ class Bulletin(_Model):
     signature: Name | None = Field(None, description="落款单位（也是督办单的发文单位）；null 为被评价单位 / the issuing office")
     assessment: PathText | None = Field("assessment/default.yaml", description=(
         "月度考核规则 YAML（扣分制）；null 不考核 / the monthly assessment rules"))
-    rectification: PathText | None = Field("rectification.yaml", description=(
-        "整改要求 YAML：指标 → 一条工作要求 / one requirement line per indicator"))
     requirements_text: PathText | None = Field(None, description=(
         "分析人员为当月撰写的工作要求（Markdown，相对于 params/<year>/，{month} 为月份，如 通报/{month}月.md）；"
         "文件不存在则从略 / the analyst's requirements for the month"))

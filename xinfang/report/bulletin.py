@@ -119,15 +119,11 @@ class BulletinContext:
         return int((results["overdue.acceptance"].value or 0) + (results["overdue.reply"].value or 0))
 
     def rectification(self) -> dict[str, str]:
-        """整改要求: indicator key → one requirement line (params ``bulletin.rectification``)."""
-        from ..params import resolve
-        from ..params_yaml import load_yaml
+        """整改要求: indicator key → one requirement line (params ``rectification``, shared with
+        the unit reports)."""
+        from .context import rectification_lines
 
-        path = resolve(self.params, self.settings.get("rectification"))
-        if path is None or not path.is_file():
-            return {}
-        doc = load_yaml(path) or {}
-        return {str(k): str(v).strip() for k, v in doc.items() if v}
+        return rectification_lines(self.params)
 
     def analyst_requirements(self) -> str | None:
         """The analyst's text for the month (params ``bulletin.requirements_text``), or None."""

@@ -281,6 +281,19 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
     return (round(sum(s.score for s in leaves), 2), full) if full else None
 
 
+def rectification_lines(params: Mapping) -> dict[str, str]:
+    """整改要求 (params ``rectification``): indicator key → one requirement line, for the unit
+    reports' 整改要求 and the bulletins' 工作要求."""
+    from ..params import resolve
+    from ..params_yaml import load_yaml
+
+    path = resolve(params, params.get("rectification"))
+    if path is None or not path.is_file():
+        return {}
+    doc = load_yaml(path) or {}
+    return {str(k): str(v).strip() for k, v in doc.items() if v}
+
+
 def indicator_frame(results: Mapping[str, Indicator]) -> pd.DataFrame:
     """One row per indicator with every traceable field (for xlsx and analysts)."""
     rows = [[k, i.name, i.value, i.numerator, i.denominator, i.unit, i.previous, i.yoy, i.caliber]

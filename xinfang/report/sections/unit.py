@@ -16,7 +16,7 @@ from ... import charts
 from ... import narrative as nv
 from ...indicators import domain_counts, monthly_counts
 from ...scoring import grade
-from ..context import ReportContext
+from ..context import ReportContext, rectification_lines
 from .base import ChartPart, Part, TablePart, Text, section
 from .figures import count_clause, short_name
 
@@ -206,7 +206,7 @@ def unit_problems(ctx: ReportContext) -> list[Part]:
 @section("整改要求", "整改要求")
 def rectification(ctx: ReportContext) -> list[Part]:
     """One concrete line per problem, from the params' 整改要求 (indicator key → line)."""
-    lines = rectification_lines(ctx)
+    lines = rectification_lines(ctx.params)
     found = [k for k, _ in problems_found(ctx)]
     chosen = []
     for key in found:
@@ -216,17 +216,6 @@ def rectification(ctx: ReportContext) -> list[Part]:
     if not chosen:
         return []
     return [Text("\n".join(f"{i}. {t}" for i, t in enumerate(chosen, start=1)))]
-
-
-def rectification_lines(ctx: ReportContext) -> dict[str, str]:
-    from ...params import resolve
-    from ...params_yaml import load_yaml
-
-    path = resolve(ctx.params, ctx.params.get("rectification"))
-    if path is None or not path.is_file():
-        return {}
-    doc = load_yaml(path) or {}
-    return {str(k): str(v).strip() for k, v in doc.items() if v}
 
 
 @section("案件清单", "案件清单")
