@@ -66,7 +66,7 @@ def in_process(year: int, params: Path, unit: str, cache: Path, repeat: int) -> 
         if not charts:
             continue
         for part in charts:
-            cost, chart = least(part.draw, repeat)
+            cost, chart = least(part.chart, repeat)
             charts_total += cost
             rows.append((f"  chart [{name}] {chart.title}", cost))
     rows.append(("charts, all", charts_total))

@@ -37,6 +37,9 @@ def main(verbose: bool) -> None:
       xinfang batch --year 2023 --by unit            各单位报告 / one report per unit
       xinfang cases national.volume --year 2023      指标背后的信访件 / the cases behind a figure
     """
+    from .run.executor import skip_unused_imports
+
+    skip_unused_imports()
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(message)s", stream=sys.stderr)
     # papermill narrates every run (input, output, kernel) at INFO: only with --verbose
     logging.getLogger("papermill").setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -16,11 +16,12 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from .errors import ParameterError
+
+if TYPE_CHECKING:  # imported where used: the batch's workers use this module without pandas
+    import pandas as pd
 
 
 def sha256_file(path: str | Path) -> str:
@@ -215,6 +216,8 @@ def _shown(value: object, fmt: str | None) -> str:
 
 
 def _cell_value(value: object) -> object:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, pd.Timestamp):

@@ -11,4 +11,4 @@ from .kinds import *  # noqa: F401,F403
 
 __all__ = ["Chart", "setup_fonts", "channel_comparison", "monthly_trend", "domain_bars", "budget_parts",
            "month_unit_heatmap",
-           "unit_ranking", "rates_vs_targets", "budget_bars", "WIDTH_CM", "HEIGHT_CM", "DPI", "MAX_BARS"]
+           "unit_ranking", "rates_vs_targets", "budget_bars", "warm_up", "WIDTH_CM", "HEIGHT_CM", "DPI", "MAX_BARS"]

@@ -18,19 +18,19 @@ from typing import Mapping
 
 from .context import BudgetPart, ReportContext, indicator_frame, load_context
 from ..display import Markdown, Table
-from .forms import assemble, form_for
+from .forms import assemble, form_for, load_forms
 from .sections import SECTIONS, ChartPart, findings
 
 
 
 def notebook_path() -> Path:
     """The report notebook (package data of ``xinfang.notebooks``; ``notebooks/`` in the repository)."""
-    from importlib import resources
+    from xinfang.notebooks import path
 
-    return Path(str(resources.files("xinfang.notebooks") / "report.ipynb"))
+    return path("report.ipynb")
 
 
-__all__ = ["notebook_path", "Report", "ReportContext", "BudgetPart", "load_report", "load_context", "indicator_frame",
+__all__ = ["notebook_path", "warm", "Report", "ReportContext", "BudgetPart", "load_report", "load_context", "indicator_frame",
            "Markdown", "Table", "SECTIONS", "findings"]
 
 
@@ -91,6 +91,21 @@ class Report:
         """Display every section of the form, in order."""
         for name in self.sections:
             self.section(name)
+
+
+def warm() -> None:
+    """Load, before any data, what every report loads on first use: the modules imported on
+    demand and the chart machinery (:func:`xinfang.charts.warm_up`). A batch runs it once in
+    the template process its kernels are forked from (:mod:`xinfang.run.zygote`), or at the
+    start of a pre-started kernel; nothing it leaves behind changes a report."""
+    from PIL import Image
+
+    from .. import budget, locate  # noqa: F401  (imported by load_context)
+    from ..charts import warm_up
+
+    Image.preinit()  # the image plugins PIL loads when it first writes a PNG
+    load_forms()
+    warm_up()
 
 
 def load_report(year: int, params_dir: str | Path = "params", unit: str | None = None, *,

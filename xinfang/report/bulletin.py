@@ -306,6 +306,6 @@ def load_bulletin(year: int, month: int, params_dir: str | Path | None = None, *
 
 def bulletin_notebook_path() -> Path:
     """The bulletin notebook (package data of ``xinfang.notebooks``)."""
-    from importlib import resources
+    from xinfang.notebooks import path
 
-    return Path(str(resources.files("xinfang.notebooks") / "bulletin.ipynb"))
+    return path("bulletin.ipynb")

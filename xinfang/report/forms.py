@@ -40,7 +40,7 @@ Entry = Union[str, Chapter]
 @functools.cache
 def load_forms() -> dict[str, tuple[Entry, ...]]:
     """Every form of ``forms.yaml``, checked: each name is a registered section."""
-    doc = yaml.safe_load(FORMS_FILE.read_text(encoding="utf-8"))
+    doc = yaml.load(FORMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     out: dict[str, tuple[Entry, ...]] = {}
     for name, entries in doc.items():
         parsed: list[Entry] = []

@@ -451,6 +451,9 @@ def _worker_init(queue, env: Mapping[str, str]) -> None:
     global _QUEUE, _ZYGOTE
     from multiprocessing import util
 
+    from .executor import skip_unused_imports
+
+    skip_unused_imports()
     _QUEUE = queue
     os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates us

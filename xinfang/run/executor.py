@@ -12,14 +12,15 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import nbformat
+from typing import TYPE_CHECKING, Callable
 
 from ..errors import BatchError, ExecutionFailed, ParameterError, XinfangError
 from ..fileio import safe_filename, write_bytes_atomic
-from ..report import notebook_path
+from ..notebooks import path as notebook_path
 from .kernels import Kernel
+
+if TYPE_CHECKING:  # imported where used: a worker imports this module before it may import nbformat
+    import nbformat
 
 log = logging.getLogger("xinfang")
 
@@ -27,6 +28,24 @@ log = logging.getLogger("xinfang")
 #: kernels start so that the notebook's relative ``params_dir`` means what it says.
 REPORT_NOTEBOOK = notebook_path()
 NOTEBOOKS = REPORT_NOTEBOOK.parent
+#: Modules nothing in xinfang uses that a batch process would import at great cost:
+#: ``rfc3987_syntax`` builds its grammar when imported (about 0.9 s of CPU); jsonschema, which
+#: nbformat imports, looks for it only to check the "iri" string format, which no notebook
+#: schema uses. See :func:`skip_unused_imports`.
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Make :data:`UNUSED_IMPORTS` unimportable in this process (``sys.modules[name] = None``,
+    so that an ``import`` of them raises ImportError, which jsonschema expects of optional
+    modules). Called only in processes xinfang owns (the command line, batch workers), before
+    nbformat is imported; a module already imported is left alone."""
+    import sys
+
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)
+
+
 #: The papermill engine xinfang registers (pyproject.toml, ``papermill.engine``).
 ENGINE = "xinfang"
 
@@ -117,6 +136,8 @@ def run_report(notebook: Path, parameters: dict, out_dir: Path, stem: str, metad
     ``after_execute`` is called once the kernel is closed, before rendering (a batch starts
     its next kernel there).
     """
+    import nbformat
+
     from ..render import render_notebook
 
     stem = safe_filename(stem)
@@ -169,6 +190,8 @@ def _failed(out_dir: Path, stem: str, nb, error: str, start: float) -> RunResult
         if stale.exists():
             stale.unlink()
     if nb is not None:
+        import nbformat
+
         path = out_dir / f"{stem}.failed.ipynb"
         write_bytes_atomic(path, nbformat.writes(nb).encode("utf-8"))
         files["failed"] = path

@@ -28,8 +28,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("xinfang")
 
-#: What a pre-started kernel runs before it is given a unit: imports only, no data.
-WARM_LINES = ("import xinfang.report",)
+#: What a pre-started kernel runs before it is given a unit: imports and a warm-up of the
+#: chart machinery (:func:`xinfang.report.warm`), no data.
+WARM_LINES = ("import xinfang.report", "xinfang.report.warm()")
+
+#: Settings of every kernel a batch starts: no command history (a kernel runs one notebook and
+#: is gone; nothing is written to the user's IPython profile, and no SQLite file is opened).
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
 #: Set to ``tcp`` to use TCP on 127.0.0.1 even where IPC is available (what Windows gets).
@@ -120,7 +125,7 @@ class Kernel:
 
         runtime = Path(tempfile.mkdtemp(prefix="xfk-"))  # mode 0700, short (IPC socket paths)
         km = kernel_manager(runtime)
-        args = [f"--IPKernelApp.exec_lines={line}" for line in warm]
+        args = [*KERNEL_ARGS, *(f"--IPKernelApp.exec_lines={line}" for line in warm)]
         if zygote is not None:
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = zygote.provisioner(km)

@@ -43,10 +43,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from ..errors import ParameterError
 from ..indicators.catalogue import BUDGET_KEYS
+from ..params_yaml import parse_yaml
 
 __all__ = ["FIELDS", "RULES", "Framework", "Leaf", "Node", "load_framework", "parse_framework"]
 
@@ -334,7 +333,8 @@ def parse_framework(data: object, known_keys: Iterable[str], file: str = "<frame
 
 
 def load_framework(path: str | Path, known_keys: Iterable[str]) -> Framework:
-    """Load and validate a framework file (YAML, ``safe_load``).
+    """Load and validate a framework file (YAML, read as every params file is:
+    :func:`xinfang.params_yaml.parse_yaml`, so no anchors and no duplicate keys).
 
     ``known_keys`` are the indicator catalogue's keys (DESIGN.md §5); the budget keys of
     :data:`xinfang.indicators.BUDGET_KEYS` are always known. Raises :class:`ParameterError` whose
@@ -349,9 +349,6 @@ def load_framework(path: str | Path, known_keys: Iterable[str]) -> Framework:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"{path.name}: 无法读取指标体系文件 / cannot read framework: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path.name}: YAML 格式错误 / invalid YAML: {exc}") from exc
+    data = parse_yaml(text, path.name)
     return parse_framework(data, known_keys, file=path.name)
 
