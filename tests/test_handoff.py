@@ -41,12 +41,42 @@ def test_the_hand_off_gives_the_same_catalogue(tmp_path: Path, sample):
     assert got_active == active
 
 
-def test_the_file_is_json_named_by_content(tmp_path: Path, sample):
+def test_the_file_is_json_lines_named_by_content(tmp_path: Path, sample):
+    """A first line with what every report reads, then one line per unit, each plain JSON."""
     inputs, district, per_unit, active = sample
     path = save_catalogue(tmp_path, inputs, district, per_unit, active)
-    assert path == catalogue_path(tmp_path, inputs) and path.suffix == ".json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["active"] == active and len(doc["per_unit"]) == len(per_unit)
+    assert path == catalogue_path(tmp_path, inputs) and path.suffix == ".jsonl"
+    head, *units = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert head["active"] == active and list(head["spans"]) == list(per_unit) and len(units) == len(per_unit)
+    assert head["columns"]["national.volume"] == [per_unit[u]["national.volume"].value for u in per_unit]
+
+
+def test_a_unit_is_read_only_when_looked_up(tmp_path: Path, sample):
+    """Only the units a report looks up are parsed; a column of values needs none of them."""
+    inputs, district, per_unit, active = sample
+    save_catalogue(tmp_path, inputs, district, per_unit, active)
+    got = load_catalogue(tmp_path, inputs)[1]
+    assert got.values("national.volume") == {u: per_unit[u]["national.volume"].value for u in per_unit}
+    assert got._parsed == {}
+    assert _typed(got["城南街道"]) == _typed(per_unit["城南街道"]) and list(got._parsed) == ["城南街道"]
+    with pytest.raises(KeyError):
+        got["不存在的单位"]
+
+
+def test_the_batch_hands_over_petition_scores_of_its_framework(tmp_path: Path, sample):
+    """Scores saved with a framework file are used for that framework's content only."""
+    from xinfang.report.handoff import load_handoff, petition_scores
+
+    inputs, district, per_unit, active = sample
+    framework = ROOT / "params" / "scoring" / "default.yaml"
+    scores = petition_scores(framework, per_unit, active)
+    save_catalogue(tmp_path, inputs, district, per_unit, active, scores)
+    handed = load_handoff(tmp_path, inputs).scores_for(framework)
+    computed = load_context(2023, ROOT / "params", "城南街道")
+    assert handed == {u: computed.petition_score(u) for u in active}
+    other = tmp_path / "other.yaml"
+    other.write_bytes(framework.read_bytes() + b"\n# edited\n")
+    assert load_handoff(tmp_path, inputs).scores_for(other) is None
 
 
 def test_other_inputs_find_no_catalogue(tmp_path: Path, sample):

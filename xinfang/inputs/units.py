@@ -55,7 +55,11 @@ class UnitRegister:
         return self._lookup.get(clean_header(name))
 
     def kind_of(self, name: str) -> str | None:
-        return next((u.kind for u in self.units if u.name == name), None)
+        return self._kinds.get(name)
+
+    @functools.cached_property
+    def _kinds(self) -> dict[str, str]:
+        return {u.name: u.kind for u in self.units}
 
 
 UNIT_KINDS = ("乡镇街道", "区直部门")
@@ -108,6 +112,7 @@ def read_units(path: str | Path) -> UnitRegister:
     units: list[Unit] = []
     seen: dict[str, str] = {}        # spelling (NFKC, no spaces) → unit name
     files: dict[str, str] = {}       # file-name form, case-folded → unit name
+    listed: set[str] = set()         # names of the units taken
     for i, entry in enumerate(doc["units"], start=1):
         where = f"units[{i}]"
         if not isinstance(entry, dict) or entry.get("name") in (None, ""):
@@ -137,7 +142,7 @@ def read_units(path: str | Path) -> UnitRegister:
         code = entry.get("code")
         if code is not None and not isinstance(code, (str, int)) or isinstance(code, bool):
             problems.append(f"{where}: code 须为文字或数字 / code must be text or a number")
-        if name in (u.name for u in units):
+        if name in listed:
             problems.append(f"{where}: 单位「{name}」重复列出 / unit listed twice")
             continue
         unit = Unit(name, str(kind), None if code is None else str(code), tuple(aliases))
@@ -155,6 +160,7 @@ def read_units(path: str | Path) -> UnitRegister:
                             f" / differs from '{files[file_key]}' only in case: their report files would clash")
         files[file_key] = unit.name
         units.append(unit)
+        listed.add(name)
     if problems:
         head = f"{path}: 单位名册有 {len(problems)} 处错误 / {len(problems)} error(s) in the unit register:"
         raise ParameterError("\n".join([head] + [f"  - {path.name}: {p}" for p in problems]))

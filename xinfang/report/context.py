@@ -16,10 +16,10 @@ import pandas as pd
 from .. import narrative as nv
 from ..indicators import compute_all, rank_units, units_with_data
 from ..inputs import Inputs, load_inputs
-from ..params import load_params, register_override
+from ..params import load_params, register_override, resolve
 from ..periods import Period
 from ..result import Indicator
-from .handoff import load_catalogue
+from .handoff import load_handoff, petition_score
 
 
 @dataclass(frozen=True)
@@ -38,12 +38,15 @@ class ReportContext:
     inputs: Inputs
     results: dict[str, Indicator]                 # the scope: district or the unit
     district: dict[str, Indicator]
-    per_unit: dict[str, dict[str, Indicator]]
+    per_unit: Mapping[str, dict[str, Indicator]]   # a dict, or a batch's UnitCatalogue
     active_units: list[str]
     unit: str | None = None
     budget: BudgetPart | None = None
     scorecard: Any = None                         # scoring.Scorecard, when a framework is named
     missing: list[str] = field(default_factory=list)
+    #: unit → (score, full marks) on the petition leaves, as the batch computed them (else each
+    #: unit is scored here, on demand)
+    scores: Mapping[str, tuple[float, float] | None] | None = field(default=None, repr=False)
 
     # ----------------------------------------------------------------- identity
     @property
@@ -164,15 +167,31 @@ class ReportContext:
 
     # ----------------------------------------------------------------- peers (unit reports)
     def kind_of(self, unit: str) -> str:
-        return next((u.kind for u in self.inputs.units.units if u.name == unit), "")
+        return self.inputs.units.kind_of(unit) or ""
 
     def peers(self, unit: str | None = None) -> list[str]:
         """The units with data of the same kind (乡镇街道 or 区直部门) as ``unit``."""
         kind = self.kind_of(unit or self.unit)
-        return [u for u in self.active_units if self.kind_of(u) == kind]
+        cache = self.__dict__.setdefault("_peers", {})
+        if kind not in cache:
+            cache[kind] = [u for u in self.active_units if self.kind_of(u) == kind]
+        return cache[kind]
+
+    def unit_values(self, key: str) -> dict[str, Any]:
+        """Unit → its value of ``key``, for every unit of the catalogue (a batch's hand-off
+        gives them as one column, without reading each unit's figures)."""
+        cache = self.__dict__.setdefault("_unit_values", {})
+        if key not in cache:
+            if hasattr(self.per_unit, "_columns"):
+                cache[key] = self.per_unit.values(key)
+            else:
+                cache[key] = {u: r[key].value for u, r in self.per_unit.items()}
+        return cache[key]
 
     def petition_score(self, unit: str) -> tuple[float, float] | None:
         """(score, full marks) of ``unit`` on the scored petition leaves of the framework."""
+        if self.scores is not None and unit in self.scores:
+            return self.scores[unit]
         cache = self.__dict__.setdefault("_petition_scores", {})
         if unit not in cache:
             cache[unit] = _petition_score(self, unit)
@@ -231,9 +250,11 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
         if canonical is None:
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit")
         unit = canonical
-    precomputed = load_catalogue(cache_dir, inputs)  # a batch computed it once for every unit
-    if precomputed is not None:
-        district, per_unit, active = precomputed
+    handoff = load_handoff(cache_dir, inputs)  # a batch computed it once for every unit
+    scores = None
+    if handoff is not None:
+        district, per_unit, active = handoff.district, handoff.per_unit, handoff.active
+        scores = handoff.scores_for(resolve(params, params.get("framework")))
     else:
         active = units_with_data(inputs.register, inputs.period)
         district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
@@ -241,7 +262,7 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
     results = per_unit[unit] if unit else district
     budget, scorecard = _evaluation(params, inputs, results)
     return ReportContext(params, inputs, results, district, per_unit, active, unit, budget, scorecard,
-                         list(inputs.missing))
+                         list(inputs.missing), scores)
 
 
 def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator]) -> tuple[BudgetPart | None, Any]:
@@ -267,8 +288,7 @@ def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator
 
 def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None:
     from ..indicators import BUDGET_KEYS, KEYS
-    from ..params import resolve
-    from ..scoring import load_framework, score
+    from ..scoring import load_framework
 
     path = resolve(ctx.params, ctx.params.get("framework"))
     if path is None:
@@ -276,9 +296,7 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
     fw = ctx.__dict__.get("_framework")
     if fw is None:
         fw = ctx.__dict__["_framework"] = load_framework(path, list(KEYS) + list(BUDGET_KEYS))
-    leaves = score(fw, ctx.per_unit[unit], {}).petition_leaves()
-    full = sum(s.weight for s in leaves)
-    return (round(sum(s.score for s in leaves), 2), full) if full else None
+    return petition_score(fw, ctx.per_unit[unit])
 
 
 def rectification_lines(params: Mapping) -> dict[str, str]:

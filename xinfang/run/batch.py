@@ -133,8 +133,8 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     """
     from ..indicators import compute_all, units_with_data
     from ..inputs import load_inputs
-    from ..params import load_params, register_override, report_identity
-    from ..report.handoff import save_catalogue
+    from ..params import load_params, register_override, report_identity, resolve
+    from ..report.handoff import petition_scores, save_catalogue
 
     params_dir = Path(params_dir)
     overrides = register_override(register)
@@ -170,7 +170,9 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
                               report_identity(uparams, unit).metadata, hash_key(hashes), hashes))
     district, per_unit = compute_all(inputs.register, inputs.period, names, campaign=inputs.campaign,
                                      beijing=inputs.beijing)
-    save_catalogue(cache_dir, inputs, district, per_unit, active)  # the kernels read it, not recompute it
+    framework = resolve(params, params.get("framework"))
+    scores = petition_scores(framework, per_unit, active) if framework is not None and framework.is_file() else None
+    save_catalogue(cache_dir, inputs, district, per_unit, active, scores)  # the kernels read it, not recompute it
     context = {"params": params, "inputs": inputs, "district": district, "per_unit": per_unit,
                "active": active, "out_root": out_root}
     return jobs, no_data, context
