@@ -324,10 +324,9 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
                 m.doc["no_data"] = no_data[y]
             manifests[y] = m
 
-        xlsx_paths: list[Path] = []
-        if by == "unit" and xlsx:
-            for y, ctx in contexts.items():
-                xlsx_paths.append(_write_indicators(y, ctx, manifests[y], sources, force))
+        # the indicator workbook is written in a thread while the workers make the reports
+        workbooks = _Workbooks([(y, ctx, manifests[y]) for y, ctx in contexts.items()] if by == "unit" and xlsx else [],
+                               sources, force)
 
         todo = [j for j in jobs if force or not manifests[j.year].up_to_date(j)]
         skipped = [j.name for j in jobs if j not in todo]
@@ -347,6 +346,7 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
                 job.prestart = i < len(todo) - n_workers
             interrupted = _run_pool(todo, n_workers, manifests, results, cpu_by, TerminalProgress(len(todo), quiet, stream))
 
+        xlsx_paths = workbooks.finish()
         for y, m in manifests.items():
             lr = m.doc["last_run"]
             lr["finished"] = now()
@@ -369,8 +369,42 @@ def _clean_temp(folder: Path) -> None:
                 pass
 
 
-def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, force: bool) -> Path:
-    """``output/<year>/indicators.xlsx``, rewritten only when what it is built from changed."""
+class _Workbooks:
+    """The indicator workbooks of a batch (:func:`_write_indicators`), written by one thread of
+    the parent while its workers make the reports (a province's workbook takes half a minute).
+    :meth:`finish` waits for them, records them in their manifests and raises what failed."""
+
+    def __init__(self, years: list[tuple[int, dict, Manifest]], sources: str, force: bool) -> None:
+        import threading
+
+        self.years, self.done, self.error = years, [], None
+        self.thread = threading.Thread(target=self._run, args=(sources, force), name="xinfang-xlsx", daemon=True)
+        if years:
+            self.thread.start()
+
+    def _run(self, sources: str, force: bool) -> None:
+        try:
+            for year, ctx, manifest in self.years:
+                self.done.append((manifest, *_write_indicators(year, ctx, manifest, sources, force)))
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish(), in the main thread
+            self.error = exc
+
+    def finish(self) -> list[Path]:
+        if self.years:
+            self.thread.join()
+        for manifest, _path, entry in self.done:
+            if entry is not None:
+                manifest.doc["indicators_xlsx"] = entry
+                manifest.save()
+        if self.error is not None:
+            raise self.error
+        return [path for _m, path, _e in self.done]
+
+
+def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, force: bool) -> tuple[Path, dict | None]:
+    """``output/<year>/indicators.xlsx``, rewritten only when what it is built from changed:
+    (its path, its new manifest entry or None when it was up to date). The manifest is only
+    read here (another thread writes it meanwhile)."""
     from ..fileio import write_xlsx
     from ..params import params_hash, resolve
     from ..workbook import indicator_sheets
@@ -384,13 +418,11 @@ def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, fo
     entry = manifest.doc.get("indicators_xlsx") or {}
     if (not force and entry.get("key") == key and path.is_file()
             and sha256_file(path) == entry.get("sha256")):
-        return path
+        return path, None
     sheets = indicator_sheets(ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"], framework,
                               targets=params.get("targets"))
     write_xlsx(sheets, path)
-    manifest.doc["indicators_xlsx"] = {"path": path.name, "sha256": sha256_file(path), "key": key,
-                                       "finished": now()}
-    return path
+    return path, {"path": path.name, "sha256": sha256_file(path), "key": key, "finished": now()}
 
 
 def _run_pool(todo: list[ReportJob], n_workers: int, manifests: dict[int, Manifest], results: dict,
