@@ -31,7 +31,11 @@ def test_the_budget_is_loaded_and_cached_like_every_table(params, tmp_path):
     budget = inputs.files[-1]
     assert (budget["file"], budget["rows"]) == ("预算执行表.csv", len(inputs.budget.frame))
     assert len(budget["sha256"]) == 64 and inputs.missing == []
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == sorted(TABLE_NAMES)
+    tables = [p.name.split("-")[0] for p in cache.iterdir() if p.name.endswith(".arrow")
+              and not p.name.endswith(".units.arrow")]
+    assert sorted(tables) == sorted(TABLE_NAMES)
+    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(tuple(TABLE_NAMES))) == ["hashes.json"]
+    assert len(list(cache.glob("register-*.units.arrow"))) == 1  # the register cut by unit, too
     again = load_inputs(params, cache_dir=cache)  # from the cache
     assert again.files == inputs.files
     assert again.budget.frame.equals(inputs.budget.frame) and again.budget.source == inputs.budget.source

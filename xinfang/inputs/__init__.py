@@ -7,6 +7,8 @@
   collect every :class:`~xinfang.errors.Problem` of a table;
 * :mod:`~xinfang.inputs.units`: the unit register and the canonical name of a unit alias;
 * :mod:`~xinfang.inputs.load`: :func:`load_inputs` / :func:`load_tables` and their content-hash cache.
+* :mod:`~xinfang.inputs.slices`: the register's cache cut by unit, so that a unit's report reads
+  its own rows only (``load_inputs(..., unit=...)``).
 """
 from __future__ import annotations
 
