@@ -110,8 +110,33 @@ def validate_and_catalogue(params: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+PLAN = r"""
+import json, sys, time
+t0, c0 = time.perf_counter(), time.process_time()
+from xinfang.run.batch import plan_units
+jobs, no_data, ctx = plan_units(int(sys.argv[2]), sys.argv[1])
+plan, plan_cpu = time.perf_counter() - t0, time.process_time() - c0
+t0, c0 = time.perf_counter(), time.process_time()
+from xinfang.run.batch import _write_indicators
+from xinfang.run.manifest import Manifest, source_hash
+_write_indicators(int(sys.argv[2]), ctx, Manifest(ctx["out_root"] / "bench-manifest.json"), source_hash(), True)
+print(json.dumps({"jobs": len(jobs), "plan": plan, "plan_cpu": plan_cpu, "workbook": time.perf_counter() - t0,
+                  "workbook_cpu": time.process_time() - c0}))
+"""
+
+
+def plan_all(params: Path) -> dict:
+    """What a batch of every unit does before its first report, in a fresh process: validate
+    (from the parse cache), catalogue, petition scores, one job per unit; and the workbook."""
+    proc = subprocess.run([sys.executable, "-c", PLAN, str(params), str(YEAR)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr)
+    return json.loads(proc.stdout)
+
+
 def run_batch(params: Path, units: list[str], out: Path) -> dict:
-    """``xinfang batch`` of ``units``; wall time and the manifest's per-report figures."""
+    """``xinfang batch`` of ``units``: wall time, the time from its first report to its last
+    (``pool``, from the manifest), and the manifest's per-report figures."""
     cmd = [str(BIN / "xinfang"), "batch", "--year", str(YEAR), "--by", "unit", "--params", str(params),
            "--force", "--quiet"]
     for u in units:
@@ -125,7 +150,11 @@ def run_batch(params: Path, units: list[str], out: Path) -> dict:
     manifest = json.loads((out / str(YEAR) / "manifest.json").read_text(encoding="utf-8"))
     reports = [manifest["reports"][u] for u in units]
     n = len(reports)
-    return {"n": n, "wall": wall, "cpu": sum(r["cpu_seconds"] or 0 for r in reports) / n,
+    from datetime import datetime
+
+    started = datetime.fromisoformat(manifest["last_run"]["started"])
+    pool = max((datetime.fromisoformat(r["finished"]) - started).total_seconds() for r in reports)
+    return {"n": n, "wall": wall, "pool": pool, "cpu": sum(r["cpu_seconds"] or 0 for r in reports) / n,
             "seconds": sum(r["seconds"] for r in reports) / n}
 
 
@@ -159,21 +188,28 @@ def main() -> None:
             inputs = load_inputs(p)
             s = run_batch(s_params, units_with_data(inputs.register, inputs.period), s_out)
             rows.append(("sample", s))
-            print(f"  sample batch: {s['n']} units in {s['wall']:.1f} s wall; per unit {s['wall'] / s['n']:.2f} s wall, "
-                  f"{s['cpu']:.2f} s CPU", flush=True)
+            print(f"  sample batch: {s['n']} units in {s['wall']:.1f} s wall ({s['pool']:.0f} s from the first report "
+                  f"to the last); per unit {s['pool'] / s['n']:.2f} s wall, {s['cpu']:.2f} s CPU", flush=True)
         if args.batch:
             units = v["active"][:args.batch]
             b = run_batch(params, units, out)
             rows.append(("province", b))
-            per_wall = b["wall"] / b["n"]
-            print(f"  province batch: first {b['n']} units in {b['wall']:.1f} s wall; per unit {per_wall:.2f} s wall "
-                  f"({b['seconds']:.2f} s each on its worker), {b['cpu']:.2f} s CPU", flush=True)
-            setup = v["validate"] + v["catalogue"]
+            per_wall = b["pool"] / b["n"]
+            print(f"  province batch: first {b['n']} units in {b['wall']:.1f} s wall ({b['pool']:.0f} s from the first "
+                  f"report to the last); per unit {per_wall:.2f} s wall ({b['seconds']:.2f} s each on its worker), "
+                  f"{b['cpu']:.2f} s CPU", flush=True)
+            a = plan_all(params)
+            print(f"  before the first report of all {a['jobs']:,} units: {a['plan']:.1f} s ({a['plan_cpu']:.1f} s CPU: "
+                  f"inputs from the parse cache, catalogue, petition scores, one job per unit); the indicator "
+                  f"workbook {a['workbook']:.1f} s ({a['workbook_cpu']:.1f} s CPU, written while the reports run)",
+                  flush=True)
             every = len(v["active"])
-            print(f"  projection for all {every:,} units: {setup + per_wall * every:.0f} s wall on this machine "
-                  f"({(setup + per_wall * every) / 60:.1f} min, {cores} workers); "
-                  f"{b['cpu'] * every / 60:.1f} CPU-minutes = {b['cpu'] * every / 60 / cores:.1f} min per core "
-                  f"of {cores}", flush=True)
+            setup = v["validate"] + a["plan"]  # plan: the cached inputs, catalogue, scores, jobs
+            total = setup + per_wall * every
+            print(f"  projection for all {every:,} units: {total:.0f} s wall on this machine ({total / 60:.1f} min, "
+                  f"{cores} workers: validation {v['validate']:.0f} s + planning {a['plan']:.0f} s + {every:,} × "
+                  f"{per_wall:.2f} s); {b['cpu'] * every / 60:.1f} CPU-minutes of reports = "
+                  f"{b['cpu'] * every / 60 / cores:.1f} min per core of {cores}", flush=True)
             if args.sample:
                 ratio = b["cpu"] / rows[0][1]["cpu"]
                 print(f"  per-unit CPU, province ÷ sample: {ratio:.2f}")

@@ -34,7 +34,8 @@ def test_the_budget_is_loaded_and_cached_like_every_table(params, tmp_path):
     tables = [p.name.split("-")[0] for p in cache.iterdir() if p.name.endswith(".arrow")
               and not p.name.endswith(".units.arrow")]
     assert sorted(tables) == sorted(TABLE_NAMES)
-    assert sorted(p.name for p in cache.iterdir() if not p.name.startswith(tuple(TABLE_NAMES))) == ["hashes.json"]
+    others = sorted(p.name for p in cache.iterdir() if not p.name.startswith(tuple(TABLE_NAMES)))
+    assert others[0] == "hashes.json" and len(others) == 2 and others[1].startswith("units-")  # the unit register
     assert len(list(cache.glob("register-*.units.arrow"))) == 1  # the register cut by unit, too
     again = load_inputs(params, cache_dir=cache)  # from the cache
     assert again.files == inputs.files
@@ -68,3 +69,28 @@ def test_one_function_gives_the_canonical_unit_name(units):
     assert units.canonical("城北街道") == "城北街道"
     assert units.canonical("城东") is None
     assert canonical_unit(units, "城南") == "城南街道"
+
+
+def test_the_unit_register_is_read_once_per_cache(tmp_path: Path, monkeypatch):
+    """A cache folder keeps the checked unit register: the next reader of the same content
+    gets the same register without parsing it; an edited file is read and checked again."""
+    import shutil
+
+    import xinfang.inputs.load as load
+    from xinfang.inputs import read_units
+    from xinfang.inputs.load import cached_units
+
+    path = tmp_path / "units.yaml"
+    shutil.copy(ROOT / "params" / "units.yaml", path)
+    first = cached_units(path, tmp_path / "cache")
+    assert first == read_units(path) and len(first.units) == 21
+
+    def fail(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(load, "read_units", fail)
+    assert cached_units(path, tmp_path / "cache") == first
+    monkeypatch.undo()
+    path.write_text(path.read_text(encoding="utf-8").replace("district: 大祥区", "district: 示例区"), encoding="utf-8")
+    edited = cached_units(path, tmp_path / "cache")
+    assert edited.district == "示例区" and edited.units == first.units

@@ -31,7 +31,7 @@ from ..params import resolve
 from ..periods import Period
 from .read import read_table
 from .tables import TABLE_NAMES
-from .units import UnitRegister, read_units
+from .units import Unit, UnitRegister, read_units
 from .validate import validate_beijing, validate_campaign, validate_register
 from .validate_budget import BudgetTable, validate_budget_table
 
@@ -293,9 +293,9 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
     by the files' stat (:class:`HashMemo`). The 预算执行表 comes back as a :class:`BudgetTable`,
     the others as DataFrames.
 
-    With ``unit`` (a unit's official name) the register holds that unit's rows only, exactly as
-    ``register[register["unit"] == unit]``: read from the per-unit cache when there is one, so a
-    unit's report never reads the whole register of a province.
+    With ``unit`` (a unit's official name) the register holds that unit's rows only, as
+    :func:`~xinfang.inputs.slices.unit_rows` cuts them: read from the per-unit cache when there
+    is one, so a unit's report never reads the whole register of a province.
     """
     from .slices import read_slice, slices_path, unit_rows, write_slices
 
@@ -342,17 +342,52 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
     return tables
 
 
+def cached_units(path: Path, cache_dir: Path | None) -> UnitRegister:
+    """The unit register of ``path``: read and checked (:func:`~xinfang.inputs.units.read_units`),
+    or, from a cache folder, as it was read and checked from a file of the same content
+    (``units-<key>.json``, data only, keyed by the file's sha256 and xinfang's version): a
+    province's 2,000 units are parsed once per batch, not once per report."""
+    if cache_dir is None:
+        return read_units(path)
+    from .. import __version__
+
+    memo = HashMemo(cache_dir)
+    try:
+        sha = memo.sha256(path)
+    except OSError:
+        return read_units(path)  # not there: read_units says so
+    memo.save()
+    key = hashlib.sha256(f"units:{sha}:{__version__}:1".encode()).hexdigest()[:32]
+    cache = cache_dir / f"units-{key}.json"
+    try:
+        doc = json.loads(cache.read_text(encoding="utf-8"))
+        return UnitRegister(doc["district"], tuple(Unit(n, k, c, tuple(a)) for n, k, c, a in doc["units"]), str(path))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    units = read_units(path)
+    doc = {"district": units.district, "units": [[u.name, u.kind, u.code, list(u.aliases)] for u in units.units]}
+    try:
+        _private_dir(cache_dir)
+        write_bytes_atomic(cache, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+    except OSError as exc:
+        log.warning("无法保存单位名册缓存 / unit register cache not saved: %s (%s)", cache,
+                    exc.strerror or type(exc).__name__)
+    return units
+
+
 def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: dt.date | None = None,
                 unit: str | None = None) -> Inputs:
     """Read and validate every input the parameters name (see :func:`load_tables`).
 
-    With ``unit`` (a unit's official name) ``register`` holds only that unit's rows (the other
+    With ``unit`` (a unit's name or alias) ``register`` holds only that unit's rows (the other
     tables are whole): what a unit's report needs, read from the batch's per-unit cache.
 
     ``files`` lists each table provided (in the order of :data:`~xinfang.inputs.tables.TABLE_NAMES`)
     for the 数据说明, ``missing`` the Chinese names of the optional tables not provided.
     """
-    units = read_units(resolve(params, params["units"]))
+    units = cached_units(resolve(params, params["units"]), Path(cache_dir) if cache_dir else None)
+    if unit is not None:
+        unit = units.canonical(unit) or unit  # an alias reads its unit's rows
     period = Period.of(params["period_start"], params["period_end"])
     paths = {kind: resolve(params, params["data"].get(kind)) for kind in TABLE_NAMES}
     tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today,

@@ -6,8 +6,10 @@ batch per unit of the register's ``unit`` column (every unit of the unit registe
 rows too), the original row index in the column ``__index__`` and the unit → batch number map in
 the schema metadata; data only, written atomically. :func:`read_slice` maps the file and reads
 the one batch of a unit, so each kernel of a 2,000-unit batch reads a few hundred rows, not a
-million. Every categorical keeps all its categories, in order: a slice is exactly
-``register[register["unit"] == unit]`` (:func:`unit_rows`), its ``attrs`` those of the register.
+million. A slice is ``register[register["unit"] == unit]`` (:func:`unit_rows`), its ``attrs``
+those of the register; every categorical keeps all its categories, in order, except the
+identifiers (:data:`IDENTIFIERS`), which keep those the unit's rows hold — whether read from the
+file or cut from the whole register.
 
 The file is written with the register's cache when the register is validated (by a batch's
 parent), and when the whole register is read from its cache and the file is missing. A unit's
@@ -37,9 +39,19 @@ def slices_path(cache: Path) -> Path:
     return cache.with_name(cache.stem + SUFFIX)
 
 
+#: Categoricals of identifiers (a province has 800,000 信访事项编号): a unit's rows keep only
+#: the categories they hold, in the register's order. Every other categorical keeps all its
+#: categories (a count by 信访形式 shows the forms with no registrations too).
+IDENTIFIERS = ("matter_id",)
+
+
 def unit_rows(register: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The rows of ``unit``, in order, with their index, every category and the ``attrs``."""
-    return register[register["unit"] == unit]
+    """The rows of ``unit``, in order, with their index, the ``attrs`` and every category
+    (those of :data:`IDENTIFIERS`: the ones the rows hold)."""
+    rows = register[register["unit"] == unit]
+    held = {c: rows[c].cat.remove_unused_categories() for c in IDENTIFIERS
+            if c in rows.columns and isinstance(rows[c].dtype, pd.CategoricalDtype)}
+    return rows.assign(**held) if held else rows
 
 
 def write_slices(cache: Path, register: pd.DataFrame) -> None:
@@ -92,6 +104,27 @@ def read_slice(cache: Path, unit: str) -> pd.DataFrame | None:
         return None
 
 
+def _held(table):
+    """``table`` with the dictionary of each of :data:`IDENTIFIERS` cut to the entries its rows
+    use, in order (as :func:`unit_rows` cuts the categories)."""
+    import pyarrow as pa
+
+    for name in IDENTIFIERS:
+        if name not in table.column_names or not pa.types.is_dictionary(table.schema.field(name).type):
+            continue
+        column = table.column(name).combine_chunks()
+        codes = column.indices.to_numpy(zero_copy_only=False)
+        valid = column.indices.is_valid().to_numpy(zero_copy_only=False)
+        used = np.unique(codes[valid])
+        remapped = np.where(valid, np.searchsorted(used, np.where(valid, codes, used[0] if len(used) else 0)), 0)
+        array = pa.DictionaryArray.from_arrays(pa.array(remapped.astype(codes.dtype), mask=~valid),
+                                               column.dictionary.take(pa.array(used, type=pa.int64())),
+                                               ordered=column.type.ordered)
+        table = table.set_column(table.column_names.index(name), table.schema.field(name).with_type(array.type),
+                                 array)
+    return table
+
+
 def _read(path: Path, key: str, unit: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.ipc as ipc
@@ -101,7 +134,7 @@ def _read(path: Path, key: str, unit: str) -> pd.DataFrame:
         meta = meta_of(reader.schema, "register", key)
         number = meta["slices"]["units"].get(unit)
         batch = reader.get_batch(number) if number is not None else reader.get_batch(0).slice(0, 0)
-        table = pa.Table.from_batches([batch])
+        table = _held(pa.Table.from_batches([batch]))
     rows = table.column(INDEX).to_numpy()
     frame = frame_of(table.drop_columns([INDEX]), meta)
     whole = meta["slices"]["range"]

@@ -244,7 +244,9 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
 
     overrides = dict(overrides or {}) | (register_override(register) or {})
     params = load_params(params_dir, year, unit, overrides)
-    inputs = load_inputs(params, cache_dir=cache_dir)
+    # a unit's report reads only its unit's rows of the register (from a batch's per-unit
+    # cache, when there is one); its figures and its peers' come from the batch's hand-off
+    inputs = load_inputs(params, cache_dir=cache_dir, unit=unit)
     if unit is not None and unit not in inputs.units.names:
         canonical = inputs.units.canonical(unit)
         if canonical is None:
@@ -256,9 +258,10 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
         district, per_unit, active = handoff.district, handoff.per_unit, handoff.active
         scores = handoff.scores_for(resolve(params, params.get("framework")))
     else:
-        active = units_with_data(inputs.register, inputs.period)
-        district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
-                                         campaign=inputs.campaign, beijing=inputs.beijing)
+        whole = load_inputs(params, cache_dir=cache_dir) if unit else inputs
+        active = units_with_data(whole.register, whole.period)
+        district, per_unit = compute_all(whole.register, whole.period, whole.units.names,
+                                         campaign=whole.campaign, beijing=whole.beijing)
     results = per_unit[unit] if unit else district
     budget, scorecard = _evaluation(params, inputs, results)
     return ReportContext(params, inputs, results, district, per_unit, active, unit, budget, scorecard,
