@@ -2,8 +2,9 @@
 
 Runs what a batch worker does for one unit, with CPU seconds measured per phase:
 
-* the parent's part, as a batch does it: inputs validated into the parse cache, the
-  catalogue computed and handed over (not timed here: see province.py and scale.py);
+* the parent's part, as a batch does it (:func:`xinfang.run.batch.plan_units`, in the params'
+  output folder): inputs validated into the parse cache, the catalogue and the petition
+  scores computed and handed over (not timed here: see province.py and scale.py);
 * kernel start: a fresh kernel (forked from the import-only template on Linux, as the batch
   does) until it answers;
 * execute: papermill runs the report notebook in that kernel (kernel CPU and the worker's
@@ -22,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -90,24 +89,18 @@ def main() -> None:
     import nbformat
     from jupyter_core.utils import run_sync
 
-    from xinfang.indicators import compute_all, units_with_data
-    from xinfang.inputs import load_inputs
     from xinfang.params import load_params, report_identity
     from xinfang.render import read_notebook, report_docx, report_html
-    from xinfang.report.handoff import save_catalogue
-    from xinfang.run.batch import _fork_kernels
+    from xinfang.run.batch import _fork_kernels, plan_units
     from xinfang.run.executor import NOTEBOOKS, REPORT_NOTEBOOK, execute, report_parameters
     from xinfang.run.kernels import Kernel
 
-    work = Path(tempfile.mkdtemp(prefix="xinfang-profile-"))
+    zygote = None
     try:
-        cache = work / ".cache"
-        params = load_params(args.params, args.year)
-        inputs = load_inputs(params, cache_dir=cache)  # the parent's parse cache, as a batch fills it
-        district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
-                                         campaign=inputs.campaign, beijing=inputs.beijing)
-        save_catalogue(cache, inputs, district, per_unit, units_with_data(inputs.register, inputs.period))
-        zygote = None
+        # the parent's part, as a batch does it: inputs validated into the parse cache (cut by
+        # unit), the catalogue and the petition scores handed over, in the params' output folder
+        (job,), _, _ = plan_units(args.year, args.params, only=[args.unit])
+        cache = Path(job.parameters["cache_dir"])
         if _fork_kernels():
             from xinfang.run.zygote import Zygote
 
@@ -139,9 +132,11 @@ def main() -> None:
         rows.append(("render DOCX", docx, None))
         if zygote is not None:
             zygote.close()
+            zygote = None
         inner = in_process(args.year, args.params, args.unit, cache, args.repeat)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if zygote is not None:
+            zygote.close()
 
     print(f"profile of one unit report: {args.unit} {args.year} (CPU seconds; least of {args.repeat} where repeated)")
     for label, cpu, wall in rows:
