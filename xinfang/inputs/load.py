@@ -347,32 +347,48 @@ def cached_units(path: Path, cache_dir: Path | None) -> UnitRegister:
     or, from a cache folder, as it was read and checked from a file of the same content
     (``units-<key>.json``, data only, keyed by the file's sha256 and xinfang's version): a
     province's 2,000 units are parsed once per batch, not once per report."""
+    units, keep = _cached_units(path, cache_dir)
+    keep()
+    return units
+
+
+def _cached_units(path: Path, cache_dir: Path | None) -> tuple[UnitRegister, Callable[[], None]]:
+    """:func:`cached_units`, and what keeps it in the cache folder, to be called once every input
+    is valid (bad input leaves nothing behind)."""
+    def nothing() -> None:
+        return None
+
     if cache_dir is None:
-        return read_units(path)
+        return read_units(path), nothing
     from .. import __version__
 
     memo = HashMemo(cache_dir)
     try:
         sha = memo.sha256(path)
     except OSError:
-        return read_units(path)  # not there: read_units says so
-    memo.save()
+        return read_units(path), nothing  # not there: read_units says so
     key = hashlib.sha256(f"units:{sha}:{__version__}:1".encode()).hexdigest()[:32]
     cache = cache_dir / f"units-{key}.json"
     try:
         doc = json.loads(cache.read_text(encoding="utf-8"))
-        return UnitRegister(doc["district"], tuple(Unit(n, k, c, tuple(a)) for n, k, c, a in doc["units"]), str(path))
+        units = UnitRegister(doc["district"], tuple(Unit(n, k, c, tuple(a)) for n, k, c, a in doc["units"]),
+                             str(path))
+        return units, memo.save
     except (OSError, ValueError, KeyError, TypeError):
         pass
     units = read_units(path)
-    doc = {"district": units.district, "units": [[u.name, u.kind, u.code, list(u.aliases)] for u in units.units]}
-    try:
-        _private_dir(cache_dir)
-        write_bytes_atomic(cache, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
-    except OSError as exc:
-        log.warning("无法保存单位名册缓存 / unit register cache not saved: %s (%s)", cache,
-                    exc.strerror or type(exc).__name__)
-    return units
+
+    def keep() -> None:
+        doc = {"district": units.district, "units": [[u.name, u.kind, u.code, list(u.aliases)] for u in units.units]}
+        try:
+            _private_dir(cache_dir)
+            memo.save()
+            write_bytes_atomic(cache, json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:
+            log.warning("无法保存单位名册缓存 / unit register cache not saved: %s (%s)", cache,
+                        exc.strerror or type(exc).__name__)
+
+    return units, keep
 
 
 def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: dt.date | None = None,
@@ -385,13 +401,14 @@ def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: 
     ``files`` lists each table provided (in the order of :data:`~xinfang.inputs.tables.TABLE_NAMES`)
     for the 数据说明, ``missing`` the Chinese names of the optional tables not provided.
     """
-    units = cached_units(resolve(params, params["units"]), Path(cache_dir) if cache_dir else None)
+    units, keep_units = _cached_units(resolve(params, params["units"]), Path(cache_dir) if cache_dir else None)
     if unit is not None:
         unit = units.canonical(unit) or unit  # an alias reads its unit's rows
     period = Period.of(params["period_start"], params["period_end"])
     paths = {kind: resolve(params, params["data"].get(kind)) for kind in TABLE_NAMES}
     tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today,
                          unit=unit)
+    keep_units()  # every table is valid
     files, missing = [], []
     for kind, table in tables.items():
         if table is None:
