@@ -5,6 +5,7 @@ Every expected value is worked out by hand in the test.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 from types import SimpleNamespace
@@ -127,6 +128,10 @@ def test_batch_by_month_writes_twelve_bulletins_and_duban_and_a_rerun_redoes_not
     assert "成功 12" in month_batch["first"].stdout
     assert "成功 0，失败 0，跳过 12" in month_batch["again"].stdout
     assert "督办单" in month_batch["single"].stdout
+    manifest = json.loads((folder.parent / "manifest.json").read_text(encoding="utf-8"))
+    kinds = {e["stem"]: e["kind"] for e in manifest["reports"].values()}
+    assert kinds == {f"2023-{m:02d}_通报": "bulletin" for m in range(1, 13)}
+    assert sorted(p.name for p in folder.parent.glob("*.lock")) == [".manifest.json.lock", ".xinfang.lock"]  # hidden
 
 
 @pytest.mark.slow

@@ -92,7 +92,8 @@ class Manifest:
             path = Path(path)
             files[kind] = {"path": path.relative_to(base).as_posix(), "sha256": sha256_file(path)}
         self.reports[job.name] = {
-            "kind": "unit" if job.unit else "district", "unit": job.unit, "stem": job.stem,
+            "kind": "unit" if job.unit else ("bulletin" if job.duban is not None else "district"),
+            "unit": job.unit, "stem": job.stem,
             "status": result.status, "seconds": round(result.seconds, 3),
             "cpu_seconds": None if cpu is None else round(cpu, 3),
             "timings": {k: round(v, 3) for k, v in result.timings.items()},
@@ -105,7 +106,7 @@ class Manifest:
         reports this object recorded replace theirs, every other report on disk is kept."""
         from filelock import FileLock
 
-        with FileLock(str(self.path) + ".lock"):
+        with FileLock(str(self.path.with_name(f".{self.path.name}.lock"))):  # hidden beside the manifest
             disk = self._read()
             mine = self.doc["reports"]
             merged = {k: v for k, v in disk["reports"].items() if k not in self._recorded}
