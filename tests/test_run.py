@@ -148,3 +148,34 @@ def test_a_failing_cell_is_a_typed_error_on_the_kernel_given(tmp_path):
     result = run_report(path, {"x": 8}, tmp_path / "out", "fails")
     assert result.status == "failed" and result.error == "ValueError: 坏值 8"
     assert set(result.files) == {"failed"} and result.files["failed"].name == "fails.failed.ipynb"
+
+
+def test_a_fresh_kernel_is_ready_with_its_output_channel_connected(tmp_path):
+    """The client of a report's kernel is ready once the kernel answered and IOPub delivered
+    that answer's idle status (not after jupyter_client's 0.2 s of silence): what the first
+    cell prints right after is never lost, kernel after kernel."""
+    from jupyter_core.utils import run_sync
+
+    from xinfang.run import Kernel
+
+    for i in range(4):
+        kernel = Kernel.start(tmp_path, warm=())
+        kc = kernel.km.client()
+        assert type(kc).__name__ == "ReadyClient"
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=60)
+            msg_id = kc.execute(f"print('第{i}个内核')")
+            printed = []
+            while True:
+                msg = run_sync(kc.get_iopub_msg)(timeout=30)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    printed.append(msg["content"]["text"])
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    break
+            assert printed == [f"第{i}个内核\n"]
+        finally:
+            kc.stop_channels()
+            kernel.close()
