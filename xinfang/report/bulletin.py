@@ -168,8 +168,12 @@ def overdue_cases(register: pd.DataFrame, cutoff: dt.date, due_soon_days: int) -
 
 def load_bulletin_context(year: int, month: int, params_dir: str | Path | None = None, *,
                           cutoff: str | dt.date | None = None, register: str | None = None,
-                          cache_dir: str | Path | None = None) -> BulletinContext:
-    """Load params and inputs of ``year`` and compute the 通报 of ``month`` as of the cut-off."""
+                          cache_dir: str | Path | None = None, figures: bool = True) -> BulletinContext:
+    """Load params and inputs of ``year`` and compute the 通报 of ``month`` as of the cut-off.
+
+    ``figures=False`` computes only the overdue and soon-due cases (what the 督办单 need: a
+    batch writes them after the 通报's kernel is gone); the figures of the 通报 are left empty.
+    """
     from ..indicators import compute_all, compute_catalogue
     from ..inputs import load_inputs
     from ..locate import params_dir_or_find
@@ -190,6 +194,10 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     settings = params.get("bulletin") or {}
     days = int(settings.get("due_soon_days", 7))
     cum, prev = year_to_month(year_period, month), previous_month(year_period, month)
+    cases = overdue_cases(reg, c, days)
+    if not figures:
+        return BulletinContext(params, inputs, int(month), period, cum, prev, c, {}, {}, {}, {}, {}, {},
+                               pd.DataFrame(), None, cases, missing=list(inputs.missing))
     kw = {"campaign": None, "beijing": inputs.beijing, "cutoff": c, "due_soon_days": days}
     district, per_unit = compute_all(reg, period, units, **kw)
     district_cum, per_unit_cum = compute_all(reg, cum, units, **kw)
@@ -204,7 +212,7 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     assessment = assess(load_assessment(framework), per_unit) if framework else None
     return BulletinContext(params, inputs, int(month), period, cum, prev, c, district, district_cum,
                            previous_results, per_unit, per_unit_cum, volumes, trend, assessment,
-                           overdue_cases(reg, c, days), missing=list(inputs.missing))
+                           cases, missing=list(inputs.missing))
 
 
 # ============================================================================================

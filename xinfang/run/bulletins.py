@@ -110,7 +110,7 @@ def finish_bulletin(parameters: Mapping, duban_dir: str | Path) -> dict[str, Pat
 
     ctx = load_bulletin_context(parameters["year"], parameters["month"], parameters["params_dir"],
                                 cutoff=parameters.get("cutoff"), register=parameters.get("register"),
-                                cache_dir=parameters.get("cache_dir"))
+                                cache_dir=parameters.get("cache_dir"), figures=False)
     return {f"{DUBAN}:{p.stem}": p for p in write_duban(ctx, duban_dir)}
 
 

@@ -22,6 +22,19 @@ import pandas as pd
 from ..context import ReportContext
 
 
+class _Charts:
+    """:mod:`xinfang.charts` (matplotlib), imported when a section first draws a chart: a batch
+    worker that writes 督办单 imports the sections, and draws nothing."""
+
+    def __getattr__(self, name: str):
+        from ... import charts as module
+
+        return getattr(module, name)
+
+
+charts = _Charts()
+
+
 @dataclass(frozen=True)
 class Text:
     """A run of Markdown (paragraphs, lists); may cite tables and figures by name."""

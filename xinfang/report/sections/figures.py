@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import charts
 from ... import narrative as nv
 from ...indicators import channel_volumes, domain_counts, monthly_counts
 from ..context import ReportContext
-from .base import ChartPart, Part, TablePart, Text, section
+from .base import ChartPart, Part, TablePart, Text, charts, section
 
 #: The figures of the annual report's 基本情况, in its order: (key, how the sentence names it).
 KEY_FIGURES = (

@@ -12,12 +12,11 @@ import statistics
 
 import pandas as pd
 
-from ... import charts
 from ... import narrative as nv
 from ...indicators import domain_counts, monthly_counts
 from ...scoring import grade
 from ..context import ReportContext, rectification_lines
-from .base import ChartPart, Part, TablePart, Text, section
+from .base import ChartPart, Part, TablePart, Text, charts, section
 from .figures import count_clause, short_name
 
 #: The figures of a unit report, in the order of the annual report.
