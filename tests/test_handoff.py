@@ -56,7 +56,7 @@ def test_a_unit_is_read_only_when_looked_up(tmp_path: Path, sample):
     inputs, district, per_unit, active = sample
     save_catalogue(tmp_path, inputs, district, per_unit, active)
     got = load_catalogue(tmp_path, inputs)[1]
-    assert got.values("national.volume") == {u: per_unit[u]["national.volume"].value for u in per_unit}
+    assert got.column("national.volume") == {u: per_unit[u]["national.volume"].value for u in per_unit}
     assert got._parsed == {}
     assert _typed(got["城南街道"]) == _typed(per_unit["城南街道"]) and list(got._parsed) == ["城南街道"]
     with pytest.raises(KeyError):

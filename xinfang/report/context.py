@@ -7,7 +7,7 @@ and every unit, the budget part and the scorecard — loaded once, read by every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -16,10 +16,11 @@ import pandas as pd
 from .. import narrative as nv
 from ..indicators import compute_all, rank_units, units_with_data
 from ..inputs import Inputs, load_inputs
+from ..inputs.slices import unit_rows
 from ..params import load_params, register_override, resolve
 from ..periods import Period
 from ..result import Indicator
-from .handoff import load_handoff, petition_score
+from .handoff import UnitCatalogue, load_handoff, petition_score
 
 
 @dataclass(frozen=True)
@@ -182,8 +183,8 @@ class ReportContext:
         gives them as one column, without reading each unit's figures)."""
         cache = self.__dict__.setdefault("_unit_values", {})
         if key not in cache:
-            if hasattr(self.per_unit, "_columns"):
-                cache[key] = self.per_unit.values(key)
+            if isinstance(self.per_unit, UnitCatalogue):
+                cache[key] = self.per_unit.column(key)
             else:
                 cache[key] = {u: r[key].value for u, r in self.per_unit.items()}
         return cache[key]
@@ -244,9 +245,10 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
 
     overrides = dict(overrides or {}) | (register_override(register) or {})
     params = load_params(params_dir, year, unit, overrides)
-    # a unit's report reads only its unit's rows of the register (from a batch's per-unit
-    # cache, when there is one); its figures and its peers' come from the batch's hand-off
-    inputs = load_inputs(params, cache_dir=cache_dir, unit=unit)
+    # a unit's report keeps only its unit's rows of the register; in a batch it reads just
+    # those (the per-unit cache), and its figures and its peers' come from the batch's hand-off
+    sliced = unit is not None and cache_dir is not None
+    inputs = load_inputs(params, cache_dir=cache_dir, unit=unit if sliced else None)
     if unit is not None and unit not in inputs.units.names:
         canonical = inputs.units.canonical(unit)
         if canonical is None:
@@ -258,10 +260,12 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
         district, per_unit, active = handoff.district, handoff.per_unit, handoff.active
         scores = handoff.scores_for(resolve(params, params.get("framework")))
     else:
-        whole = load_inputs(params, cache_dir=cache_dir) if unit else inputs
+        whole = load_inputs(params, cache_dir=cache_dir) if sliced else inputs
         active = units_with_data(whole.register, whole.period)
         district, per_unit = compute_all(whole.register, whole.period, whole.units.names,
                                          campaign=whole.campaign, beijing=whole.beijing)
+    if unit is not None and not sliced:
+        inputs = replace(inputs, register=unit_rows(inputs.register, unit))
     results = per_unit[unit] if unit else district
     budget, scorecard = _evaluation(params, inputs, results)
     return ReportContext(params, inputs, results, district, per_unit, active, unit, budget, scorecard,

@@ -78,7 +78,7 @@ def _results(rows: list[list], shared: Mapping[str, dict]) -> dict[str, Indicato
 
 class UnitCatalogue(MappingABC):
     """Unit → its indicators (key → :class:`~xinfang.result.Indicator`), read from the hand-off
-    file: a unit's line is parsed when the unit is first looked up. :meth:`values` gives one
+    file: a unit's line is parsed when the unit is first looked up. :meth:`column` gives one
     indicator's value for every unit without parsing any unit's line."""
 
     def __init__(self, body: bytes, spans: Mapping[str, tuple[int, int]], shared: Mapping[str, dict],
@@ -98,11 +98,9 @@ class UnitCatalogue(MappingABC):
     def __len__(self) -> int:
         return len(self._spans)
 
-    def values(self, key: str | None = None):  # noqa: D401 - Mapping.values() without a key
-        """Without ``key``: the units' indicators, as ``dict.values()``. With ``key``: unit →
-        that indicator's value, for every unit (None where a unit lacks the indicator)."""
-        if key is None:
-            return super().values()
+    def column(self, key: str) -> dict:
+        """Unit → the value of indicator ``key``, for every unit, without parsing any unit's line
+        (None where a unit lacks the indicator)."""
         column = self._columns.get(key)
         if column is None:
             return {u: (r[key].value if key in r else None) for u, r in self.items()}

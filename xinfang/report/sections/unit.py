@@ -231,7 +231,7 @@ def case_lists(ctx: ReportContext) -> list[Part]:
     frame = pd.DataFrame({"信访件编号": visits["case_id"].astype(str), "登记日期": visits["registered_on"].dt.strftime("%Y-%m-%d"),
                           "问题领域": visits["domain"].astype(str), "人数": visits["persons"].astype(int)})
     parts += _listed(frame, limit, "到国家信访局来访登记", "到国家信访局来访登记")
-    repeats = _held_categories(reg[reg["first_or_repeat"] == "重件"])
+    repeats = reg[reg["first_or_repeat"] == "重件"]
     if len(repeats):
         grouped = (repeats.sort_values(["registered_on", "case_id"])
                    .groupby("matter_id", observed=True, sort=False)
@@ -246,15 +246,6 @@ def case_lists(ctx: ReportContext) -> list[Part]:
         frame = pd.DataFrame()
     parts += _listed(frame, limit, "重复信访事项", "重复信访事项（按重复次数排列）")
     return parts
-
-
-def _held_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with each categorical column cut to the values it holds, in their order:
-    grouping a unit's few rows by a categorical of a province's million 信访件编号 would
-    otherwise walk every category."""
-    cut = {c: frame[c].cat.remove_unused_categories() for c in frame.columns
-           if isinstance(frame[c].dtype, pd.CategoricalDtype)}
-    return frame.assign(**cut) if cut else frame
 
 
 def _listed(frame: pd.DataFrame, limit: int, what: str, caption: str) -> list[Part]:
