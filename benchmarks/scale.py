@@ -1,4 +1,4 @@
-"""Scale benchmark (DESIGN.md §10): validation and the whole catalogue on 10k, 100k and 1M rows.
+"""Scale benchmark (docs/architecture.md §11): validation and the whole catalogue on 10k, 100k and 1M rows.
 
 For each size a synthetic register is written once to benchmarks/data/ (git-ignored), then a
 fresh Python process reads and validates it and computes the catalogue for the district and

@@ -81,7 +81,7 @@ def test_national_volume_cases_are_the_registers_national_rows_with_persons(writ
     letters = (national["信访形式"] == "来信").sum()
     online = (national["信访形式"] == "网上信访").sum()
     visit_persons = national.loc[national["信访形式"] == "来访", "人数"].astype(int).sum()
-    assert (letters, online, visit_persons) == (156, 287, 65)  # DESIGN.md: 508 = 156 + 65 + 287
+    assert (letters, online, visit_persons) == (156, 287, 65)  # docs/architecture.md §4: 508 = 156 + 65 + 287
 
     frame = listed(written[1][("national.volume", None)])
     assert sorted(frame["信访件编号"]) == sorted(national["信访件编号"])   # exactly these rows, no other

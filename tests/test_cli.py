@@ -82,7 +82,7 @@ def test_rates_of_the_original(catalogue, key):
 
 
 def test_participation_and_satisfaction_as_reconciled():
-    # DESIGN.md §5: 1,062 replied, 1,056 evaluated, 1,051 satisfied
+    # docs/architecture.md §4: 1,062 replied, 1,056 evaluated, 1,051 satisfied
     code, out, _ = run("indicators", REGISTER, "--year", "2023")
     items = json.loads(out)["indicators"]
     assert (items["handling.participation"]["numerator"], items["handling.participation"]["denominator"]) == (1056, 1062)

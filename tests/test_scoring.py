@@ -20,7 +20,7 @@ from xinfang.scoring import (
 DATA = Path(__file__).parent / "data" / "scoring"
 DEFAULT = Path(__file__).parents[1] / "params" / "scoring" / "default.yaml"
 
-# The indicator catalogue keys of DESIGN.md §5 (the lead passes the catalogue's own keys).
+# The indicator catalogue keys of docs/architecture.md §4 (the lead passes the catalogue's own keys).
 CATALOGUE_KEYS = [
     "national.volume", "national.letters", "national.visits", "national.online",
     "national.share", "total.registrations", "national.first_demand",
@@ -378,7 +378,7 @@ def test_default_framework_full_marks():
 def test_default_framework_loads_with_the_real_catalogue():
     from xinfang.indicators import KEYS
 
-    assert set(KEYS) == set(CATALOGUE_KEYS)  # the list above is DESIGN.md §5
+    assert set(KEYS) == set(CATALOGUE_KEYS)  # the list above is docs/architecture.md §4
     assert load_framework(DEFAULT, KEYS).total_weight == 100
 
 

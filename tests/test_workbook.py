@@ -72,7 +72,7 @@ def test_district_sheet_chinese_names_first_codes_last_and_number_formats(book):
     assert ws.column_dimensions["A"].width >= 2 * max(len(n) for n in names)
     assert ws.column_dimensions["H"].width < ws.column_dimensions["A"].width / 2
     at = {code: i + 2 for i, code in enumerate(codes)}
-    # rates: fractions under a percent format (DESIGN.md §5: 99.44% 参评, 27.56% = 508 ÷ 1843)
+    # rates: fractions under a percent format (docs/architecture.md §4: 99.44% 参评, 27.56% = 508 ÷ 1843)
     part = ws.cell(at["handling.participation"], 2)
     assert part.number_format == "0.00%" and isinstance(part.value, float) and f"{part.value:.4f}" == "0.9944"
     share = ws.cell(at["national.share"], 2)
@@ -152,7 +152,7 @@ def test_detail_sheet_lists_the_four_figures_cases(book):
     frame = table(book["wb"]["明细"])
     assert list(frame["代码"].unique()) == list(DETAIL_KEYS)
     by = {k: frame[frame["代码"] == k] for k in DETAIL_KEYS}
-    # DESIGN.md §5: 508 件人次, 58 registered in Beijing, 120 求决类初次, 321.43% = 90/28
+    # docs/architecture.md §4: 508 件人次, 58 registered in Beijing, 120 求决类初次, 321.43% = 90/28
     assert by["national.volume"]["计入数"].sum() == 508
     assert by["beijing.registered"]["计入数"].sum() == 58 and by["beijing.registered"]["信访件编号"].isna().all()
     assert by["national.first_demand"]["计入数"].sum() == 120

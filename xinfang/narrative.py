@@ -7,7 +7,7 @@ read through their shortest ``repr`` (``0.0045`` is taken as 0.0045, not as the 
 :func:`ratio_percent`, which divides exactly in :mod:`decimal`.
 
 Undefined values (``None``, NaN, a zero denominator) are written "—", never 0％
-(DESIGN.md §5, §6). The percent sign is the full-width "％" of the original report by
+(docs/architecture.md §4, §6). The percent sign is the full-width "％" of the original report by
 default; pass ``sign="%"`` for the ASCII one.
 
 Examples

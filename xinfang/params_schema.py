@@ -1,4 +1,4 @@
-"""The one typed schema of the merged report parameters (DESIGN.md §4, §9).
+"""The one typed schema of the merged report parameters (docs/architecture.md §5, §9).
 
 :func:`check` validates the merged params tree (after layering, before any kernel starts or any
 file is written) against :class:`Params`, a pydantic model with every key's type, and turns
@@ -32,7 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def check_name(value: str, what: str = "名称 / name") -> str:
     """A display name that also becomes a file name: non-empty, ≤ 50 characters, no control
-    characters, no path separators (DESIGN.md §9)."""
+    characters, no path separators (docs/architecture.md §9)."""
     if not value.strip():
         raise ValueError(f"{what} 不能为空 / must not be empty")
     if len(value) > NAME_MAX:

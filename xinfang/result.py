@@ -11,7 +11,7 @@ class Indicator:
 
     Attributes
     ----------
-    key : catalogue key, e.g. ``"national.volume"`` (DESIGN.md §5).
+    key : catalogue key, e.g. ``"national.volume"`` (docs/architecture.md §4).
     name : 中文名 as printed in reports, e.g. ``"到国家信访局信访量（件人次）"``.
     value : the figure; a fraction for rates (0.9864 for 98.64 %), a count otherwise;
         ``None`` when undefined (a rate whose denominator is 0).

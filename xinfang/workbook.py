@@ -1,4 +1,4 @@
-"""``indicators.xlsx``: the analyst's workbook (DESIGN.md §7).
+"""``indicators.xlsx``: the analyst's workbook (docs/architecture.md §8).
 
 :func:`indicator_sheets` builds the sheets from computed results, each a
 :class:`~xinfang.fileio.Sheet` with its number formats, widths and highlights; writing them is

@@ -1,4 +1,4 @@
-"""The indicator catalogue (指标口径, DESIGN.md §5) and its computation.
+"""The indicator catalogue (指标口径, docs/architecture.md §4) and its computation.
 
 * :mod:`~xinfang.indicators.catalogue`: one :class:`Spec` per key (name, unit, caliber) referring
   to its :class:`Measure` members; :data:`SPECS`, :data:`KEYS`, :data:`BUDGET_KEYS`.

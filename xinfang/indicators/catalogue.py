@@ -1,4 +1,4 @@
-"""The indicator catalogue (指标口径, DESIGN.md §5): one :class:`Spec` per key.
+"""The indicator catalogue (指标口径, docs/architecture.md §4): one :class:`Spec` per key.
 
 A spec says how its figure is made of measures: it refers to :class:`~xinfang.indicators.measures.Measure`
 members (checked when the spec is built), so a misspelt measure is an error at import, never a

@@ -240,7 +240,7 @@ def overdue_frame(reg: pd.DataFrame, cutoff: np.datetime64, due_soon_days: int =
 
     Notes
     -----
-    Time limits of 《信访工作条例》(2022), DESIGN.md §5 (a case due exactly on C is not overdue):
+    Time limits of 《信访工作条例》(2022), docs/architecture.md §4 (a case due exactly on C is not overdue):
 
     * 超期未受理: 登记日期 ≤ C, no 受理日期 ≤ C, and 登记日期 + 15 days < C;
     * 超期未答复: 办理方式 = 受理, 受理日期 ≤ C, no 答复日期 ≤ C, and 受理日期 + 60 + 延期天数 days < C;

@@ -1,4 +1,4 @@
-"""The input layer (DESIGN.md §3): files in, valid typed tables out, personal data dropped.
+"""The input layer (docs/architecture.md §4): files in, valid typed tables out, personal data dropped.
 
 * :mod:`~xinfang.inputs.tables`: one :class:`TableSchema` per table (name, headers, enums, rules);
 * :mod:`~xinfang.inputs.read`: bytes → raw table (encoding detection, CSV via pyarrow, .xlsx via

@@ -1,4 +1,4 @@
-"""The input tables (DESIGN.md §3): one :class:`TableSchema` per table.
+"""The input tables (docs/architecture.md §4): one :class:`TableSchema` per table.
 
 A schema holds together what the rest of the input layer needs to know about a table: its
 Chinese name, its headers as exported (and their variants) mapped to internal names, the

@@ -1,4 +1,4 @@
-"""The unit register (责任单位名册, DESIGN.md §3.3) and the canonical names of units."""
+"""The unit register (责任单位名册, docs/architecture.md §4) and the canonical names of units."""
 from __future__ import annotations
 
 import functools
@@ -20,7 +20,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class UnitRegister:
-    """The district's 责任单位名册: names, kinds and aliases (DESIGN.md §3.3)."""
+    """The district's 责任单位名册: names, kinds and aliases (docs/architecture.md §4)."""
 
     district: str
     units: tuple[Unit, ...]

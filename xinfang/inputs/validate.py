@@ -1,4 +1,4 @@
-"""Validation of the 信访事项登记表 and the optional tables (DESIGN.md §3.1, §3.4).
+"""Validation of the 信访事项登记表 and the optional tables (docs/architecture.md §4).
 
 Every rule is checked on whole columns; all failures are collected into one
 :class:`~xinfang.errors.InputError` listing file, Excel row, column header, value and rule

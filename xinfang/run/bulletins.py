@@ -1,7 +1,7 @@
 """Monthly 通报 jobs: one bulletin notebook per month, plus the month's 督办单.
 
 ``output/<year>/bulletins/<year>-<month>_通报.{ipynb,html,docx}`` and
-``output/<year>/bulletins/督办单/<year>-<month>/<unit>.docx`` (DESIGN.md §7). A batch
+``output/<year>/bulletins/督办单/<year>-<month>/<unit>.docx`` (docs/architecture.md §8). A batch
 (``xinfang batch --by month``) plans the months with :func:`plan_months` and runs them through
 the same pool, kernels, manifest and progress as the unit reports; :func:`finish_bulletin` is
 called in the worker after the notebook ran, to write the 督办单 in-process.

@@ -24,7 +24,7 @@ def build_sample() -> dict[str, pd.DataFrame]:
 
     Notes
     -----
-    Over the period 2022-12-28 … 2023-12-31 the calibers of DESIGN.md §5 give the figures of
+    Over the period 2022-12-28 … 2023-12-31 the calibers of docs/architecture.md §4 give the figures of
     section 一 of the original report; see ``seeds/README.md`` for the derivation.
 
     Examples

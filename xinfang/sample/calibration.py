@@ -3,7 +3,7 @@
 The three tables are made up: every petitioner, id number, phone number and address is fake
 (names are a surname plus a 干支 pair such as 王甲子, id numbers start with the non-existent
 division code 430599, phone numbers start with 19900, addresses lie on 示例路). They are
-calibrated so that the indicator catalogue of DESIGN.md §5, applied to the period
+calibrated so that the indicator catalogue of docs/architecture.md §4, applied to the period
 2022-12-28 … 2023-12-31, gives exactly the figures of section 一 of the original report
 (508 件人次 to the national bureau, 27.56 ％ of 1,843 registrations, 321.43 ％ repeat rate …).
 ``seeds/README.md`` explains which rows realise which figure.
@@ -51,15 +51,15 @@ SAMPLE_FILES = {
 #: File name of the sample 预算执行表 (made by :func:`xinfang.budget.sample_budget`).
 BUDGET_FILE = "预算执行表.csv"
 
-#: Headers of the 信访事项登记表, in export order (DESIGN.md §3.1).
+#: Headers of the 信访事项登记表, in export order (docs/architecture.md §4).
 REGISTER_COLUMNS = [
     "信访件编号", "信访事项编号", "登记日期", "登记层级", "信访形式", "人数", "责任单位", "问题领域",
     "信访目的", "初重件", "办理方式", "受理日期", "延期天数", "答复日期", "评价结果",
     "信访人", "证件号码", "联系电话", "住址", "诉求摘要",
 ]
-#: Headers of the 治重化积交办件 table (DESIGN.md §3.2).
+#: Headers of the 治重化积交办件 table (docs/architecture.md §4).
 CAMPAIGN_COLUMNS = ["交办批次", "信访事项编号", "责任单位", "是否汇报", "审核化解", "化解日期"]
-#: Headers of the 进京上访台账 (DESIGN.md §3.2).
+#: Headers of the 进京上访台账 (docs/architecture.md §4).
 BEIJING_COLUMNS = ["日期", "责任单位", "人数", "是否登记"]
 #: Personal information of petitioners: fake here, dropped at load by the library.
 PII_COLUMNS = ("信访人", "证件号码", "联系电话", "住址")

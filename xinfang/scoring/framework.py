@@ -26,7 +26,7 @@ File format
 
 Leaf fields: ``name``, ``weight``, ``rule`` (always); ``id`` (optional, a short name for manual
 scores; default the path ``一级/二级/三级``); ``standard`` (optional 评分标准 text shown with the rule);
-``indicator`` (a catalogue key of DESIGN.md §5 or a budget key of :data:`xinfang.indicators.BUDGET_KEYS`),
+``indicator`` (a catalogue key of docs/architecture.md §4 or a budget key of :data:`xinfang.indicators.BUDGET_KEYS`),
 ``field`` (``value``, default, or ``yoy`` to score the year-on-year change) and ``target`` for every
 rule except ``manual``; ``floor`` (threshold, optional); ``per`` and ``points`` (deduction);
 ``score``, ``evidence`` (评分依据) and ``reason`` (扣分理由, required when ``score`` is below the
@@ -336,7 +336,7 @@ def load_framework(path: str | Path, known_keys: Iterable[str]) -> Framework:
     """Load and validate a framework file (YAML, read as every params file is:
     :func:`xinfang.params_yaml.parse_yaml`, so no anchors and no duplicate keys).
 
-    ``known_keys`` are the indicator catalogue's keys (DESIGN.md §5); the budget keys of
+    ``known_keys`` are the indicator catalogue's keys (docs/architecture.md §4); the budget keys of
     :data:`xinfang.indicators.BUDGET_KEYS` are always known. Raises :class:`ParameterError` whose
     message starts with the file name and the node path, e.g.
     ``default.yaml: 产出/质量指标/及时受理率: 未知的指标 key …``, for: children weights that do
