@@ -10,7 +10,6 @@ LIMIT = 500
 #: entry once its split has landed.
 KNOWN_LONG = {
     "xinfang/run/batch.py",  # split into jobs / planners / pool by another helper
-    "xinfang/inputs/validate.py",  # split in the next commit of this branch
 }
 
 

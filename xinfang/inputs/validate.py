@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..errors import MASK, InputError, Problem
+from .columns import Column, enum_values, parse_dates, show_value, stripped, whole_numbers
 from .read import RawTable, clean_header, pii_values
 from .tables import (BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
                      OPTIONAL_DEFAULTS, PURPOSES, REGISTER, REGISTER_REQUIRED, VARIANTS, YES_NO)
 from .units import UnitRegister
 
-_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _MAX_PER_RULE = 500
 
 #: 人数 of one registration (件次) is at most this. A module constant: the params schema is
@@ -56,10 +54,10 @@ class _Collector:
         for i in idx:
             if values is None:
                 value = None
-            elif isinstance(values, _Col):
-                value = _show(values.raw_at(i))
+            elif isinstance(values, Column):
+                value = show_value(values.raw_at(i))
             else:
-                value = _show(values.iat[i])
+                value = show_value(values.iat[i])
             hint = hint_of(value) if hint_of else None
             self.problems.append(Problem(self.file, int(i) + 2, self.header(col), value, rule, rule_en, hint))
 
@@ -103,205 +101,6 @@ class _Collector:
             raise InputError(self.problems)
 
 
-def _show(value: object) -> str:
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d")
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "…"
-
-
-def _stripped(series: pd.Series) -> pd.Series:
-    """A high-cardinality column (ids) as stripped text, kept in its own (pyarrow) storage."""
-    if series.dtype == object:
-        return pd.Series([_cell_text(v) for v in series], dtype=object)
-    return series.str.strip()
-
-
-def _cell_text(value: object) -> str:
-    """One cell as stripped text ('' for blank); Excel numbers like 3.0 become '3'."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
-
-
-class _Col:
-    """A column as its distinct values plus one code per row.
-
-    Every rule is evaluated once per distinct value (``cats``, stripped text) and spread to
-    the rows through ``codes``, so validation costs little more for a million rows than for
-    a thousand. ``raw`` keeps the cells as read (Excel dates, numbers) for date parsing and
-    for showing the value in a message.
-    """
-
-    def __init__(self, series: pd.Series) -> None:
-        stripped = False
-        if isinstance(series.dtype, pd.CategoricalDtype):
-            codes = series.cat.codes.to_numpy().astype(np.int64)
-            categories = series.cat.categories
-            raw = np.asarray(categories, dtype=object)
-            if (codes < 0).any():
-                raw = np.append(raw, "")
-                codes = np.where(codes < 0, len(raw) - 1, codes)
-        elif pd.api.types.is_string_dtype(series.dtype) and series.dtype != object:
-            # text read from CSV (pyarrow-backed): strip in C++, then one code per distinct value
-            codes, uniques = pd.factorize(series.str.strip(), use_na_sentinel=False)
-            raw = np.asarray(uniques, dtype=object)
-            stripped = not pd.isna(uniques).any()
-        else:
-            codes, uniques = pd.factorize(series, use_na_sentinel=False)
-            raw = np.asarray(uniques, dtype=object)
-        if stripped:
-            text = raw
-        else:
-            text = np.array([_cell_text(v) for v in raw], dtype=object)
-        self.raw_codes = codes
-        self.raw = raw
-        if len(text) and (text == raw).all():
-            self.codes, self.cats = codes, text
-        else:
-            merged, uniques = pd.factorize(text)
-            self.codes = merged[codes] if len(codes) else codes
-            self.cats = np.asarray(uniques, dtype=object)
-
-    @classmethod
-    def blank(cls, n: int) -> "_Col":
-        return cls(pd.Series([""] * n, dtype=object))
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def raw_at(self, i: int) -> object:
-        return self.raw[self.raw_codes[i]]
-
-    def spread(self, per_category: np.ndarray) -> np.ndarray:
-        """Per-category values → per-row values."""
-        return np.asarray(per_category)[self.codes]
-
-    def eq(self, value: str) -> np.ndarray:
-        return self.spread(self.cats == value) if len(self.cats) else np.zeros(0, dtype=bool)
-
-    def strings(self) -> np.ndarray:
-        """The stripped text of every row (materialised: use only for output columns)."""
-        return self.cats[self.codes] if len(self.cats) else np.array([], dtype=object)
-
-    def categorical(self, mapped: np.ndarray | None = None, categories: Iterable[str] | None = None) -> pd.Categorical:
-        """A Categorical of the (optionally mapped) text; '' and values outside ``categories`` are NaN."""
-        if mapped is None and categories is None:
-            keep = self.cats != ""
-            new_index = np.cumsum(keep) - 1
-            new_index[~keep] = -1
-            codes = new_index[self.codes] if len(self.codes) else self.codes
-            return pd.Categorical.from_codes(codes.astype(np.int32), pd.Index(self.cats[keep], dtype=object))
-        values = self.cats if mapped is None else mapped
-        if categories is None:
-            categories = [v for v in dict.fromkeys(values) if v != ""]
-        categories = list(categories)
-        index = {c: i for i, c in enumerate(categories)}
-        per_cat = np.array([index.get(v, -1) for v in values], dtype=np.int32)
-        return pd.Categorical.from_codes(self.spread(per_cat) if len(per_cat) else np.zeros(0, np.int32), categories)
-
-
-_DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)?\s*$")
-_SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
-
-
-def _parse_one_date(value: object) -> object:
-    """One cell → numpy datetime64[D]; NaT for blank; the string 'ERR' when it cannot parse."""
-    if isinstance(value, (dt.datetime, pd.Timestamp)):
-        return np.datetime64(value.date() if isinstance(value, dt.datetime) else value, "D")
-    if isinstance(value, dt.date):
-        return np.datetime64(value, "D")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != value:  # NaN
-            return np.datetime64("NaT")
-        if 1 <= value < 2958466 and float(value).is_integer():
-            return _EXCEL_EPOCH + np.timedelta64(int(value), "D")
-        return "ERR"
-    text = str(value).strip()
-    if not text:
-        return np.datetime64("NaT")
-    m = _DATE_CN.match(text)
-    if m:
-        try:
-            return np.datetime64(dt.date(int(m[1]), int(m[2]), int(m[3])), "D")
-        except ValueError:
-            return "ERR"
-    if _SERIAL.match(text):
-        n = int(float(text))
-        if 20000 <= n <= 80000:  # 1954 … 2119: a plausible Excel serial date
-            return _EXCEL_EPOCH + np.timedelta64(n, "D")
-    return "ERR"
-
-
-def parse_dates(series: pd.Series | _Col) -> tuple[pd.Series, np.ndarray]:
-    """Parse a date column; returns (datetime64 series with NaT for blank, bad-value mask).
-
-    Accepts 2023-01-05, 2023/1/5, 2023年1月5日, 2023.1.5, Excel serial numbers and Excel date
-    cells. Each distinct value is parsed once.
-
-    >>> d, bad = parse_dates(pd.Series(["2023-01-05", "2023/1/5", "2023年1月5日", "44931", "", "5号"]))
-    >>> [str(x)[:10] for x in d], bad.tolist()
-    (['2023-01-05', '2023-01-05', '2023-01-05', '2023-01-05', 'NaT', 'NaT'], [False, False, False, False, False, True])
-    """
-    col = series if isinstance(series, _Col) else _Col(series)
-    parsed = [_parse_one_date(u) for u in col.raw]
-    bad_u = np.array([isinstance(v, str) for v in parsed], dtype=bool)
-    values_u = np.array([np.datetime64("NaT") if isinstance(v, str) else v for v in parsed],
-                        dtype="datetime64[D]")
-    codes = col.raw_codes
-    out = pd.Series(values_u[codes].astype("datetime64[s]") if len(codes) else np.array([], "datetime64[s]"))
-    return out, (bad_u[codes] if len(codes) else np.zeros(0, dtype=bool))
-
-
-def _enum(col: _Col, allowed: Iterable[str], variants: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """(normalised value per category, bad mask per row): variants mapped, '' allowed."""
-    allowed = set(allowed) | {""}
-    mapped = np.array([variants.get(v, v) for v in col.cats], dtype=object)
-    bad = np.array([v not in allowed for v in mapped], dtype=bool)
-    return mapped, col.spread(bad) if len(col) else np.zeros(0, dtype=bool)
-
-
-def _integers(col: _Col) -> tuple[np.ndarray, np.ndarray]:
-    """Whole numbers per row ('3', '3.0'; blank → NaN) and the mask of cells that are not.
-
-    Not whole: text, fractions, and anything not finite (``inf``, ``nan``) or beyond 2**53,
-    where a float no longer holds every integer (``9223372036854775807``).
-
-    >>> num, bad = _integers(_Col(pd.Series(["3", "3.0", "", "1.5", "inf", "nan", "1e30", "x"])))
-    >>> bad.tolist()
-    [False, False, False, True, True, True, True, True]
-    """
-    if not len(col):
-        return np.zeros(0), np.zeros(0, dtype=bool)
-    try:
-        num = pd.to_numeric(pd.Series(col.cats, dtype=object).replace("", None),
-                            errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError, OverflowError):
-        num = np.array([_number(t) for t in col.cats], dtype=float)
-    blank = np.array([t == "" for t in col.cats], dtype=bool)
-    with np.errstate(invalid="ignore"):
-        whole = np.isfinite(num) & (np.abs(num) <= 2.0 ** 53) & (np.mod(np.nan_to_num(num), 1) == 0)
-    bad = ~blank & ~whole
-    num = np.where(blank | whole, num, np.nan)
-    return col.spread(num), col.spread(bad)
-
-
-def _number(text: str) -> float:
-    """A cell's text as a float (NaN for blank or not a number)."""
-    if not text or "_" in text:
-        return np.nan
-    try:
-        return float(text)
-    except (TypeError, ValueError, OverflowError):
-        return np.nan
-
-
-
-
 def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | None = None) -> pd.DataFrame:
     """Validate a 信访事项登记表 and return it typed, with canonical unit names.
 
@@ -328,10 +127,10 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         c.file_problem("没有数据行（只有表头）", "no data rows")
     c.raise_if_any()
     n = len(frame)
-    t = {col: (_Col(frame[col]) if col in frame.columns else _Col.blank(n))
+    t = {col: (Column(frame[col]) if col in frame.columns else Column.blank(n))
          for col in REGISTER.headers.values() if col not in ("summary", "case_id")}
 
-    case_id = _stripped(frame["case_id"]) if "case_id" in frame.columns else pd.Series([""] * n, dtype=object)
+    case_id = stripped(frame["case_id"]) if "case_id" in frame.columns else pd.Series([""] * n, dtype=object)
     blank_id = (case_id == "").to_numpy(dtype=bool)
     c.add(blank_id, "case_id", case_id, "信访件编号不能为空", "required")
     if case_id.nunique() < n:
@@ -356,20 +155,20 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     for col, allowed, required in (("level", LEVELS, True), ("channel", CHANNELS, True),
                                    ("purpose", PURPOSES, True), ("first_or_repeat", FIRST_OR_REPEAT, True),
                                    ("decision", DECISIONS, False), ("evaluation", EVALUATIONS, False)):
-        mapped, bad = _enum(t[col], allowed, VARIANTS.get(col, {}))
+        mapped, bad = enum_values(t[col], allowed, VARIANTS.get(col, {}))
         c.add(bad, col, t[col], f"取值不在允许范围内（{'、'.join(allowed)}）", "enum")
         if required:
             c.add(t[col].spread(mapped == "") if n else bad, col, t[col], "不能为空", "required")
         enums[col] = t[col].categorical(mapped, allowed)
 
-    persons, bad = _integers(t["persons"])
+    persons, bad = whole_numbers(t["persons"])
     c.add(bad, "persons", t["persons"], "人数须为整数", "integer")
     c.add(~bad & (np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1)), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
     c.add(~bad & (np.nan_to_num(persons, nan=1) > MAX_PERSONS), "persons", t["persons"],
           f"人数须为1至{MAX_PERSONS}之间的整数", f"persons <= {MAX_PERSONS}")
 
-    ext, bad = _integers(t["extension_days"])
+    ext, bad = whole_numbers(t["extension_days"])
     ext0 = np.nan_to_num(ext, nan=0)
     c.add(bad, "extension_days", t["extension_days"], "延期天数须为整数", "integer")
     c.add(~bad & ((ext0 < 0) | (ext0 > 30)), "extension_days", t["extension_days"],
@@ -430,13 +229,13 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     return out
 
 
-def _yes_no(c: _Collector, col: _Col, name: str) -> np.ndarray:
-    mapped, bad = _enum(col, YES_NO, VARIANTS["yes_no"])
+def _yes_no(c: _Collector, col: Column, name: str) -> np.ndarray:
+    mapped, bad = enum_values(col, YES_NO, VARIANTS["yes_no"])
     c.add(bad | col.spread(mapped == ""), name, col, "须填“是”或“否”", "yes/no")
     return col.spread(mapped == "是")
 
 
-def _units_column(c: _Collector, col: _Col, units: UnitRegister) -> pd.Categorical:
+def _units_column(c: _Collector, col: Column, units: UnitRegister) -> pd.Categorical:
     canonical = np.array([units.canonical(v) or "" for v in col.cats], dtype=object)
     c.add(col.spread(canonical == ""), "unit", col, "责任单位不在单位名册中", "unknown unit")
     return col.categorical(canonical, units.names)
@@ -460,8 +259,8 @@ def validate_campaign(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     required = CAMPAIGN.required
     c = _start(raw, required, headers)
     f = raw.frame
-    t = {col: _Col(f[col]) for col in required}
-    batch, bad = _integers(t["batch"])
+    t = {col: Column(f[col]) for col in required}
+    batch, bad = whole_numbers(t["batch"])
     c.add(bad | np.isnan(batch) | (np.nan_to_num(batch, nan=1) < 1) | (np.nan_to_num(batch) > MAX_BATCH),
           "batch", t["batch"], f"交办批次须为1至{MAX_BATCH}之间的整数", "batch integer >= 1")
     c.add(t["matter_id"].eq(""), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
@@ -489,13 +288,13 @@ def validate_beijing(raw: RawTable, units: UnitRegister, *, today: dt.date | Non
     required = BEIJING.required
     c = _start(raw, required, headers)
     f = raw.frame
-    t = {col: _Col(f[col]) for col in required}
+    t = {col: Column(f[col]) for col in required}
     when, bad = parse_dates(t["date"])
     c.add(bad | (when.isna().to_numpy() & ~bad), "date", t["date"], "日期无法识别或为空", "date")
     c.add(when.to_numpy(dtype="datetime64[D]") > np.datetime64(today or dt.date.today(), "D"),
           "date", t["date"], "日期晚于今天（在未来）", "date in future")
     unit = _units_column(c, t["unit"], units)
-    persons, badp = _integers(t["persons"])
+    persons, badp = whole_numbers(t["persons"])
     c.add(badp | np.isnan(persons) | (np.nan_to_num(persons, nan=1) < 1), "persons", t["persons"],
           "人数须为不小于1的整数", "persons >= 1")
     c.add(~badp & (np.nan_to_num(persons, nan=1) > MAX_PERSONS), "persons", t["persons"],
