@@ -61,11 +61,14 @@ def test_a_kernel_forked_through_the_provisioner(tmp_path):
 
 def test_without_the_entry_point_kernels_are_launched_with_a_warning(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(manager, "FORK_PROVISIONER", "xinfang-not-installed")
-    monkeypatch.setattr(kernels, "_FORK_AVAILABLE", [])
-    with caplog.at_level(logging.WARNING, logger="xinfang"):
-        kernel = kernels.Kernel.start(tmp_path, warm=(), zygote=object())  # the zygote is never used
+    kernels.fork_provisioner_available.cache_clear()
     try:
-        assert not kernel.forked and type(kernel.km.provisioner).__name__ == "LocalProvisioner"
+        with caplog.at_level(logging.WARNING, logger="xinfang"):
+            kernel = kernels.Kernel.start(tmp_path, warm=(), zygote=object())  # the zygote is never used
+        try:
+            assert not kernel.forked and type(kernel.km.provisioner).__name__ == "LocalProvisioner"
+        finally:
+            kernel.close()
     finally:
-        kernel.close()
+        kernels.fork_provisioner_available.cache_clear()
     assert "xinfang-not-installed" in caplog.text

@@ -14,6 +14,7 @@ platform has it and reports ``None`` otherwise.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -75,21 +76,18 @@ def kernel_manager(runtime: Path, zygote: Zygote | None = None):
                                kernel_spec_manager=specs, zygote=zygote, **transport)
 
 
-_FORK_AVAILABLE: list[bool] = []
-
-
+@functools.cache
 def fork_provisioner_available() -> bool:
     """True when jupyter_client finds the ``xinfang-fork`` provisioner (the entry point of the
     installed package); checked once, with a warning when it is missing."""
-    if not _FORK_AVAILABLE:
-        from .manager import FORK_PROVISIONER, provisioner_available
+    from .manager import FORK_PROVISIONER, provisioner_available
 
-        _FORK_AVAILABLE.append(provisioner_available(FORK_PROVISIONER))
-        if not _FORK_AVAILABLE[0]:
-            log.warning("内核提供器 %s 未注册，改为逐个启动内核（请重新安装：pip install -e .）/ kernel "
-                        "provisioner %s is not registered: kernels are launched, not forked "
-                        "(reinstall the package)", FORK_PROVISIONER, FORK_PROVISIONER)
-    return _FORK_AVAILABLE[0]
+    available = provisioner_available(FORK_PROVISIONER)
+    if not available:
+        log.warning("内核提供器 %s 未注册，改为逐个启动内核（请重新安装：pip install -e .）/ kernel "
+                    "provisioner %s is not registered: kernels are launched, not forked "
+                    "(reinstall the package)", FORK_PROVISIONER, FORK_PROVISIONER)
+    return available
 
 
 def kernel_env() -> dict[str, str]:
