@@ -69,16 +69,6 @@ def test_papermill_finds_the_engine_by_entry_point():
         assert proc.returncode == 0, proc.stderr
 
 
-def test_no_private_papermill_api():
-    import re
-
-    for path in (ROOT / "xinfang").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert not re.search(r"papermill\.[a-z_.]*\._", text), path
-        assert not re.search(r"from papermill[\w.]* import[^\n]*\b_", text), path
-        assert "._processes" not in text, path
-
-
 def test_execution_failed_carries_its_context():
     from xinfang.errors import BatchError, ExecutionFailed, XinfangError
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cli_support import Command, Group, Years, _friendly, spread  # noqa: F401  (spread: tests)
+from .cli_support import Command, Group, Years, spread  # noqa: F401  (spread: tests)
 
 log = logging.getLogger("xinfang")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -67,7 +67,6 @@ def _units(units: str | None, params_dir: str | None):
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--units", type=click.Path(dir_okay=False), help="单位名册 YAML / unit register (default: from params).")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
-@_friendly
 def validate(data: str, units: str | None, params_dir: str | None) -> None:
     """校验信访事项登记表 / validate a register export (CSV or XLSX).
 
@@ -96,7 +95,6 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "table", "xlsx"]), default="json", show_default=True,
               help="输出格式 / output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出文件 / output file (required for xlsx).")
-@_friendly
 def indicators(data, start, end, year, unit, units, campaign, beijing, params_dir, fmt, output) -> None:
     """计算指标目录 / compute the indicator catalogue.
 
@@ -190,7 +188,6 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
 @click.option("--rows", "shown", type=click.IntRange(min=0), default=20, show_default=True,
               help="不写文件时显示的行数 / rows printed without -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the list to an .xlsx file.")
-@_friendly
 def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: str | None, shown: int,
           output: str | None) -> None:
     """指标背后的信访件清单（不含个人信息）/ the cases behind an indicator (no personal data).
@@ -237,7 +234,6 @@ def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: s
 @main.command(context_settings=CONTEXT)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="seeds", show_default=True,
               help="输出目录 / output folder.")
-@_friendly
 def sample(out_dir: str) -> None:
     """重新生成样例数据 / regenerate the synthetic sample data (deterministic)."""
     from .sample import write_sample
@@ -251,7 +247,6 @@ def sample(out_dir: str) -> None:
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--unit", help="只出某一单位的报告 / one unit's report instead of the district's.")
-@_friendly
 def report(year: int, params_dir: str | None, data: str | None, unit: str | None) -> None:
     """区级年度报告 / the district's annual report → output/<year>/ (.ipynb, .html, .docx).
 
@@ -289,7 +284,6 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--detail", is_flag=True, help="显示依据与口径 / also show evidence and caliber.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the table to an .xlsx file.")
-@_friendly
 def score(year: int, framework: str | None, params_dir: str | None, detail: bool, output: str | None) -> None:
     """绩效评价指标评分表 / the scoring table: leaf scores, subtotals, total and grade."""
     from .params import load_params
@@ -331,7 +325,6 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
               help="只运行这些单位，可多个：--only 城南街道 罗市镇 / only these units (several names).")
 @click.option("--force", is_flag=True, help="全部重做 / redo every report, even if up to date.")
 @click.option("--quiet", is_flag=True, help="不显示进度条，每完成一份输出一行 / one line per report, no bar.")
-@_friendly
 def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> None:
     """批量生成报告 / many reports in parallel, each in its own fresh kernel.
 
@@ -369,7 +362,6 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> Non
 @click.option("--duban", is_flag=True, help="同时为有超期或即将到期件的单位各出一份督办单 / also write 督办单.")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
-@_friendly
 def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None, data: str | None) -> None:
     """月度通报 / the monthly 通报 → output/<year>/bulletins/<year>-<month>_通报.{html,docx}.
 

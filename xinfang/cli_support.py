@@ -7,7 +7,8 @@ import errno
 import logging
 import re
 import sys
-from functools import wraps
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
@@ -111,9 +112,15 @@ def spread(args: list[str], options: tuple[str, ...]) -> list[str]:
 
 
 class Group(click.Group):
-    """The ``xinfang`` group: bilingual usage errors, for itself and its commands."""
+    """The ``xinfang`` group: bilingual usage errors, for itself and its commands, and one
+    error handler (:func:`friendly_errors`) around every command it runs, so that no
+    command, present or future, prints a traceback."""
 
     command_class = Command
+
+    def invoke(self, ctx: click.Context):
+        with friendly_errors():
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -145,36 +152,39 @@ class Years(click.ParamType):
         return years
 
 
-def _friendly(func):
+@contextmanager
+def friendly_errors() -> Iterator[None]:
     """Every failure is a message, never a traceback: XinfangError (bad input or parameters)
     exits 2; OSError exits 1 for the environment (read-only folder, disk full, permission)
     and 2 for a path the user named wrongly (see :func:`_os_error`); anything else is an
     internal error, exit 1 (the traceback only with ``-v``). Messages are redacted
-    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal."""
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except XinfangError as exc:
-            click.echo(f"错误 / error: {redact(str(exc))}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("已中断 / interrupted", err=True)
-            sys.exit(130)
-        except OSError as exc:
-            message, code = _os_error(exc)
-            log.debug("", exc_info=True)
-            click.echo(f"错误 / error: {redact(message)}", err=True)
-            sys.exit(code)
-        except MemoryError:
-            click.echo("错误 / error: 内存不足 / out of memory", err=True)
-            sys.exit(1)
-        except Exception as exc:  # noqa: BLE001 - a bug: a message, and the traceback with -v
-            log.debug("", exc_info=True)
-            click.echo(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:500]}"
-                       "（加 -v 查看详情 / run with -v for details）", err=True)
-            sys.exit(1)
-    return wrapper
+    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal.
+
+    click's own exceptions (usage errors, ``--help``'s exit, an abort) pass through to click,
+    which prints them."""
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except XinfangError as exc:
+        click.echo(f"错误 / error: {redact(str(exc))}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断 / interrupted", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        message, code = _os_error(exc)
+        log.debug("", exc_info=True)
+        click.echo(f"错误 / error: {redact(message)}", err=True)
+        sys.exit(code)
+    except MemoryError:
+        click.echo("错误 / error: 内存不足 / out of memory", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug: a message, and the traceback with -v
+        log.debug("", exc_info=True)
+        click.echo(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:500]}"
+                   "（加 -v 查看详情 / run with -v for details）", err=True)
+        sys.exit(1)
 
 
 _OS_REASONS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 from docx import Document as new_word_document
@@ -20,6 +21,7 @@ from docx.shared import Cm
 from nbconvert.exporters import Exporter
 from traitlets import default
 
+from xinfang.compat import paragraph_element
 from xinfang.errors import RenderError
 from xinfang.fileio import normalize_zip
 from xinfang.render.blocks import (
@@ -42,7 +44,7 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 
 def _set_rpr(run: Any, xml: str) -> None:
     """Give a run exactly these run properties (w:rPr is the run's first child)."""
-    r = run._r
+    r = run.element
     for old in r.findall(qn("w:rPr")):
         r.remove(old)
     r.insert(0, parse_xml(xml))
@@ -93,11 +95,12 @@ class _DocxBuilder:
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         package = doc.part.package
+        self.app_xml_name = "docProps/app.xml"
         for rid, rel in list(package.rels.items()):
             if rel.reltype.endswith("/thumbnail"):
                 del package.rels[rid]
-            elif rel.reltype.endswith("/extended-properties"):
-                rel.target_part._blob = _APP_XML
+            elif rel.reltype.endswith("/extended-properties"):  # replaced in the saved zip
+                self.app_xml_name = rel.target_part.partname.membername
         for rid, rel in list(doc.part.rels.items()):
             if rel.reltype.endswith(("/customXml", "/stylesWithEffects")):
                 del doc.part.rels[rid]
@@ -155,7 +158,7 @@ class _DocxBuilder:
         section.right_margin = Cm(MARGIN_RIGHT_CM)
         section.header_distance = Cm(HEADER_DISTANCE_CM)
         section.footer_distance = Cm(FOOTER_DISTANCE_CM)
-        sect_pr = section._sectPr
+        sect_pr = self.doc.element.body.sectPr  # the one section's properties
         for attr in [a for a in sect_pr.attrib if "rsid" in a]:
             del sect_pr.attrib[attr]
         # GB/T 9704 §7.5: odd pages right, even pages left, one character (14 pt) from the edge.
@@ -165,12 +168,12 @@ class _DocxBuilder:
         self._page_number(section.even_page_footer, "left")
 
     def _page_number(self, footer: Any, side: str) -> None:
-        p = footer.paragraphs[0]
-        for child in list(p._p):
-            p._p.remove(child)
+        p = paragraph_element(footer.paragraphs[0])
+        for child in list(p):
+            p.remove(child)
         indent = round(SIZE_PAGE * 20)
         ind = f'w:right="{indent}"' if side == "right" else f'w:left="{indent}"'
-        p._p.append(parse_xml(
+        p.append(parse_xml(
             f'<w:pPr {nsdecls("w")}><w:pStyle w:val="Footer"/><w:spacing w:before="0" w:after="0" '
             f'w:line="240" w:lineRule="auto"/><w:ind {ind} w:firstLineChars="0" w:firstLine="0"/>'
             f'<w:jc w:val="{side}"/></w:pPr>'
@@ -186,7 +189,7 @@ class _DocxBuilder:
             "<w:t xml:space=\"preserve\"> \u2014</w:t>",
         ]
         for content in runs:
-            p._p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}{content}</w:r>'))
+            p.append(parse_xml(f'<w:r {nsdecls("w")}>{rpr}{content}</w:r>'))
 
     # -- paragraphs ---------------------------------------------------------------------
     def _para(self, spec: ParaStyle, spans: list[Span], ppr: str | None = None,
@@ -202,13 +205,14 @@ class _DocxBuilder:
     def _set_ppr(p: Any, ppr_xml: str, style_id: str | None = None) -> None:
         """Paragraph style (by id; python-docx's lookup by name is slow) and direct
         paragraph properties, so that every viewer agrees."""
-        old = p._p.pPr
+        p_el = paragraph_element(p)
+        old = p_el.pPr
         if old is not None:
-            p._p.remove(old)
+            p_el.remove(old)
         new = parse_xml(ppr_xml)
         if style_id and style_id != "Normal":
             new.insert(0, parse_xml(f'<w:pStyle {nsdecls("w")} w:val="{style_id}"/>'))
-        p._p.insert(0, new)
+        p_el.insert(0, new)
 
     @staticmethod
     def _run(p: Any, span: Span, east_asia: str, size: float, bold: bool) -> None:
@@ -229,7 +233,7 @@ class _DocxBuilder:
         for line in lines:
             last = self._para(SUBTITLE, [Span(line)])
         # one empty line between the title block and the body (GB/T 9704 §7.3.3)
-        spacing = last._p.pPr.find(qn("w:spacing"))
+        spacing = paragraph_element(last).pPr.find(qn("w:spacing"))
         spacing.set(qn("w:after"), str(round(LINE_BODY * 20)))
 
     def add_blocks(self, blocks: list[Block], depth: int = 0, quote: bool = False) -> None:
@@ -299,7 +303,7 @@ class _DocxBuilder:
         _set_rpr(run, rpr_xml(FONT_BODY, SIZE_BODY))
         try:
             run.add_picture(io.BytesIO(fig.data), width=Cm(FIGURE_WIDTH_CM))
-            for doc_pr in run._r.iter(qn("wp:docPr")):
+            for doc_pr in run.element.iter(qn("wp:docPr")):
                 doc_pr.set("descr", fig.alt)  # alternative text for screen readers
         except Exception as exc:  # python-docx raises several types for unreadable images
             raise RenderError(f"图片无法嵌入 Word 文件 / cannot embed an image: {exc}") from exc
@@ -393,7 +397,8 @@ class _DocxBuilder:
         self.core_properties()
         buffer = io.BytesIO()
         self.doc.save(buffer)
-        return normalize_zip(buffer.getvalue(), ZIP_DATE_TIME)
+        data = _replace_members(buffer.getvalue(), {self.app_xml_name: _APP_XML})
+        return normalize_zip(data, ZIP_DATE_TIME)
 
 
 _APP_XML = (
@@ -404,6 +409,17 @@ _APP_XML = (
     b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
     b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
 )
+
+
+def _replace_members(data: bytes, members: dict[str, bytes]) -> bytes:
+    """The zip ``data`` with the named members' contents replaced (stored uncompressed:
+    :func:`xinfang.fileio.normalize_zip` sets times, order and compression afterwards)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, members.get(info.filename) or src.read(info))
+    return out.getvalue()
 
 
 def report_docx(document: Document) -> bytes:

@@ -14,6 +14,7 @@ platform has it and reports ``None`` otherwise.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -52,86 +53,41 @@ def ipc_available() -> bool:
     return bool(zmq.has("ipc"))
 
 
-def kernel_manager(runtime: Path):
-    """An (unstarted) ``AsyncKernelManager`` for one kernel whose files live in ``runtime``.
+def kernel_manager(runtime: Path, zygote: Zygote | None = None):
+    """An (unstarted) :class:`~xinfang.run.manager.ReportKernelManager` for one kernel whose
+    files live in ``runtime``.
 
     Its spec is ipykernel's own (``python3`` from no kernel directories), i.e. this very
     interpreter: a notebook's kernelspec name (``xinfang``) and a user's
     ``~/.local/share/jupyter/kernels`` (another Python, without xinfang) are never used.
-    Transport: IPC in ``runtime`` where :func:`ipc_available`, else TCP on 127.0.0.1 with the
-    ports left to the manager.
+    With ``zygote``, the spec names the ``xinfang-fork`` provisioner, and jupyter_client starts
+    the kernel through it (forked from the template process). Transport: IPC in ``runtime``
+    where :func:`ipc_available`, else TCP on 127.0.0.1 with the ports left to the manager.
     """
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
+    from .manager import FORK_PROVISIONER, ReportKernelManager, ReportSpecManager
 
-    specs = KernelSpecManager(kernel_dirs=[])
+    specs = ReportSpecManager(provisioner_name=FORK_PROVISIONER if zygote is not None else "")
     if ipc_available():
         # short path: AF_UNIX socket paths are limited to ~107 bytes
         transport = {"transport": "ipc", "ip": str(runtime / "k")}
     else:
         transport = {"transport": "tcp", "ip": LOOPBACK}
-    return AsyncKernelManager(kernel_name="python3", connection_file=str(runtime / "kernel.json"),
-                              kernel_spec_manager=specs, client_class=f"{__name__}.ReadyClient",
-                              **transport)
+    return ReportKernelManager(kernel_name="python3", connection_file=str(runtime / "kernel.json"),
+                               kernel_spec_manager=specs, zygote=zygote, **transport)
 
 
-def _ready_client_class():
-    from jupyter_client.asynchronous import AsyncKernelClient
-    from jupyter_client.session import protocol_version
+@functools.cache
+def fork_provisioner_available() -> bool:
+    """True when jupyter_client finds the ``xinfang-fork`` provisioner (the entry point of the
+    installed package); checked once, with a warning when it is missing."""
+    from .manager import FORK_PROVISIONER, provisioner_available
 
-    class ReadyClient(AsyncKernelClient):
-        """The client nbclient makes for a report's kernel: ready as soon as the kernel has
-        answered ``kernel_info`` on the shell channel and IOPub has brought that request's
-        ``idle`` status — IOPub is then connected, and everything the kernel published before
-        has been read, in order. jupyter_client's own check waits in addition for 0.2 s of
-        silence on IOPub, on every kernel: a tenth of a unit report's time."""
-
-        async def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
-            while True:
-                msg_id = self.kernel_info()
-                if await self._answered(msg_id) and await self._idle(msg_id):
-                    return
-                if not await self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
-
-        async def _answered(self, msg_id: str) -> bool:
-            from queue import Empty
-
-            while True:
-                try:
-                    msg = await self.shell_channel.get_msg(timeout=1)
-                except Empty:
-                    return False
-                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "kernel_info_reply":
-                    major = int(msg["content"].get("protocol_version", protocol_version).split(".")[0])
-                    if major != int(protocol_version.split(".")[0]):
-                        self.session.adapt_version = major
-                    return True
-
-        async def _idle(self, msg_id: str) -> bool:
-            from queue import Empty
-
-            while True:
-                try:
-                    msg = await self.iopub_channel.get_msg(timeout=0.2)  # the kernel publishes it at once
-                except Empty:
-                    return False  # IOPub not connected yet when it was published: ask again
-                if (msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
-                        and msg["content"].get("execution_state") == "idle"):
-                    return True
-
-    return ReadyClient
-
-
-def __getattr__(name: str):  # PEP 562: the client class is made on first use (jupyter_client imported then)
-    if name == "ReadyClient":
-        cls = _ready_client_class()
-        globals()["ReadyClient"] = cls
-        return cls
-    raise AttributeError(name)
+    available = provisioner_available(FORK_PROVISIONER)
+    if not available:
+        log.warning("内核提供器 %s 未注册，改为逐个启动内核（请重新安装：pip install -e .）/ kernel "
+                    "provisioner %s is not registered: kernels are launched, not forked "
+                    "(reinstall the package)", FORK_PROVISIONER, FORK_PROVISIONER)
+    return available
 
 
 def kernel_env() -> dict[str, str]:
@@ -171,7 +127,6 @@ class Kernel:
         self.km = km
         self.runtime_dir = runtime_dir
         self.started = time.perf_counter()
-        self.clients: list = []
         self.forked = False
         self.final_cpu: float | None = None
 
@@ -179,30 +134,24 @@ class Kernel:
     def start(cls, cwd: Path, warm: Sequence[str] = WARM_LINES, zygote: Zygote | None = None) -> Kernel:
         """Start a kernel in ``cwd``: launched as a new ``python -m ipykernel_launcher`` process,
         or, with ``zygote``, forked from that import-only template process."""
-        import uuid
-
         from jupyter_core.utils import run_sync
 
+        if zygote is not None and not fork_provisioner_available():
+            zygote = None
         runtime = Path(tempfile.mkdtemp(prefix="xfk-"))  # mode 0700, short (IPC socket paths)
-        km = kernel_manager(runtime)
-        args = [*KERNEL_ARGS, *(f"--IPKernelApp.exec_lines={line}" for line in warm)]
-        if zygote is not None:
-            km.kernel_id = str(uuid.uuid4())
-            km.provisioner = zygote.provisioner(km)
-            args = []
+        km = kernel_manager(runtime, zygote)
+        # a forked kernel was warmed in the template and is started with KERNEL_ARGS there
+        args = [] if zygote is not None else [*KERNEL_ARGS, *(f"--IPKernelApp.exec_lines={line}" for line in warm)]
         run_sync(km.start_kernel)(cwd=str(cwd), env=kernel_env(), extra_arguments=args)
         kernel = cls(km, runtime)
         kernel.forked = zygote is not None
-        make_client = km.client
-
-        def client(**kw):  # nbclient makes the client; keep it to stop its channels
-            kc = make_client(**kw)
-            kernel.clients.append(kc)
-            return kc
-
-        km.client = client
         _LIVE.add(kernel)
         return kernel
+
+    @property
+    def clients(self) -> list:
+        """The clients made for this kernel (by nbclient, through ``km.client()``)."""
+        return self.km.clients
 
     @property
     def pid(self) -> int | None:

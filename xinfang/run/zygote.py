@@ -14,6 +14,9 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
 
 from ..errors import BatchError
 from .kernels import KERNEL_ARGS, WARM_LINES, kernel_env
@@ -51,23 +54,6 @@ class Zygote:
             raise BatchError("内核模板进程已退出 / the kernel template process exited")
         return int(answer)
 
-    def provisioner(self, km):
-        """A jupyter_client provisioner for ``km`` whose kernel is forked from this template."""
-        from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-
-        zygote = self
-
-        class ForkProvisioner(LocalProvisioner):
-            async def launch_kernel(self, cmd, **kwargs):
-                pid = zygote.fork(km.connection_file, str(kwargs.get("cwd") or zygote.cwd))
-                self.process = ForkedProcess(pid)
-                self.pid = pid
-                self.pgid = pid  # the kernel calls setsid(): it leads its own process group
-                self.cwd = kwargs.get("cwd")
-                return self.connection_info
-
-        return ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-
     def close(self) -> None:
         try:
             self.proc.stdin.close()
@@ -78,6 +64,34 @@ class Zygote:
         except Exception:  # noqa: BLE001
             self.proc.kill()
             self.proc.wait()
+        self.proc.stdout.close()
+
+
+class ForkProvisioner(LocalProvisioner):
+    """A jupyter_client kernel provisioner whose kernel is forked from the manager's
+    :class:`Zygote` (``km.zygote``, see :class:`xinfang.run.manager.ReportKernelManager`)
+    instead of launched.
+
+    Registered as ``xinfang-fork`` under the ``jupyter_client.kernel_provisioners`` entry
+    points (``pyproject.toml``); a kernel spec whose ``kernel_provisioner`` metadata names it
+    (:class:`xinfang.run.manager.ReportSpecManager`) is started through it. Everything but the
+    launch (connection file, ports, shutdown, signals) is jupyter_client's
+    ``LocalProvisioner``, which handles :attr:`process` as a Popen (:class:`ForkedProcess`).
+    """
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> dict[str, Any]:
+        km = self.parent
+        zygote = getattr(km, "zygote", None)
+        if zygote is None:
+            raise BatchError("内核提供器 xinfang-fork 需要内核模板进程 / the xinfang-fork provisioner "
+                             "needs a kernel manager with a zygote")
+        cwd = kwargs.get("cwd") or zygote.cwd
+        pid = zygote.fork(km.connection_file, str(cwd))
+        self.process = ForkedProcess(pid)
+        self.pid = pid
+        self.pgid = pid  # the kernel calls setsid(): it leads its own process group
+        self.cwd = cwd
+        return self.connection_info
 
 
 class ForkedProcess:
