@@ -9,9 +9,10 @@ year's period (:mod:`xinfang.monthly`), and computes, as of the cut-off date C:
 * the overdue and soon-due cases at C (no personal data: 信访件编号, unit, dates, 问题领域).
 
 The sections of the form 月度通报 (:mod:`xinfang.report.sections.bulletin`) only read a
-:class:`BulletinContext`. :func:`duban_blocks` gives each unit's 督办单 as blocks
-(:mod:`xinfang.blocks`), rendered in-process by :func:`write_duban` with the same GB/T 9704
-renderer.
+:class:`BulletinContext`. :func:`duban_document` gives each unit's 督办单 as a document of
+blocks (:mod:`xinfang.blocks`), written in-process by :func:`write_duban` through
+:func:`~xinfang.render.document.render_document` with the same GB/T 9704 renderer: no
+notebook, no kernel.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nv
-from ..blocks import Block, DocumentInfo, Heading, Paragraph, Signature, Table
+from ..blocks import Block, Document, DocumentInfo, Heading, Paragraph, Signature, Table
 from ..errors import ParameterError
 from ..periods import Period, parse_date
 from ..result import Indicator
@@ -272,35 +273,25 @@ def duban_blocks(ctx: BulletinContext, unit: str) -> list[Block]:
             Signature((ctx.issuer, ctx.date_text(ctx.report_date)))]
 
 
-def duban_notebook(ctx: BulletinContext, unit: str):
-    """A notebook holding the 督办单's outputs (no code, no kernel), for the renderer."""
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
+def duban_document(ctx: BulletinContext, unit: str) -> Document:
+    """One unit's 督办单 as a document (no notebook, no kernel)."""
+    from ..render.document import build_document
 
-    from ..display import bundle
-
-    nb = new_notebook()
-    cell = new_code_cell("")
-    cell.outputs = [new_output("display_data", data=data, metadata=metadata)
-                    for data, metadata in map(bundle, duban_blocks(ctx, unit))]
-    nb.cells = [cell]
-    cell["id"] = "duban"
-    return nbformat.from_dict(nb)
+    return build_document(duban_blocks(ctx, unit))
 
 
 def write_duban(ctx: BulletinContext, out_dir: str | Path) -> list[Path]:
     """Write ``<out_dir>/<unit>.docx`` for every unit with overdue or soon-due cases; remove
     the 督办单 of units that have none any more. Returns the paths written."""
-    from ..fileio import safe_filename, write_bytes_atomic
-    from ..render import read_notebook, report_docx
+    from ..fileio import safe_filename
+    from ..render.document import render_document
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for unit in duban_units(ctx):
-        path = out_dir / f"{safe_filename(unit)}.docx"
-        write_bytes_atomic(path, report_docx(read_notebook(duban_notebook(ctx, unit))))
-        written.append(path)
+        paths = render_document(duban_document(ctx, unit), out_dir, safe_filename(unit), formats=("docx",))
+        written.append(paths["docx"])
     for stale in out_dir.glob("*.docx"):
         if stale not in written:
             stale.unlink()
