@@ -109,3 +109,20 @@ def test_an_unknown_section_in_a_form_is_an_error(tmp_path, monkeypatch):
 def test_a_section_name_is_registered_once():
     with pytest.raises(ValueError):
         section("标题")(lambda ctx: [])
+
+
+def test_the_sample_report_gives_headings_as_blocks():
+    # the district report of the sample: its title and numbered headings are Heading blocks,
+    # and no paragraph carries a Markdown heading for the renderer to parse back
+    from pathlib import Path
+
+    import xinfang.report as xr
+
+    report = xr.load_report(2023, Path(__file__).resolve().parent.parent / "params")
+    first = report.outputs[report.sections[0]]
+    assert [type(b).__name__ for b in first[:2]] == ["DocumentInfo", "Heading"]
+    assert first[1] == Heading(1, report.title)
+    heads = [(b.level, b.text) for name in report.sections for b in report.outputs[name] if isinstance(b, Heading)]
+    assert heads[1:4] == [(2, "一、基本情况"), (3, "（一）部门概况"), (3, "（二）年度预算及执行情况")]
+    assert not [b for name in report.sections for b in report.outputs[name]
+                if isinstance(b, Paragraph) and b.spans and b.spans[0].text.startswith("#")]
