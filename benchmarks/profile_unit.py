@@ -71,9 +71,11 @@ def in_process(year: int, params: Path, unit: str, cache: Path, repeat: int) -> 
     rows.append(("charts, all", charts_total))
     from IPython.core.formatters import DisplayFormatter
 
+    from xinfang.display import Output
+
     blocks = report.blocks()
     fmt = DisplayFormatter()
-    cost, _ = least(lambda: [fmt.format(b) for b in blocks], repeat)
+    cost, _ = least(lambda: [fmt.format(Output(b)) for b in blocks], repeat)
     rows.append(("display: MIME bundles of every output", cost))
     return rows
 

@@ -148,9 +148,11 @@ def test_display_is_one_figure_block_with_its_alt_text(rendered):
     chart = rendered["channel"][0]
     data, metadata = DisplayFormatter().format(chart)
     # a notebook gets the xinfang figure block, the picture and a text/plain only
-    assert set(data) == {BLOCK_MIMETYPE, "image/png", "text/plain"} and metadata == {}
+    assert set(data) == {BLOCK_MIMETYPE, "image/png", "text/plain"}
+    assert metadata == {BLOCK_MIMETYPE: {"version": 2}}
+    # the size is left to the PNG's dpi (null)
     assert data[BLOCK_MIMETYPE] == {"kind": "figure", "title": chart.title, "alt": chart.alt,
-                                    "width_cm": chart.width_cm, "height_cm": chart.height_cm}
+                                    "mimetype": "image/png", "width": None, "height": None}
     assert chart.alt.startswith("到国家信访局信访量（分渠道）")
     assert base64.b64decode(data["image/png"]) == chart.png
     assert data["image/png"] and chart.png.startswith(PNG_SIGNATURE)

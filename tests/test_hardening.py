@@ -474,8 +474,8 @@ def test_analyst_markdown_reaches_the_notebook_without_live_html(tmp_path):
     import nbformat
     from nbconvert import HTMLExporter
 
-    from xinfang.display import Markdown
-    from xinfang.render.markdown import markdown_blocks
+    from xinfang.display import bundle
+    from xinfang.markdown import markdown_blocks
     from xinfang.report.context import ReportContext
 
     (tmp_path / "2023").mkdir()
@@ -485,11 +485,13 @@ def test_analyst_markdown_reaches_the_notebook_without_live_html(tmp_path):
     ctx = ReportContext(params={"text": {"practices": "主要做法.md"}, "params_dir": str(tmp_path), "year": 2023},
                         inputs=None, results={}, district={}, per_unit={}, active_units=[])
     text = ctx.analyst_text("practices")
-    bundle = Markdown(text)._repr_mimebundle_()
+    # what a viewer without xinfang reads: the Markdown fallback of each block's bundle
+    fallbacks = [bundle(b)[0] for b in markdown_blocks(text)]
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("x")
-    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": bundle["text/markdown"],
-                                                                  "text/plain": bundle["text/plain"]})]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": data["text/markdown"],
+                                                                  "text/plain": data["text/plain"]})
+                    for data in fallbacks]
     nb.cells = [cell]
     html, _ = HTMLExporter().from_notebook_node(nb)
     body = html[html.index("<body"):]

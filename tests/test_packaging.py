@@ -89,7 +89,10 @@ def test_imports_point_one_way():
         assert not (_imports(module) & later), (module, _imports(module) & later)
     assert not _imports("inputs") & (later | {"indicators", "scoring"}), _imports("inputs")
     assert not _imports("render") & {"inputs", "indicators", "scoring", "report", "run", "cli", "charts"}
-    assert not _imports("display") & set(_modules()), "display imports nothing from xinfang"
+    # the block model is the bottom of the presentation: blocks imports nothing of xinfang,
+    # display (its serialiser) only blocks
+    assert not _imports("blocks") & set(_modules()), _imports("blocks")
+    assert _imports("display") & set(_modules()) == {"blocks"}, "display imports only the block model"
     for module in _modules():
         if module not in ("run", "cli"):
             assert "run" not in _imports(module), module

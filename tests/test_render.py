@@ -26,8 +26,10 @@ from docx.enum.text import WD_LINE_SPACING  # noqa: E402
 from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from lxml import etree  # noqa: E402
 
-from xinfang import charts, display, render  # noqa: E402
+from xinfang import blocks, charts, display, render  # noqa: E402
+from xinfang.markdown import markdown_blocks  # noqa: E402
 from xinfang.render.blocks import FigureBlock  # noqa: E402
+import xinfang.render.document  # noqa: E402,F401  (render.document for monkeypatching)
 from xinfang.errors import RenderError  # noqa: E402
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -266,9 +268,10 @@ def test_chart_alt_text_reaches_html_and_docx():
 
 
 def test_table_note_and_figure_alt_text():
-    table = display.Table(pd.DataFrame({"单位": ["城南街道"]}), caption="表1", note="注：数据截至12月31日。")
-    figure = display.Figure(base64.b64decode(_png(1)), title="信访量", alt="各单位信访量柱状图")
-    nb = _notebook_of(table, figure)
+    table = blocks.Table.from_frame(pd.DataFrame({"单位": ["城南街道"]}), caption="表1")
+    note = blocks.Paragraph("注：数据截至12月31日。", role="note")
+    figure = blocks.Figure(base64.b64decode(_png(1)), title="信访量", alt="各单位信访量柱状图")
+    nb = _notebook_of(*map(display.Output, (table, note, figure)))
     out = render.report_html(nb)
     assert '<p class="xf-note">注：数据截至12月31日。</p>' in out
     assert 'alt="各单位信访量柱状图"' in out
@@ -285,7 +288,7 @@ def test_html_output_class_is_not_a_contract():
     # a generic text/html output is text and tables; its classes mean nothing to the reader
     out = _display({"text/html": '<table><tr><th>单位</th></tr></table><p class="xf-note">注</p>'})
     blocks = render.output_blocks(out)
-    assert [type(b).__name__ for b in blocks] == ["TableBlock", "Paragraph"] and blocks[1].role == ""
+    assert [type(b).__name__ for b in blocks] == ["Table", "Paragraph"] and blocks[1].role == ""
 
 
 def test_image_alt_from_output_metadata():
@@ -299,11 +302,10 @@ def test_image_alt_from_output_metadata():
 # --- the display contract: xinfang.display → JSON block → reader --------------------------------
 def test_reader_builds_blocks_from_display_json():
     frame = pd.DataFrame({"责任单位": ["城南街道", "城北  街道"], "件次": [27, None]})
-    nb = _notebook_of(
-        display.Markdown("## 一、基本情况\n\n同比上升**94.64％**。"),
-        display.Table(frame, caption="表1 信访量", note="注：截至12月31日。"),
-        display.Figure(base64.b64decode(_png(1)), title="信访量", alt="信访量柱状图", width_cm=8.0),
-    )
+    shown = [blocks.Heading(2, "一、基本情况"), *markdown_blocks("同比上升**94.64％**。"),
+             blocks.Table.from_frame(frame, caption="表1 信访量"), blocks.Paragraph("注：截至12月31日。", role="note"),
+             blocks.Figure(base64.b64decode(_png(1)), title="信访量", alt="信访量柱状图")]
+    nb = _notebook_of(*map(display.Output, shown))
     heading, para, table, note, figure = render.read_notebook(nb).blocks
     assert (heading.level, heading.text) == (2, "一、基本情况")
     assert [(s.text, s.bold) for s in para.spans] == [("同比上升", False), ("94.64％", True), ("。", False)]
@@ -318,24 +320,29 @@ def test_reader_builds_blocks_from_display_json():
     assert (figure.width, figure.height) == (384, 240)  # from the PNG's 50 dpi, as before
 
 
+V2 = {display.BLOCK_MIMETYPE: {"version": display.VERSION}}
+
+
 def test_display_json_is_read_before_the_fallbacks():
     # the JSON block wins even when the fallbacks say something else
-    out = _display({display.BLOCK_MIMETYPE: {"kind": "markdown", "text": "甲"},
-                    "text/markdown": "乙", "text/html": "<p>丙</p>"})
+    out = _display({display.BLOCK_MIMETYPE: {"kind": "paragraph", "spans": [{"text": "甲"}]},
+                    "text/markdown": "乙", "text/html": "<p>丙</p>"}, V2)
     assert render.output_blocks(out)[0].spans[0].text == "甲"
     # a kind this renderer does not know: the standard MIME types are read
     out.data[display.BLOCK_MIMETYPE] = {"kind": "map", "regions": []}
     assert render.output_blocks(out)[0].spans[0].text == "乙"
     # a JSON text instead of an object is accepted
-    out.data[display.BLOCK_MIMETYPE] = json.dumps({"kind": "markdown", "text": "丁"})
+    out.data[display.BLOCK_MIMETYPE] = json.dumps({"kind": "paragraph", "spans": [{"text": "丁"}]})
     assert render.output_blocks(out)[0].spans[0].text == "丁"
 
 
 def test_broken_display_json_is_a_render_error():
     with pytest.raises(RenderError, match="image/png"):
-        render.output_blocks(_display({display.BLOCK_MIMETYPE: {"kind": "figure", "alt": "x"}}))
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: {"kind": "figure", "alt": "x"}}, V2))
     with pytest.raises(RenderError, match="JSON"):
-        render.output_blocks(_display({display.BLOCK_MIMETYPE: "{not json"}))
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: "{not json"}, V2))
+    with pytest.raises(RenderError, match="malformed"):
+        render.output_blocks(_display({display.BLOCK_MIMETYPE: {"kind": "heading", "level": "二"}}, V2))
 
 
 def test_object_reprs_are_not_printed():
@@ -507,7 +514,7 @@ def test_render_notebook_failure_leaves_nothing(tmp_path, monkeypatch):
     def broken(report):
         raise ValueError("disk on fire")
 
-    monkeypatch.setattr(render.notebook, "report_docx", broken)
+    monkeypatch.setattr(render.document, "report_docx", broken)
     with pytest.raises(RenderError, match="disk on fire"):
         render.render_notebook(make_notebook(), tmp_path, "x")
     assert list(tmp_path.iterdir()) == []

@@ -6,7 +6,7 @@ import pytest
 
 from xinfang.errors import ParameterError
 from xinfang.report import forms as forms_mod
-from xinfang.display import Markdown
+from xinfang.blocks import Heading, Paragraph, Table
 from xinfang.report.sections import SECTIONS, TablePart, Text, section
 
 
@@ -29,6 +29,20 @@ def fake_sections(monkeypatch):
         SECTIONS.pop(name, None)
 
 
+def _cell(text, header=False):
+    from xinfang.blocks import Cell
+
+    return Cell(text, header=header)
+
+
+def _label(block):
+    if isinstance(block, Heading):
+        return f"H{block.level} {block.text}"
+    if isinstance(block, Paragraph):
+        return "".join(s.text for s in block.spans)
+    return block.caption
+
+
 def _use_form(monkeypatch, entries):
     monkeypatch.setattr(forms_mod, "load_forms", lambda: {"测试": tuple(entries)})
 
@@ -37,24 +51,39 @@ def test_numbers_close_up_over_an_empty_section(fake_sections, monkeypatch):
     _use_form(monkeypatch, [forms_mod.Chapter("基本情况", ("甲", "乙")), "丙"])
     out = forms_mod.assemble(object(), "测试")
     # the chapter heading goes with its first section; 乙 is left out, and 丙 becomes 二、
-    assert out["甲"][0].text == "## 一、基本情况\n\n### （一）甲节\n\n正文甲"
-    assert out["甲"][1].caption == "表1 甲表"
+    # headings are blocks, not Markdown text
+    assert out["甲"][:3] == [Heading(2, "一、基本情况"), Heading(3, "（一）甲节"), Paragraph("正文甲")]
+    assert out["甲"][3] == Table("表1 甲表", [[_cell("a", True)]], [[_cell("1")]])
     assert "乙" not in out
-    texts = [o.text if isinstance(o, Markdown) else o.caption for o in out["丙"]]
-    assert texts == ["## 二、丙节\n\n正文丙", "表2 丙表", "不编号"]
+    assert [_label(o) for o in out["丙"]] == ["H2 二、丙节", "正文丙", "表2 丙表", "不编号"]
 
 
 def test_a_chapter_whose_sections_are_all_empty_is_left_out(fake_sections, monkeypatch):
     _use_form(monkeypatch, [forms_mod.Chapter("基本情况", ("乙",)), forms_mod.Chapter("其他", ("甲",))])
     out = forms_mod.assemble(object(), "测试")
-    assert list(out) == ["甲"] and out["甲"][0].text.startswith("## 一、其他\n\n### （一）甲节")
+    assert list(out) == ["甲"] and [_label(o) for o in out["甲"][:2]] == ["H2 一、其他", "H3 （一）甲节"]
 
 
 def test_annex_sections_are_numbered_as_attachments(fake_sections, monkeypatch):
     _use_form(monkeypatch, [forms_mod.Chapter("附件", ("甲", "丙"))])
     out = forms_mod.assemble(object(), "测试")
-    assert out["甲"][0].text == "## 附件1 甲节\n\n正文甲"
-    assert out["丙"][0].text == "## 附件2 丙节\n\n正文丙"
+    assert [_label(o) for o in out["甲"][:2]] == ["H2 附件1 甲节", "正文甲"]
+    assert [_label(o) for o in out["丙"][:2]] == ["H2 附件2 丙节", "正文丙"]
+
+
+def test_consecutive_texts_are_one_run_of_markdown(monkeypatch):
+    # a list spread over two texts is one list; a table note becomes a note paragraph
+    monkeypatch.delitem(SECTIONS, "丁", raising=False)
+    section("丁", None)(lambda ctx: [Text("- 一"), Text("- 二"),
+                                     TablePart(pd.DataFrame({"a": [" x  y "]}), "丁表", note="注： 截至 \n 12月")])
+    try:
+        _use_form(monkeypatch, ["丁"])
+        (items, table, note) = forms_mod.assemble(object(), "测试")["丁"]
+    finally:
+        SECTIONS.pop("丁", None)
+    assert [item[0].spans[0].text for item in items.items] == ["一", "二"]
+    assert table.body[0][0].text == "x y"  # white space as a browser shows it
+    assert note == Paragraph("注： 截至 12月", role="note")
 
 
 def test_every_form_names_only_real_sections():
@@ -80,3 +109,20 @@ def test_an_unknown_section_in_a_form_is_an_error(tmp_path, monkeypatch):
 def test_a_section_name_is_registered_once():
     with pytest.raises(ValueError):
         section("标题")(lambda ctx: [])
+
+
+def test_the_sample_report_gives_headings_as_blocks():
+    # the district report of the sample: its title and numbered headings are Heading blocks,
+    # and no paragraph carries a Markdown heading for the renderer to parse back
+    from pathlib import Path
+
+    import xinfang.report as xr
+
+    report = xr.load_report(2023, Path(__file__).resolve().parent.parent / "params")
+    first = report.outputs[report.sections[0]]
+    assert [type(b).__name__ for b in first[:2]] == ["DocumentInfo", "Heading"]
+    assert first[1] == Heading(1, report.title)
+    heads = [(b.level, b.text) for name in report.sections for b in report.outputs[name] if isinstance(b, Heading)]
+    assert heads[1:4] == [(2, "一、基本情况"), (3, "（一）部门概况"), (3, "（二）年度预算及执行情况")]
+    assert not [b for name in report.sections for b in report.outputs[name]
+                if isinstance(b, Paragraph) and b.spans and b.spans[0].text.startswith("#")]

@@ -1,205 +1,227 @@
-"""What a report notebook displays: Markdown text, data tables and figures, as typed objects.
+"""Blocks of the document model (:mod:`xinfang.blocks`) as notebook outputs: a versioned serialiser.
 
-Each object gives exactly one notebook output (``_repr_mimebundle_``). Its content travels as
-data in one JSON MIME type, :data:`BLOCK_MIMETYPE`, which :mod:`xinfang.render` reads; the same
-bundle carries standard fallbacks so that JupyterLab or any other viewer still shows it:
+Each block is one output. Its content travels as data in one JSON MIME type,
+:data:`BLOCK_MIMETYPE`; the output's metadata says which version of the schema wrote it
+(``metadata[BLOCK_MIMETYPE]["version"]``, :data:`VERSION`), and
+:func:`xinfang.render.reader.output_blocks` refuses a version it does not know. The same bundle
+carries standard fallbacks so that JupyterLab or any other viewer still shows it.
 
-==============  =============================================  =============================
-object          ``application/vnd.xinfang.block+json``         fallbacks
-==============  =============================================  =============================
-:class:`Markdown`  ``{"kind": "markdown", "text"}``            text/markdown, text/plain
-:class:`Table`     ``{"kind": "table", "caption", "note",      text/html, text/plain
-                   "columns", "rows"}``
-:class:`Figure`    ``{"kind": "figure", "title", "alt",        image/png, text/plain
-                   "width_cm", "height_cm"}``
-:class:`Signature` ``{"kind": "signature", "lines"}``          text/markdown, text/plain
-:class:`DocumentInfo` ``{"kind": "document", "title",          text/plain
-                   "title_lines", "subtitle", "date"}``
-==============  =============================================  =============================
+Schema (version 2), one JSON object per output, ``kind`` first:
 
-Schema of the JSON object (one per output):
+=============  ============================================================  ================
+``kind``       fields                                                        fallbacks
+=============  ============================================================  ================
+``heading``    ``level``, ``spans``                                          text/markdown
+``paragraph``  ``spans``, ``role`` (``"note"``: a table's note, else ``""``)  text/markdown
+``list``       ``ordered``, ``start``, ``items`` (each a list of blocks)     text/markdown
+``quote``      ``blocks``                                                    text/markdown
+``code``       ``text``                                                      text/plain
+``rule``       (none)                                                        text/plain
+``table``      ``caption``, ``head`` and ``body`` (rows of cells)            text/html
+``figure``     ``title``, ``alt``, ``mimetype``, ``width``, ``height``       the picture
+``signature``  ``lines``, ``align`` (``"right"``: the 落款; ``"left"``: 主送)   text/markdown
+``error``      ``ename``, ``evalue``, ``traceback``                          text/plain
+``document``   ``title``, ``title_lines``, ``subtitle``, ``date``, ``author``  text/plain
+=============  ============================================================  ================
 
-``kind``
-    ``"markdown"``, ``"table"`` or ``"figure"``.
-``text`` (markdown)
-    The Markdown source.
-``caption``, ``note`` (table)
-    The caption printed above the table (``表1 …``) and the note printed under it; ``""`` for none.
-``columns`` (table)
-    The header row: one string per column.
-``rows`` (table)
-    The body: a list of rows, each a list of strings as a reader sees them (already formatted;
-    a missing value, ``None`` or NaN, is ``""``). Every row has as many cells as ``columns``.
-``title``, ``alt`` (figure)
-    The figure's title, and the alternative text for a reader who cannot see it (HTML ``alt``,
-    Word picture description).
-``width_cm``, ``height_cm`` (figure)
-    The size the figure was drawn for, or ``null``.
-``lines``, ``align`` (signature)
-    The 落款: who issues the document, then the date, each printed right-aligned; with
-    ``align: "left"`` the 主送 line, printed flush left without indent.
-``title``, ``title_lines``, ``subtitle``, ``date`` (document)
-    What the renderer prints at the top of the document: the title, the same title cut into
-    balanced lines (only between words), a subtitle, and the ISO date of the document. The
-    notebook's own metadata, where a runner put it, wins over this block; the block lets a
-    notebook executed by any tool carry it.
-The picture itself is not in the JSON: it is the ``image/png`` entry of the same bundle
-(base64, as every notebook image is), so that a notebook holds it once.
-
-This module imports nothing from the rest of xinfang; the renderer imports only its constants.
+A span is ``{"text": …}`` with ``"bold"``, ``"italic"``, ``"code"``, ``"strike"`` or ``"br"``
+set to ``true`` where they hold; a cell is ``{"text": …}`` with ``"header"``, ``"colspan"``,
+``"rowspan"``, ``"align"`` where they differ from the default. Every text is already what a
+reader sees. A figure's picture is not in the JSON: it is the ``image/png`` (or ``image/jpeg``)
+entry of the same bundle, base64 as every notebook image is, so that a notebook holds it once;
+``width`` and ``height`` are CSS pixels or ``null`` (then the picture's own dpi decides).
+Every output gets ``text/plain``.
 
 Examples
 --------
->>> import pandas as pd
->>> data = Table(pd.DataFrame({"单位": ["城南街道"], "件次": [27]}), caption="表1 信访量")._repr_mimebundle_()
->>> data[BLOCK_MIMETYPE]
-{'kind': 'table', 'caption': '表1 信访量', 'note': '', 'columns': ['单位', '件次'], 'rows': [['城南街道', '27']]}
+>>> from xinfang.blocks import Heading
+>>> data, metadata = bundle(Heading(2, "一、基本情况"))
+>>> data[BLOCK_MIMETYPE], metadata
+({'kind': 'heading', 'level': 2, 'spans': [{'text': '一、基本情况'}]}, {'application/vnd.xinfang.block+json': {'version': 2}})
 """
 from __future__ import annotations
 
 import base64
 import html
-from typing import TYPE_CHECKING, Any
+import re
+from dataclasses import fields
+from typing import Any
 
-if TYPE_CHECKING:
-    import pandas as pd
+from xinfang.blocks import (
+    Block, Cell, CodeBlock, DocumentInfo, ErrorBox, Figure, Heading, ListBlock, Paragraph, Quote, Rule,
+    Signature, Span, Table, cell_text,
+)
 
-__all__ = ["BLOCK_MIMETYPE", "KIND_MARKDOWN", "KIND_TABLE", "KIND_FIGURE", "KIND_SIGNATURE", "KIND_DOCUMENT",
-           "PNG_MIMETYPE", "Markdown", "Table", "Figure", "Signature", "DocumentInfo", "cell_text"]
+__all__ = ["BLOCK_MIMETYPE", "PNG_MIMETYPE", "VERSION", "KINDS", "bundle", "to_json", "Output",
+           "cell_text"]
 
-#: The one MIME type of every xinfang display object; its value is a JSON object (see above).
+#: The one MIME type of every xinfang output; its value is a JSON object (see above).
 BLOCK_MIMETYPE = "application/vnd.xinfang.block+json"
-KIND_MARKDOWN = "markdown"
-KIND_TABLE = "table"
-KIND_FIGURE = "figure"
-KIND_SIGNATURE = "signature"
-KIND_DOCUMENT = "document"
-#: Where a figure's picture is, in the same bundle.
+#: The version of the schema above; a reader refuses any other.
+VERSION = 2
+#: Where a figure's picture is, in the same bundle (``image/jpeg`` for a JPEG).
 PNG_MIMETYPE = "image/png"
 
-
-def cell_text(value: Any) -> str:
-    """A table value as a reader sees it: ``None`` and NaN are empty, anything else ``str()``.
-
-    >>> cell_text(None), cell_text(float("nan")), cell_text(27), cell_text("94.64％")
-    ('', '', '27', '94.64％')
-    """
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
+#: The ``kind`` of each block type.
+KINDS: dict[type, str] = {
+    Heading: "heading", Paragraph: "paragraph", ListBlock: "list", Quote: "quote", CodeBlock: "code",
+    Rule: "rule", Table: "table", Figure: "figure", Signature: "signature", ErrorBox: "error",
+    DocumentInfo: "document",
+}
 
 
-class Markdown:
-    """Markdown text that a notebook displays as one output."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        return {
-            BLOCK_MIMETYPE: {"kind": KIND_MARKDOWN, "text": self.text},
-            "text/markdown": self.text,
-            "text/plain": self.text,
-        }
-
-    def __repr__(self) -> str:
-        return self.text
+def _span_json(span: Span) -> dict:
+    out: dict[str, Any] = {"text": span.text}
+    out.update({f.name: True for f in fields(Span) if f.name != "text" and getattr(span, f.name)})
+    return out
 
 
-class Table:
-    """A data table with a caption and a note, displayed as one output.
-
-    The frame's columns are the header row; its index is not shown.
-    """
-
-    def __init__(self, frame: pd.DataFrame, caption: str = "", note: str = "") -> None:
-        self.frame = frame
-        self.caption = caption
-        self.note = note
-
-    @property
-    def columns(self) -> list[str]:
-        return [str(c) for c in self.frame.columns]
-
-    @property
-    def rows(self) -> list[list[str]]:
-        return [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False, name=None)]
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        columns, rows = self.columns, self.rows
-        block = {"kind": KIND_TABLE, "caption": self.caption, "note": self.note,
-                 "columns": columns, "rows": rows}
-        return {BLOCK_MIMETYPE: block, "text/html": self._html(columns, rows), "text/plain": repr(self)}
-
-    def _html(self, columns: list[str], rows: list[list[str]]) -> str:
-        """The fallback for viewers: escaped cells, the caption, a header row, the note."""
-        esc = html.escape
-        head = "".join(f"<th>{esc(c)}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in rows)
-        caption = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        table = (f'<table class="xf-table">{caption}<thead><tr>{head}</tr></thead>'
-                 f"<tbody>{body}</tbody></table>")
-        if self.note:
-            table += f'<p class="xf-note">{esc(self.note)}</p>'
-        return table
-
-    def __repr__(self) -> str:
-        return f"{self.caption}\n{self.frame.to_string(index=False)}"
+def _cell_json(cell: Cell) -> dict:
+    out: dict[str, Any] = {"text": cell.text}
+    if cell.header:
+        out["header"] = True
+    if cell.colspan != 1:
+        out["colspan"] = cell.colspan
+    if cell.rowspan != 1:
+        out["rowspan"] = cell.rowspan
+    if cell.align:
+        out["align"] = cell.align
+    return out
 
 
-class Figure:
-    """A picture (PNG bytes) with its title and alt text, displayed as one output."""
+def to_json(block: Block) -> dict:
+    """The JSON object of one block (plain JSON types only; a figure's picture left out)."""
+    kind = KINDS.get(type(block))
+    if kind is None:
+        raise TypeError(f"not a block of xinfang.blocks: {type(block).__name__}")
+    out: dict[str, Any] = {"kind": kind}
+    if isinstance(block, Heading):
+        out.update(level=block.level, spans=[_span_json(s) for s in block.spans])
+    elif isinstance(block, Paragraph):
+        out["spans"] = [_span_json(s) for s in block.spans]
+        if block.role:
+            out["role"] = block.role
+    elif isinstance(block, ListBlock):
+        out.update(ordered=block.ordered, start=block.start,
+                   items=[[to_json(b) for b in item] for item in block.items])
+    elif isinstance(block, Quote):
+        out["blocks"] = [to_json(b) for b in block.blocks]
+    elif isinstance(block, CodeBlock):
+        out["text"] = block.text
+    elif isinstance(block, Table):
+        out.update(caption=block.caption, head=[[_cell_json(c) for c in row] for row in block.head],
+                   body=[[_cell_json(c) for c in row] for row in block.body])
+    elif isinstance(block, Figure):
+        out.update(title=block.title, alt=block.alt, mimetype=block.mimetype, width=block.width,
+                   height=block.height)
+    elif isinstance(block, Signature):
+        out.update(lines=list(block.lines), align=block.align)
+    elif isinstance(block, ErrorBox):
+        out.update(ename=block.ename, evalue=block.evalue, traceback=block.traceback)
+    elif isinstance(block, DocumentInfo):
+        out.update(title=block.title, title_lines=list(block.title_lines), subtitle=block.subtitle,
+                   date=block.date, author=block.author)
+    return out
 
-    def __init__(self, png: bytes, title: str = "", alt: str = "",
-                 width_cm: float | None = None, height_cm: float | None = None) -> None:
-        self.png = png
-        self.title = title
-        self.alt = alt
-        self.width_cm = width_cm
-        self.height_cm = height_cm
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        block = {"kind": KIND_FIGURE, "title": self.title, "alt": self.alt,
-                 "width_cm": self.width_cm, "height_cm": self.height_cm}
-        return {
-            BLOCK_MIMETYPE: block,
-            PNG_MIMETYPE: base64.b64encode(self.png).decode("ascii"),
-            "text/plain": repr(self),
-        }
+def bundle(block: Block) -> tuple[dict, dict]:
+    """``(data, metadata)`` of the notebook output that shows ``block``."""
+    data: dict[str, Any] = {BLOCK_MIMETYPE: to_json(block)}
+    text = _markdown(block)
+    if isinstance(block, Table):
+        data["text/html"] = _table_html(block)
+    elif isinstance(block, Figure):
+        data[block.mimetype] = base64.b64encode(block.data).decode("ascii")
+    elif text is not None:
+        data["text/markdown"] = text
+    data["text/plain"] = text if text is not None else _plain(block)
+    return data, {BLOCK_MIMETYPE: {"version": VERSION}}
+
+
+class Output:
+    """A block as something a notebook displays (``IPython.display.display(Output(block))``)."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        return bundle(self.block)
 
     def __repr__(self) -> str:
-        return f"<Figure {self.title!r}: {len(self.png)} bytes>"
+        return _plain(self.block)
 
 
-class Signature:
-    """The 落款 of a document: the issuing office and the date, printed right-aligned; or, with
-    ``align="left"``, the 主送机关 line under the title, flush left (GB/T 9704 §7.3.2)."""
-
-    def __init__(self, lines: list[str], align: str = "right") -> None:
-        self.lines = [str(x) for x in lines]
-        self.align = align
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        text = "\n\n".join(self.lines)
-        block = {"kind": KIND_SIGNATURE, "lines": self.lines}
-        if self.align != "right":
-            block["align"] = self.align
-        return {BLOCK_MIMETYPE: block, "text/markdown": text, "text/plain": text}
-
-    def __repr__(self) -> str:
-        return " / ".join(self.lines)
+# --- fallbacks ---------------------------------------------------------------------------
+#: ASCII punctuation that Markdown reads as markup or raw HTML; a backslash makes it literal.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~#|!&])")
 
 
-class DocumentInfo:
-    """What a document says about itself (title, its lines, subtitle, date); prints nothing."""
+def _md_spans(spans: tuple[Span, ...]) -> str:
+    """Spans as Markdown; their text stays text (``<script>`` is shown, never run)."""
+    out = []
+    for s in spans:
+        if s.br:
+            out.append("  \n")
+            continue
+        text = _MD_SPECIAL.sub(r"\\\1", s.text)
+        text = f"<code>{html.escape(s.text)}</code>" if s.code else text
+        if s.strike:
+            text = f"~~{text}~~"
+        if s.italic:
+            text = f"*{text}*"
+        if s.bold:
+            text = f"**{text}**"
+        out.append(text)
+    return "".join(out)
 
-    def __init__(self, title: str, title_lines: list[str] | None = None, subtitle: str = "",
-                 date: str | None = None) -> None:
-        self.info = {"kind": KIND_DOCUMENT, "title": title, "title_lines": list(title_lines or [title]),
-                     "subtitle": subtitle, "date": date}
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        return {BLOCK_MIMETYPE: dict(self.info), "text/plain": self.info["title"]}
+def _markdown(block: Block) -> str | None:
+    """The Markdown fallback of a text block; None for the others."""
+    if isinstance(block, Heading):
+        return "#" * max(1, min(block.level, 6)) + " " + _md_spans(block.spans)
+    if isinstance(block, Paragraph):
+        return _md_spans(block.spans)
+    if isinstance(block, ListBlock):
+        lines = []
+        for i, item in enumerate(block.items):
+            marker = f"{block.start + i}." if block.ordered else "-"
+            body = "\n\n".join(t for t in (_markdown(b) for b in item) if t is not None)
+            lines.append(f"{marker} " + body.replace("\n", "\n   "))
+        return "\n".join(lines)
+    if isinstance(block, Quote):
+        inner = "\n\n".join(t for t in (_markdown(b) for b in block.blocks) if t is not None)
+        return "\n".join("> " + line for line in inner.split("\n"))
+    if isinstance(block, Signature):
+        return "\n\n".join(_MD_SPECIAL.sub(r"\\\1", line) for line in block.lines)
+    return None
 
-    def __repr__(self) -> str:
-        return self.info["title"]
+
+def _plain(block: Block) -> str:
+    if isinstance(block, Table):
+        rows = [[c.text for c in row] for row in block.head + block.body]
+        return "\n".join([block.caption] + ["\t".join(r) for r in rows]).strip("\n")
+    if isinstance(block, Figure):
+        return f"<图 {block.title or block.alt}: {len(block.data)} bytes>"
+    if isinstance(block, CodeBlock):
+        return block.text
+    if isinstance(block, Rule):
+        return "---"
+    if isinstance(block, ErrorBox):
+        return f"{block.ename}: {block.evalue}"
+    if isinstance(block, DocumentInfo):
+        return block.title
+    text = _markdown(block)
+    return text if text is not None else ""
+
+
+def _table_html(table: Table) -> str:
+    """The fallback for viewers: escaped cells, the caption, the header rows."""
+    esc = html.escape
+
+    def row(cells: tuple[Cell, ...], tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}>{esc(c.text)}</{tag}>" for c in cells) + "</tr>"
+
+    caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
+    head = "".join(row(r, "th") for r in table.head)
+    body = "".join(row(r, "td") for r in table.body)
+    return f'<table class="xf-table">{caption}<thead>{head}</thead><tbody>{body}</tbody></table>'

@@ -51,7 +51,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from xinfang.display import Figure as DisplayFigure
+from xinfang.blocks import DEFAULT_ALT
+from xinfang.blocks import Figure as FigureBlock
+from xinfang.display import bundle
 from xinfang.errors import RenderError
 from xinfang.narrative import count as _count
 from xinfang.narrative import percent as _percent
@@ -87,8 +89,8 @@ NO_DATA = "无数据"
 class Chart:
     """A rendered chart: PNG bytes plus what a reader who cannot see it needs.
 
-    A notebook displays it as exactly one output, a figure of :mod:`xinfang.display`: the
-    JSON block (title, alt text, size) and the ``image/png`` it describes. The HTML and Word
+    A notebook displays it as exactly one output, its :meth:`figure` block serialised by
+    :mod:`xinfang.display`: the JSON block (title, alt text) and the ``image/png`` it describes. The HTML and Word
     exporters print the alt text (``<img alt>``, the picture's description).
     """
 
@@ -98,10 +100,14 @@ class Chart:
     width_cm: float = WIDTH_CM
     height_cm: float = HEIGHT_CM
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = DisplayFigure(self.png, self.title, self.alt, self.width_cm, self.height_cm)._repr_mimebundle_()
-        bundle["text/plain"] = repr(self)
-        return bundle
+    def figure(self) -> FigureBlock:
+        """The chart as a block of the document model (its size comes from the PNG's dpi)."""
+        return FigureBlock(self.png, alt=self.alt.strip() or DEFAULT_ALT, title=self.title)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        data, metadata = bundle(self.figure())
+        data["text/plain"] = repr(self)
+        return data, metadata
 
     def __repr__(self) -> str:
         return f"<Chart {self.title!r}: {self.width_cm:g}×{self.height_cm:g} cm, {len(self.png)} bytes>"

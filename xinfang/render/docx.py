@@ -1,8 +1,8 @@
-"""The report as a Word (.docx) file in the GB/T 9704-2012 layout, and its nbconvert exporter.
+"""The report as a Word (.docx) file in the GB/T 9704-2012 layout, from the document model.
 
-``jupyter nbconvert --to xinfang_docx report.ipynb`` (entry point). nbconvert has no Word
-exporter; this one builds the document with python-docx from the document model (the layout
-itself is in :mod:`xinfang.render.gbt9704`). Data tables are real Word tables, charts are
+The document is built with python-docx (the layout itself is in :mod:`xinfang.render.gbt9704`);
+the nbconvert exporter ``jupyter nbconvert --to xinfang_docx`` is in
+:mod:`xinfang.render.exporters`. Data tables are real Word tables, charts are
 embedded with their alt text as the picture description, and the bytes depend only on the
 notebook: fixed dates, no rsids, a normalised zip.
 """
@@ -18,8 +18,6 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
-from nbconvert.exporters import Exporter
-from traitlets import default
 
 from xinfang.compat import paragraph_element
 from xinfang.errors import RenderError
@@ -35,7 +33,6 @@ from xinfang.render.gbt9704 import (
     SIZE_CELL_WIDE, SIZE_PAGE, SPACER_PPR, STYLE_IDS, SUBTITLE, TEXT_WIDTH_CM, TITLE, ZIP_DATE_TIME,
     ParaStyle, column_ems, fit_widths, ppr_xml, rpr_xml, tc_xml, twips,
 )
-from xinfang.render.reader import read_notebook
 
 __all__ = ["ReportDocxExporter", "report_docx", "DOCX_MIMETYPE"]
 
@@ -289,7 +286,7 @@ class _DocxBuilder:
         for block in item:
             if isinstance(block, Paragraph) and first:
                 spec = QUOTE if quote else BODY
-                self._para(spec, [Span(marker)] + block.spans, ppr=self._indented(depth))
+                self._para(spec, [Span(marker), *block.spans], ppr=self._indented(depth))
             elif isinstance(block, ListBlock):
                 self.add_blocks([block], depth + 1, quote)
             else:
@@ -430,25 +427,11 @@ def report_docx(document: Document) -> bytes:
     return builder.to_bytes()
 
 
-class ReportDocxExporter(Exporter):
-    """Word (.docx) report in the GB/T 9704-2012 layout, built with python-docx.
+def __getattr__(name: str):
+    """The nbconvert exporter (its entry point names it here), loaded on first use: this module
+    itself needs no notebook."""
+    if name == "ReportDocxExporter":
+        from xinfang.render.exporters import ReportDocxExporter
 
-    ``jupyter nbconvert --to xinfang_docx report.ipynb``
-    """
-
-    export_from_notebook = "xinfang 报告 (Word)"
-    output_mimetype = DOCX_MIMETYPE
-
-    @default("file_extension")
-    def _file_extension_default(self):
-        return ".docx"
-
-    @default("optimistic_validation")
-    def _optimistic_validation_default(self):
-        return True
-
-    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
-        """Return ``(docx bytes, resources)``."""
-        nb_copy, resources = super().from_notebook_node(nb, resources, **kw)
-        return report_docx(read_notebook(nb_copy)), resources
-
+        return ReportDocxExporter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,8 +1,10 @@
-"""The report as one self-contained HTML page: an nbconvert exporter and its template.
+"""The report as one self-contained HTML page, from the document model.
 
-``jupyter nbconvert --to xinfang_html report.ipynb`` (entry point). No code, no prompts, no
-script, nothing loaded from the network, images as data URIs; the page layout and print CSS
-are in ``xinfang/templates/xinfang_report``.
+No code, no prompts, no script, nothing loaded from the network, images as data URIs; the page
+layout and print CSS are in ``xinfang/templates/xinfang_report``. :func:`document_html` renders a
+:class:`~xinfang.blocks.Document` with that template through Jinja alone; the nbconvert
+exporter (``jupyter nbconvert --to xinfang_html``, :mod:`xinfang.render.exporters`) renders
+the same template through nbconvert's public API.
 """
 from __future__ import annotations
 
@@ -12,20 +14,17 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
+import jinja2
 from markupsafe import Markup
-from nbconvert.exporters import HTMLExporter, TemplateExporter
-from nbconvert.preprocessors import Preprocessor
-from traitlets import default
 
 from xinfang.render.blocks import (
-    Block, CodeBlock, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
+    Block, CodeBlock, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
     TableBlock, cell_align, grid, numeric_columns, SignatureBlock,
 )
 from xinfang.render.gbt9704 import SIZE_CELL, SIZE_CELL_WIDE, TEXT_WIDTH_CM, column_ems, fit_widths, twips
-from xinfang.render.reader import read_notebook
 
-__all__ = ["ReportHTMLExporter", "ReportPreprocessor", "report_html", "blocks_html"]
+__all__ = ["document_html", "blocks_html", "page_resources", "ReportHTMLExporter", "ReportPreprocessor",
+           "report_html", "TEMPLATES_DIR", "TEMPLATE_NAME"]
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 TEMPLATE_NAME = "xinfang_report"
@@ -156,80 +155,49 @@ def _list_item_html(blocks: list[Block]) -> str:
     return blocks_html(blocks)
 
 
-class ReportPreprocessor(Preprocessor):
-    """Reads the notebook into the document model and puts it in ``resources["xinfang"]``."""
-
-    def preprocess(self, nb, resources):  # noqa: D102 (nbconvert API)
-        document = read_notebook(nb)
-        resources["xinfang"] = {
-            "title": document.title,
-            "title_lines": document.title_lines or [document.title],
-            "subtitle": document.subtitle,
-            "author": document.author,
-            "date_text": document.date_text,
-            "toc": document.toc,
-            "body": Markup(blocks_html(document.blocks)),  # noqa: S704 (escaped above)
-        }
-        return nb, resources
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    """The page template (``xinfang/templates/xinfang_report/index.html.j2``), in an
+    environment configured as nbconvert's: the same template renders the same page whether
+    :class:`~xinfang.render.exporters.ReportHTMLExporter` or :func:`document_html` runs it."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR / TEMPLATE_NAME)),  # noqa: S701
+                             extensions=["jinja2.ext.loopcontrols"])
+    return env.get_template("index.html.j2")
 
 
-class ReportHTMLExporter(HTMLExporter):
-    """Self-contained report HTML: no code, no prompts, no script, images as data URIs.
-
-    ``jupyter nbconvert --to xinfang_html report.ipynb``
-    """
-
-    export_from_notebook = "xinfang 报告 (HTML)"
-
-    @default("template_name")
-    def _template_name_default(self):
-        return TEMPLATE_NAME
-
-    @default("extra_template_basedirs")
-    def _default_extra_template_basedirs(self):
-        return [str(TEMPLATES_DIR)]
-
-    @default("preprocessors")
-    def _preprocessors_default(self):
-        return [ReportPreprocessor]
-
-    @default("optimistic_validation")
-    def _optimistic_validation_default(self):
-        return True
-
-    @default("exclude_input")
-    def _exclude_input_default(self):
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self):
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self):
-        return True
-
-    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
-        """Render the notebook with the report template; returns ``(html, resources)``.
-
-        HTMLExporter's own pass (code highlighting filters, a BeautifulSoup round trip that
-        adds alt texts and tab stops to notebook cells) has nothing to do on this page and
-        is skipped: the template's markup is written as is.
-        """
-        resources = self._init_resources(resources)
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+def page_resources(document: Document) -> dict:
+    """What the page template reads (``resources.xinfang``): the title block, the table of
+    contents and the body's HTML, already escaped."""
+    return {
+        "title": document.title,
+        "title_lines": document.title_lines or [document.title],
+        "subtitle": document.subtitle,
+        "author": document.author,
+        "date_text": document.date_text,
+        "toc": document.toc,
+        "body": Markup(blocks_html(document.blocks)),  # noqa: S704 (escaped above)
+    }
 
 
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _exporter() -> ReportHTMLExporter:
-    return ReportHTMLExporter()
-
-
-def report_html(nb: nbformat.NotebookNode) -> str:
-    """The self-contained HTML of a report notebook (through :class:`ReportHTMLExporter`)."""
+def document_html(document: Document) -> str:
+    """The self-contained HTML page of a document (no notebook, no nbconvert)."""
     with _LOCK:
-        body, _ = _exporter().from_notebook_node(nb)
-    return body
+        page = _template().render(resources={"xinfang": page_resources(document)})
+    return page.lstrip("\r\n")
+
+
+def __getattr__(name: str):
+    """The nbconvert exporters (entry points name them here) and :func:`report_html`, loaded
+    on first use: this module itself needs no notebook."""
+    if name in ("ReportHTMLExporter", "ReportPreprocessor"):
+        from xinfang.render import exporters
+
+        return getattr(exporters, name)
+    if name == "report_html":
+        from xinfang.render.notebook import report_html
+
+        return report_html
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

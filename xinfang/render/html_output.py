@@ -6,20 +6,16 @@ nothing of the original markup, no ``<script>``, no ``style``, no links to the n
 """
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from xinfang.blocks import squash
 from xinfang.render.blocks import Block, Cell, Heading, Paragraph, Span, TableBlock
 
 __all__ = ["html_blocks", "squash"]
-
-
-def squash(text: str) -> str:
-    """Runs of white space as one space, none at the ends (as a browser shows a table cell)."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def html_blocks(source: str) -> list[Block]:
@@ -99,9 +95,7 @@ def _table(table: Any) -> TableBlock:
         (head if parent is not None and parent.tag == "thead" else body).append(cells)
     if not head and body and all(c.header for c in body[0]):
         head.append(body.pop(0))
-    for row in head:
-        for c in row:
-            c.header = True
+    head = [[replace(c, header=True) for c in row] for row in head]
     return TableBlock(caption, head, body)
 
 

@@ -1,8 +1,9 @@
 """An executed report notebook (nbformat v4) read into the document model.
 
 * code cells never show their source; only their outputs are kept. Of an output's MIME types
-  the first present is read: xinfang's own :data:`~xinfang.display.BLOCK_MIMETYPE` (Markdown,
-  tables and figures as data, see :mod:`xinfang.display`) > ``text/markdown`` > ``text/html``
+  the first present is read: xinfang's own :data:`~xinfang.display.BLOCK_MIMETYPE` (every block of
+  the document model as data, versioned, see :mod:`xinfang.display`; read back by
+  :func:`bundle_blocks`) > ``text/markdown`` > ``text/html``
   > ``image/png`` (``image/jpeg``) > ``text/plain``;
 * cells tagged ``remove_cell``, ``parameters``, ``injected-parameters`` (and papermill's error
   banner) are dropped, ``remove_output`` drops a cell's outputs; stream outputs (stdout and
@@ -11,26 +12,28 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 import json
 import re
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from PIL import Image, UnidentifiedImageError
 
-from xinfang.display import (BLOCK_MIMETYPE, KIND_DOCUMENT, KIND_FIGURE, KIND_MARKDOWN, KIND_SIGNATURE, KIND_TABLE,
-                             PNG_MIMETYPE)
+from xinfang.display import BLOCK_MIMETYPE, PNG_MIMETYPE, VERSION
 from xinfang.errors import RenderError
 from xinfang.render.blocks import (
-    DEFAULT_ALT, DEFAULT_DATE, Block, Cell, CodeBlock, Document, ErrorBox, FigureBlock, Heading,
-    Paragraph, Span, TableBlock, clean_text, DocInfoBlock, SignatureBlock,
+    DEFAULT_ALT, Block, Cell, CodeBlock, Document, DocumentInfo, ErrorBox, FigureBlock, Heading, ListBlock,
+    Paragraph, Quote, Rule, SignatureBlock, Span, TableBlock, clean_text,
 )
+from xinfang.render.document import build_document
 from xinfang.render.html_output import html_blocks, squash
-from xinfang.render.markdown import markdown_blocks
+from xinfang.markdown import markdown_blocks
 
-__all__ = ["read_notebook", "output_blocks", "REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS"]
+if TYPE_CHECKING:
+    import nbformat
+
+__all__ = ["read_notebook", "output_blocks", "bundle_blocks", "REMOVE_CELL_TAGS", "REMOVE_OUTPUT_TAGS"]
 
 #: Cell tags whose whole cell is dropped from a report.
 REMOVE_CELL_TAGS = frozenset(
@@ -47,9 +50,9 @@ _OBJECT_REPR = re.compile(r"^<(?:Figure size [^<>\n]*|[^<>\n]* object(?: at 0x[0
 def read_notebook(nb: nbformat.NotebookNode | dict) -> Document:
     """Read a report notebook (nbformat v4) into the document model.
 
-    Title: ``metadata["xinfang"]["title"]``, else the text of the first ``#`` heading, else
-    "报告". The ``#`` heading equal to the title is printed once, as the title, not again in
-    the body. Heading anchors are ``sec-1``, ``sec-2``, … in document order.
+    The blocks of its cells make the document (:func:`~xinfang.render.document.build_document`);
+    ``metadata["xinfang"]`` (title, subtitle, date …), where a runner put it, wins over what the
+    outputs say about the document.
     """
     blocks: list[Block] = []
     for cell in nb.get("cells", []):
@@ -63,41 +66,7 @@ def read_notebook(nb: nbformat.NotebookNode | dict) -> Document:
             for output in cell.get("outputs", []):
                 blocks.extend(output_blocks(output))
 
-    # what the notebook's outputs say about the document; the runner's metadata wins over it
-    meta = {}
-    for info in [b for b in blocks if isinstance(b, DocInfoBlock)]:
-        meta.update({k: v for k, v in info.info.items() if v})
-        blocks.remove(info)
-    meta.update({k: v for k, v in (nb.get("metadata", {}).get("xinfang") or {}).items() if v})
-    title = clean_text(meta.get("title")).strip()
-    if not title:
-        first_h1 = next((b for b in blocks if isinstance(b, Heading) and b.level == 1), None)
-        title = first_h1.text if first_h1 else "报告"
-    title_h1 = next(
-        (b for b in blocks if isinstance(b, Heading) and b.level == 1 and b.text == title), None
-    )
-    if title_h1 is not None:
-        blocks.remove(title_h1)
-    n = 0
-    for block in blocks:
-        if isinstance(block, Heading):
-            n += 1
-            block.anchor = f"sec-{n}"
-    date_value = meta.get("date")
-    return Document(
-        title=title,
-        subtitle=clean_text(meta.get("subtitle")).strip() or None,
-        author=clean_text(meta.get("author")).strip() or None,
-        date=_parse_date(date_value) if date_value else DEFAULT_DATE,
-        date_given=bool(date_value),
-        blocks=blocks,
-        title_lines=_title_lines(meta, title),
-    )
-
-
-def _title_lines(meta: dict, title: str) -> list[str] | None:
-    lines = [clean_text(x).strip() for x in meta.get("title_lines") or []]
-    return lines if len(lines) > 1 and "".join(lines) == title else None
+    return build_document(blocks, nb.get("metadata", {}).get("xinfang") or {})
 
 
 def output_blocks(output: dict) -> list[Block]:
@@ -113,7 +82,7 @@ def output_blocks(output: dict) -> list[Block]:
     data = output.get("data", {})
     metadata = output.get("metadata", {})
     if BLOCK_MIMETYPE in data:
-        blocks = _display_blocks(_block_json(data[BLOCK_MIMETYPE]), data, metadata)
+        blocks = bundle_blocks(data, metadata)
         if blocks is not None:
             return blocks
     if "text/markdown" in data:
@@ -143,46 +112,88 @@ def _block_json(value: Any) -> dict:
     return value
 
 
-def _display_blocks(block: dict, data: dict, metadata: dict) -> list[Block] | None:
-    """Blocks of one :mod:`xinfang.display` object; None for a kind this renderer does not
-    know (the bundle's standard MIME types are read instead)."""
+def bundle_blocks(data: dict, metadata: dict | None = None) -> list[Block] | None:
+    """The blocks of one :mod:`xinfang.display` bundle (``data`` and ``metadata`` of an output),
+    the inverse of :func:`xinfang.display.bundle`; None for a kind this renderer does not know
+    (the bundle's standard MIME types are read instead).
+
+    Raises :class:`~xinfang.errors.RenderError` for a bundle of another schema version, or a
+    JSON object that is not one.
+    """
+    meta = metadata.get(BLOCK_MIMETYPE) if isinstance(metadata, dict) else None
+    version = meta.get("version") if isinstance(meta, dict) else None
+    if version != VERSION:
+        raise RenderError(
+            f"{BLOCK_MIMETYPE} 的版本为 {version!r}，本程序只读版本 {VERSION}；请用本版本的 xinfang 重新运行该笔记本"
+            f" / schema version {version!r} of this output is not the version this renderer reads"
+            f" ({VERSION}); re-run the notebook with this xinfang"
+        )
+    try:
+        return _from_json(_block_json(data[BLOCK_MIMETYPE]), data, metadata or {})
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RenderError(f"{BLOCK_MIMETYPE} 的内容不合规范 / malformed block: {type(exc).__name__}: {exc}") from exc
+
+
+def _text(value: Any) -> str:
+    return clean_text(value)
+
+
+def _spans_of(items: Any) -> list[Span]:
+    return [Span(_text(s.get("text")), bool(s.get("bold")), bool(s.get("italic")), bool(s.get("code")),
+                 bool(s.get("strike")), bool(s.get("br"))) for s in items or []]
+
+
+def _cells_of(rows: Any) -> list[list[Cell]]:
+    return [[Cell(_text(c.get("text")), bool(c.get("header")), int(c.get("colspan", 1)), int(c.get("rowspan", 1)),
+                  c.get("align") if c.get("align") in ("left", "center", "right") else None)
+             for c in row] for row in rows or [] if row]
+
+
+def _children(items: Any, data: dict, metadata: dict) -> list[Block]:
+    out: list[Block] = []
+    for item in items or []:
+        out.extend(_from_json(_block_json(item), data, metadata) or [])
+    return out
+
+
+def _from_json(block: dict, data: dict, metadata: dict) -> list[Block] | None:
     kind = block.get("kind")
-    if kind == KIND_MARKDOWN:
-        return markdown_blocks(clean_text(block.get("text")))
-    if kind == KIND_TABLE:
-        return _table_blocks(block)
-    if kind == KIND_FIGURE:
-        if PNG_MIMETYPE not in data:
-            raise RenderError(f"图表输出缺少 {PNG_MIMETYPE} / a figure output lacks its {PNG_MIMETYPE}")
-        fig = _figure(data, metadata, PNG_MIMETYPE)
+    if kind == "heading":
+        return [Heading(int(block["level"]), _spans_of(block.get("spans")))]
+    if kind == "paragraph":
+        return [Paragraph(_spans_of(block.get("spans")), "note" if block.get("role") == "note" else "")]
+    if kind == "list":
+        items = [_children(item, data, metadata) for item in block.get("items") or []]
+        return [ListBlock(bool(block.get("ordered")), int(block.get("start", 1)), items)]
+    if kind == "quote":
+        return [Quote(_children(block.get("blocks"), data, metadata))]
+    if kind == "code":
+        return [CodeBlock(_text(block.get("text")))]
+    if kind == "rule":
+        return [Rule()]
+    if kind == "table":
+        return [TableBlock(squash(_text(block.get("caption"))), _cells_of(block.get("head")),
+                           _cells_of(block.get("body")))]
+    if kind == "figure":
+        mimetype = block.get("mimetype") or PNG_MIMETYPE
+        if mimetype not in data:
+            raise RenderError(f"图表输出缺少 {mimetype} / a figure output lacks its {mimetype}")
+        fig = _figure(data, metadata, mimetype)
         if fig is None:
             return []
-        fig.alt = clean_text(block.get("alt")).strip() or DEFAULT_ALT
-        return [fig]
-    if kind == KIND_SIGNATURE:
-        lines = [clean_text(x).strip() for x in block.get("lines") or [] if clean_text(x).strip()]
+        width, height = block.get("width"), block.get("height")
+        if width is not None:
+            fig = replace(fig, width=_int_or_none(width), height=_int_or_none(height))
+        return [replace(fig, alt=_text(block.get("alt")).strip() or DEFAULT_ALT, title=_text(block.get("title")))]
+    if kind == "signature":
+        lines = [_text(x).strip() for x in block.get("lines") or [] if _text(x).strip()]
         return [SignatureBlock(lines, "left" if block.get("align") == "left" else "right")]
-    if kind == KIND_DOCUMENT:
-        return [DocInfoBlock(dict(block))]
+    if kind == "error":
+        return [ErrorBox(_text(block.get("ename")), _text(block.get("evalue")), _text(block.get("traceback")))]
+    if kind == "document":
+        return [DocumentInfo(_text(block.get("title")), [_text(x) for x in block.get("title_lines") or []],
+                             _text(block.get("subtitle")), block.get("date") or None, _text(block.get("author")))]
     return None
-
-
-def _table_blocks(block: dict) -> list[Block]:
-    """The table (header row from ``columns``), then its note as a note paragraph.
-
-    Cell texts are shown as a browser shows them: runs of white space as one space.
-    """
-    def text(value: Any) -> str:
-        return squash(clean_text(value))
-
-    columns = block.get("columns") or []
-    head = [[Cell(text(c), header=True) for c in columns]] if columns else []
-    body = [[Cell(text(v)) for v in row] for row in block.get("rows") or [] if row]
-    blocks: list[Block] = [TableBlock(text(block.get("caption")), head, body)]
-    note = text(block.get("note"))
-    if note:
-        blocks.append(Paragraph([Span(note)], role="note"))
-    return blocks
 
 
 # --- pictures -----------------------------------------------------------------------------
@@ -224,17 +235,3 @@ def _int_or_none(value: Any) -> int | None:
         return int(value) if value is not None else None
     except (TypeError, ValueError):
         return None
-
-
-def _parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise RenderError(
-            f"报告元数据 xinfang.date 应为 YYYY-MM-DD，实为「{value}」"
-            f" / notebook metadata xinfang.date must be YYYY-MM-DD, got {value!r}"
-        ) from None

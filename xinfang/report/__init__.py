@@ -8,8 +8,9 @@ A report notebook is thin::
     report.show()                      # every section of the form, numbered
     report.section("存在问题")          # or one section, for an analyst
 
-Each output is a typed display object (:mod:`xinfang.display`), which
-:mod:`xinfang.render` turns into HTML and Word.
+Each output is a block of the document model (:mod:`xinfang.blocks`); a notebook shows it as
+one versioned MIME bundle (:mod:`xinfang.display`), which :mod:`xinfang.render` reads back and
+turns into HTML and Word.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Mapping
 
 from .context import BudgetPart, ReportContext, indicator_frame, load_context
-from ..display import Markdown, Table
+from ..blocks import Table
+from ..display import Output
 from .forms import assemble, form_for, load_forms
 from .sections import SECTIONS, ChartPart, findings
 
@@ -31,7 +33,7 @@ def notebook_path() -> Path:
 
 
 __all__ = ["notebook_path", "warm", "Report", "ReportContext", "BudgetPart", "load_report", "load_context", "indicator_frame",
-           "Markdown", "Table", "SECTIONS", "findings"]
+           "Table", "SECTIONS", "findings"]
 
 
 class Report:
@@ -70,14 +72,14 @@ class Report:
         return list(self.outputs)
 
     def blocks(self, name: str | None = None) -> list:
-        """The display objects of one section (or all), charts drawn."""
+        """The blocks of one section (or all), charts drawn (:class:`~xinfang.blocks.Figure`)."""
         names = [name] if name else self.sections
         out = []
         for n in names:
             if n not in SECTIONS:
                 from ..errors import ParameterError
                 raise ParameterError(f"节「{n}」不存在 / unknown section; known: {', '.join(SECTIONS)}")
-            out += [o.chart() if isinstance(o, ChartPart) else o for o in self.outputs.get(n, [])]
+            out += [o.chart().figure() if isinstance(o, ChartPart) else o for o in self.outputs.get(n, [])]
         return out
 
     def section(self, name: str) -> None:
@@ -85,7 +87,7 @@ class Report:
         from IPython.display import display
 
         for block in self.blocks(name):
-            display(block)
+            display(Output(block))
 
     def show(self) -> None:
         """Display every section of the form, in order."""

@@ -9,8 +9,10 @@ year's period (:mod:`xinfang.monthly`), and computes, as of the cut-off date C:
 * the overdue and soon-due cases at C (no personal data: 信访件编号, unit, dates, 问题领域).
 
 The sections of the form 月度通报 (:mod:`xinfang.report.sections.bulletin`) only read a
-:class:`BulletinContext`. :func:`duban_documents` gives each unit's 督办单 as display objects,
-rendered in-process by :func:`write_duban` with the same GB/T 9704 renderer.
+:class:`BulletinContext`. :func:`duban_document` gives each unit's 督办单 as a document of
+blocks (:mod:`xinfang.blocks`), written in-process by :func:`write_duban` through
+:func:`~xinfang.render.document.render_document` with the same GB/T 9704 renderer: no
+notebook, no kernel.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nv
+from ..blocks import Block, Document, DocumentInfo, Heading, Paragraph, Signature, Table
 from ..errors import ParameterError
 from ..periods import Period, parse_date
 from ..result import Indicator
@@ -240,10 +243,8 @@ def duban_deadline(ctx: BulletinContext, unit: str) -> dt.date:
     return deadline
 
 
-def duban_blocks(ctx: BulletinContext, unit: str) -> list:
-    """The display objects of one unit's 督办单 (title, 编号, addressee, body, case table, 落款)."""
-    from ..display import DocumentInfo, Markdown, Signature, Table
-
+def duban_blocks(ctx: BulletinContext, unit: str) -> list[Block]:
+    """The blocks of one unit's 督办单 (title, 编号, addressee, body, case table, 落款)."""
     cases = ctx.cases[ctx.cases["责任单位"] == unit]
     n_over = int((cases["类别"] != "即将到期").sum())
     n_soon = int((cases["类别"] == "即将到期").sum())
@@ -254,48 +255,43 @@ def duban_blocks(ctx: BulletinContext, unit: str) -> list:
     if n_soon:
         parts.append(f"即将到期{n_soon}件")
     deadline = duban_deadline(ctx, unit)
-    body = (f"{unit}：\n\n截至{ctx.date_text(ctx.cutoff)}，你单位承办的信访事项中{'、'.join(parts)}（见下表）。"
+    body = (f"截至{ctx.date_text(ctx.cutoff)}，你单位承办的信访事项中{'、'.join(parts)}（见下表）。"
             f"请于{ctx.date_text(deadline)}前办结并反馈办理结果；确需延期的，依规办理延期手续。")
-    frame = pd.DataFrame({
-        "序号": range(1, len(cases) + 1),
-        "信访件编号": cases["信访件编号"].to_list(),
-        "类别": cases["类别"].to_list(),
-        "登记日期": [ctx.date_text(d) for d in cases["登记日期"]],
-        "应办日期": [ctx.date_text(d) for d in cases["应办日期"]],
-        "超期天数": [str(d) if k != "即将到期" else "未超期" for d, k in zip(cases["超期天数"], cases["类别"])],
-        "问题领域": cases["问题领域"].to_list(),
-    })
-    return [DocumentInfo(title, [title], duban_number(ctx, unit), ctx.report_date.isoformat()),
-            Markdown(f"# {title}"), Markdown(body), Table(frame, "督办事项清单"),
-            Signature([ctx.issuer, ctx.date_text(ctx.report_date)])]
+    rows = zip(
+        range(1, len(cases) + 1),
+        cases["信访件编号"].to_list(),
+        cases["类别"].to_list(),
+        [ctx.date_text(d) for d in cases["登记日期"]],
+        [ctx.date_text(d) for d in cases["应办日期"]],
+        [str(d) if k != "即将到期" else "未超期" for d, k in zip(cases["超期天数"], cases["类别"])],
+        cases["问题领域"].to_list(),
+    )
+    columns = ["序号", "信访件编号", "类别", "登记日期", "应办日期", "超期天数", "问题领域"]
+    return [DocumentInfo(title, (title,), duban_number(ctx, unit), ctx.report_date.isoformat()),
+            Heading(1, title), Paragraph(f"{unit}："), Paragraph(body),
+            Table.from_rows(columns, rows, "督办事项清单"),
+            Signature((ctx.issuer, ctx.date_text(ctx.report_date)))]
 
 
-def duban_notebook(ctx: BulletinContext, unit: str):
-    """A notebook holding the 督办单's outputs (no code, no kernel), for the renderer."""
-    import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
+def duban_document(ctx: BulletinContext, unit: str) -> Document:
+    """One unit's 督办单 as a document (no notebook, no kernel)."""
+    from ..render.document import build_document
 
-    nb = new_notebook()
-    cell = new_code_cell("")
-    cell.outputs = [new_output("display_data", data=b._repr_mimebundle_()) for b in duban_blocks(ctx, unit)]
-    nb.cells = [cell]
-    cell["id"] = "duban"
-    return nbformat.from_dict(nb)
+    return build_document(duban_blocks(ctx, unit))
 
 
 def write_duban(ctx: BulletinContext, out_dir: str | Path) -> list[Path]:
     """Write ``<out_dir>/<unit>.docx`` for every unit with overdue or soon-due cases; remove
     the 督办单 of units that have none any more. Returns the paths written."""
-    from ..fileio import safe_filename, write_bytes_atomic
-    from ..render import read_notebook, report_docx
+    from ..fileio import safe_filename
+    from ..render.document import render_document
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for unit in duban_units(ctx):
-        path = out_dir / f"{safe_filename(unit)}.docx"
-        write_bytes_atomic(path, report_docx(read_notebook(duban_notebook(ctx, unit))))
-        written.append(path)
+        paths = render_document(duban_document(ctx, unit), out_dir, safe_filename(unit), formats=("docx",))
+        written.append(paths["docx"])
     for stale in out_dir.glob("*.docx"):
         if stale not in written:
             stale.unlink()

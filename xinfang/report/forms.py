@@ -1,8 +1,8 @@
 """Report forms: the ordered section lists of ``forms.yaml``, and the numbering they give.
 
 :func:`assemble` walks a form, calls each section function once, and turns the parts into
-displayable outputs with every heading number (一、 （一） 附件1) and table number (表1 …)
-generated from the place in the form.
+blocks of the document model (:mod:`xinfang.blocks`) with every heading number (一、 （一）
+附件1) and table number (表1 …) generated from the place in the form.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from typing import Union
 import yaml
 
 from ..errors import ParameterError
-from ..display import DocumentInfo, Markdown, Signature as SignatureBlock, Table
+from ..blocks import Block, Heading, Paragraph, Table, clean_text, squash
+from ..markdown import markdown_blocks
 from .context import ReportContext
-from .sections import SECTIONS, ChartPart, DocInfo, Part, Signature, Sub, TablePart, Text
+from .sections import SECTIONS, ChartPart, Part, Sub, TablePart, Text
 
 FORMS_FILE = Path(__file__).with_name("forms.yaml")
 DISTRICT_FORM = "自评报告"
@@ -75,33 +76,35 @@ class _Numbers:
     def __init__(self) -> None:
         self.chapter = self.sub = self.item = self.annex = self.table = self.figure = 0
 
-    def heading(self, level: str, title: str) -> str:
-        """A numbered Markdown heading: chapter 一、, sub （一）, item 1., annex 附件1."""
+    def heading(self, level: str, title: str) -> Heading:
+        """A numbered heading: chapter 一、 (level 2), sub （一） (3), item 1. (4), annex 附件1 (2)."""
         if level == "chapter":
             self.chapter += 1
             self.sub = 0
-            return f"## {CN_NUM[self.chapter - 1]}、{title}"
+            return Heading(2, f"{CN_NUM[self.chapter - 1]}、{title}")
         if level == "sub":
             self.sub += 1
             self.item = 0
-            return f"### （{CN_NUM[self.sub - 1]}）{title}"
+            return Heading(3, f"（{CN_NUM[self.sub - 1]}）{title}")
         if level == "item":
             self.item += 1
-            return f"#### {self.item}. {title}"
+            return Heading(4, f"{self.item}. {title}")
         self.annex += 1
         self.sub = 0
-        return f"## 附件{self.annex} {title}"
+        return Heading(2, f"附件{self.annex} {title}")
 
 
 #: The level of a Sub inside a section of each level.
 _BELOW = {"chapter": "sub", "annex": "sub", "sub": "item", "item": "item"}
 _CITE = re.compile(r"\{(表|图|附件):([^{}]+)\}")
 
-Output = Union[Markdown, Table, ChartPart, SignatureBlock, DocumentInfo]
+#: One output of a section: a block, or a chart still to be drawn.
+Output = Union[Block, ChartPart]
 
 
 def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Output]]:
-    """Each section of the form → its outputs, numbered; consecutive text is one Markdown output.
+    """Each section of the form → its blocks, numbered; consecutive text is parsed as one run
+    of Markdown (so that a list spread over two texts is one list).
 
     Charts stay :class:`ChartPart` (drawn when displayed). A section with nothing to show is
     left out, and so is a chapter all of whose sections are. Citations ``{表:名}`` / ``{图:名}``
@@ -150,36 +153,33 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
 
     result: dict[str, list[Output]] = {}
     for name, level, chapter, parts in numbered:
-        texts: list[str] = []
-        if chapter:
-            texts.append(numbers.heading("chapter", chapter))
-        title = SECTIONS[name].title_for(ctx)
-        if title:
-            texts.append(numbers.heading(level, title))
         outputs: list[Output] = []
+        texts: list[str] = []
 
         def flush() -> None:
             if texts:
-                outputs.append(Markdown("\n\n".join(texts)))
+                outputs.extend(markdown_blocks(clean_text("\n\n".join(texts))))
                 texts.clear()
 
+        if chapter:
+            outputs.append(numbers.heading("chapter", chapter))
+        title = SECTIONS[name].title_for(ctx)
+        if title:
+            outputs.append(numbers.heading(level, title))
         for part in parts:
             if isinstance(part, Text):
                 texts.append(_CITE.sub(cite, part.markdown))
-            elif isinstance(part, Sub):
-                texts.append(numbers.heading(_BELOW[level], part.title))
+                continue
+            flush()
+            if isinstance(part, Sub):
+                outputs.append(numbers.heading(_BELOW[level], part.title))
+            elif isinstance(part, TablePart):
+                outputs.append(Table.from_frame(part.frame, part.caption))
+                note = squash(clean_text(part.note))
+                if note:
+                    outputs.append(Paragraph(note, role="note"))
             else:
-                flush()
-                if isinstance(part, TablePart):
-                    outputs.append(Table(part.frame, part.caption, part.note))
-                elif isinstance(part, Signature):
-                    outputs.append(SignatureBlock(list(part.lines), part.align))
-                elif isinstance(part, DocInfo):
-                    m = part.metadata
-                    outputs.append(DocumentInfo(m["title"], m.get("title_lines"), m.get("subtitle", ""),
-                                                m.get("date")))
-                else:
-                    outputs.append(part)
+                outputs.append(part)
         flush()
         result[name] = outputs
     return result

@@ -4,7 +4,7 @@ To add a section: write one function with ``@section("名称", "标题")`` in on
 and put its name in a form in ``xinfang/report/forms.yaml``.
 """
 from . import annex, bulletin, district, evaluation, figures, unit  # noqa: F401  (importing registers the sections)
-from .base import SECTIONS, ChartPart, DocInfo, Part, Signature, Sub, TablePart, Text, section
+from .base import SECTIONS, ChartPart, DocInfo, Heading, Part, Signature, Sub, TablePart, Text, section
 from .district import findings
 
-__all__ = ["SECTIONS", "ChartPart", "DocInfo", "Part", "Signature", "Sub", "TablePart", "Text", "section", "findings"]
+__all__ = ["SECTIONS", "ChartPart", "DocInfo", "Heading", "Part", "Signature", "Sub", "TablePart", "Text", "section", "findings"]

@@ -7,10 +7,13 @@ heading and number too). Sections never type a number:
 * :class:`Sub` is a numbered heading one level below the section's own (（一） under 一、,
   1. under （一）);
 * :class:`TablePart` and :class:`ChartPart` get 表N / 图N;
-* a :class:`Text` cites them by name: ``{表:核心}`` and ``{图:渠道}`` become 表1 and 图2, and
+* a :class:`Text` (Markdown: paragraphs, lists) cites them by name: ``{表:核心}`` and ``{图:渠道}`` become 表1 and 图2, and
   ``{附件:口径说明}`` the number of that attachment (附件2).
 
-The numbers are given by :mod:`xinfang.report.forms` from the section's place in its form.
+Anything else a section returns is a block of the document model (:mod:`xinfang.blocks`), kept
+as it is: the document's title is a :class:`~xinfang.blocks.Heading` of level 1, the 落款 a
+:class:`~xinfang.blocks.Signature`. The numbers are given by :mod:`xinfang.report.forms` from
+the section's place in its form, which turns every part into blocks.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import Any, Callable, Union
 
 import pandas as pd
 
+from ...blocks import Block, DocumentInfo, Heading, Signature
 from ..context import ReportContext
 
 
@@ -78,24 +82,18 @@ class ChartPart:
         return self.draw(f"图{self.number} {self.title}" if self.number else self.title)
 
 
-@dataclass(frozen=True)
-class Signature:
-    """The 落款 of a document: who issues it, and the date (right-aligned lines); with
-    ``align="left"`` the 主送 line under the title (flush left)."""
-
-    lines: tuple[str, ...]
-    align: str = "right"
+def DocInfo(metadata: dict) -> DocumentInfo:
+    """What the document says about itself (title, title lines, subtitle, date), from a
+    report's metadata: printed by the renderer at the top, carried in the notebook so that any
+    tool that executes it keeps it."""
+    return DocumentInfo.from_metadata(metadata)
 
 
-@dataclass(frozen=True)
-class DocInfo:
-    """What the document says about itself (title, title lines, subtitle, date): printed by the
-    renderer at the top, carried in the notebook so that any tool that executes it keeps it."""
-
-    metadata: dict
-
-
-Part = Union[Text, Sub, TablePart, ChartPart, Signature, DocInfo]
+#: What a section returns: numbering placeholders (:class:`Text` with citations, :class:`Sub`,
+#: :class:`TablePart`, :class:`ChartPart`) and blocks of :mod:`xinfang.blocks` as they are
+#: (:class:`~xinfang.blocks.Heading`, :class:`~xinfang.blocks.Signature`,
+#: :class:`~xinfang.blocks.DocumentInfo` …).
+Part = Union[Text, Sub, TablePart, ChartPart, Block]
 Title = Union[str, Callable[[ReportContext], str], None]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import narrative as nv
-from .base import DocInfo, Part, Signature, Sub, TablePart, Text, section
+from .base import DocInfo, Heading, Part, Signature, Sub, TablePart, Text, section
 
 RATES = (("handling.timely_acceptance", "及时受理率"), ("handling.on_time_reply", "按期答复率"),
          ("handling.participation", "参评率"), ("handling.satisfaction", "参评满意率"),
@@ -38,7 +38,7 @@ def bulletin_title(ctx) -> list[Part]:
     p = ctx.period
     opening = (f"现将{ctx.year}年{ctx.month}月（{p.start.month}月{p.start.day}日至{p.end.month}月{p.end.day}日）"
                f"全区信访工作情况通报如下，办理情况统计截至{ctx.date_text(ctx.cutoff)}。")
-    return [DocInfo(ctx.metadata()), Text(f"# {ctx.title}"), Signature((recipients,), align="left"), Text(opening)]
+    return [DocInfo(ctx.metadata()), Heading(1, ctx.title), Signature((recipients,), align="left"), Text(opening)]
 
 
 @section("总体情况", "总体情况")
