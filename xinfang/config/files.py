@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import ParameterError
-from ..fileio import safe_filename
+from .sources import text_folder
 from .strict_yaml import load_yaml, read_text
 
 log = logging.getLogger("xinfang")
@@ -33,12 +33,6 @@ _warned: set[str] = set()
 def _resolve(params: Mapping, relative: str) -> Path:
     p = Path(relative)
     return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
-
-
-def text_folder(params: Mapping, unit: str | None) -> Path:
-    """Where the analyst Markdown of a report lives: params/<year>/ or params/<year>/<unit>/."""
-    base = Path(params["params_dir"]) / str(params["year"])
-    return base / safe_filename(unit) if unit else base
 
 
 def check_files(params: Mapping[str, Any], origin: Mapping[tuple, str]) -> None:

@@ -129,11 +129,10 @@ class BulletinContext:
         """The analyst's text for the month (params ``bulletin.requirements_text``), or None."""
         from .context import escape_raw_html
 
-        name = self.settings.get("requirements_text")
-        if not name:
-            return None
-        path = Path(self.params["params_dir"]) / str(self.year) / str(name).replace("{month}", str(self.month))
-        if not path.is_file():
+        from ..config.sources import requirements_path
+
+        path = requirements_path(self.params, self.month)
+        if path is None or not path.is_file():
             return None
         return escape_raw_html(path.read_text(encoding="utf-8").strip()) or None
 

@@ -200,15 +200,10 @@ class ReportContext:
 
     def analyst_text(self, key: str) -> str | None:
         """The analyst's Markdown for ``key`` (params ``text``), or None when not written."""
-        name = (self.params.get("text") or {}).get(key)
-        if not name:
-            return None
-        base = Path(self.params["params_dir"]) / str(self.params["year"])
-        if self.unit:
-            from ..fileio import safe_filename
-            base = base / safe_filename(self.unit)
-        path = base / name
-        if not path.exists():
+        from ..config.sources import text_path
+
+        path = text_path(self.params, key, self.unit)
+        if path is None or not path.exists():
             return None
         return escape_raw_html(path.read_text(encoding="utf-8").strip())
 
