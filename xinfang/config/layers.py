@@ -19,7 +19,8 @@ from typing import Any, Mapping
 from ..errors import ParameterError
 from ..fileio import safe_filename
 from .files import CLI, check_files
-from .schema import check, did_you_mean
+from .schema import ReportParams, check, did_you_mean
+from .sources import plain
 from .strict_yaml import load_yaml
 from ..periods import Period, parse_date
 
@@ -82,8 +83,9 @@ def _merge(base: dict, layer: Mapping, source: str, schema: Mapping | None, pref
 
 
 def load_params(params_dir: str | Path, year: int, unit: str | None = None,
-                overrides: Mapping[str, Any] | None = None) -> dict:
-    """Merge the parameter layers for ``year`` (and ``unit``) into one dict, and check it.
+                overrides: Mapping[str, Any] | None = None) -> ReportParams:
+    """Merge the parameter layers for ``year`` (and ``unit``), check them, and return the frozen
+    typed model (:class:`~xinfang.config.schema.ReportParams`; ``.dump()`` gives plain types).
 
     The result also carries ``year``, ``unit``, ``params_dir`` (absolute) and the resolved
     ``period_start`` / ``period_end`` (ISO strings).
@@ -130,7 +132,7 @@ def load_params(params_dir: str | Path, year: int, unit: str | None = None,
     check_files(merged, origin)
     if unit is None:
         _check_unit_layers(merged, params_dir, defaults, origin)
-    return merged
+    return ReportParams.model_validate(merged)
 
 
 def _check_unit_layers(year_params: dict, params_dir: Path, defaults: Mapping, origin: Mapping) -> None:
@@ -154,18 +156,22 @@ def register_override(register: str | Path | None) -> dict | None:
     return {"data": {"register": str(Path(register).resolve())}} if register else None
 
 
-def params_hash(params: Mapping) -> str:
+def params_hash(params: ReportParams | Mapping) -> str:
     """sha256 of the parameters in canonical JSON (for the batch's out-of-date check)."""
+    if isinstance(params, ReportParams):
+        params = params.dump()
     text = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def resolve(params: Mapping, relative: str | None) -> Path | None:
+def resolve(params: ReportParams | Mapping, relative: str | None) -> Path | None:
     """A path from params, relative to the params folder."""
     if not relative:
         return None
     p = Path(relative)
-    return p if p.is_absolute() else (Path(params["params_dir"]) / p).resolve()
+    base = params.params_dir if isinstance(params, ReportParams) else params["params_dir"]
+    return p if p.is_absolute() else (Path(base) / p).resolve()
+
 
 
 #: Characters on one line of a 2号 (22 pt) title across the GB/T 9704 text width (15.6 cm).
@@ -174,7 +180,7 @@ TITLE_CHARS_PER_LINE = 20
 
 def _report_date(params: Mapping, period: Period):
     """The date a report is signed: params ``report_date``, else the day after the period."""
-    value = params.get("report_date")
+    value = plain(params).get("report_date")
     return dt.date.fromisoformat(str(value)) if value else period.end + dt.timedelta(days=1)
 
 
@@ -203,6 +209,7 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     >>> report_identity(p).metadata["subtitle"]
     '统计期：2022年12月28日至2023年12月31日'
     """
+    params = plain(params)
     year, district = params["year"], params["district"]
     if unit:
         # 区人力资源和社会保障局 of 大祥区 is 大祥区人力资源和社会保障局, not 大祥区区…

@@ -74,7 +74,8 @@ Number = Annotated[float, AfterValidator(_finite)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    # frozen: the parameters of a report are read, never changed, once merged and checked
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Data(_Model):
@@ -84,6 +85,10 @@ class Data(_Model):
     campaign: PathText | None = Field(None, description="治重化积交办件（可选，null 为未提供）/ campaign cases (optional)")
     beijing: PathText | None = Field(None, description="进京上访台账（可选）/ Beijing visits ledger (optional)")
     budget: PathText | None = Field(None, description="预算执行表（可选）/ budget execution table (optional)")
+
+    def tables(self) -> dict[str, str | None]:
+        """Table name (``register``, ``campaign``, ``beijing``, ``budget``) → its path in params."""
+        return self.model_dump(by_alias=True)
 
 
 class Text(_Model):
@@ -209,6 +214,20 @@ class Params(_Model):
             raise ValueError(f"报告形式「{value}」不存在，可选 / unknown report form, choose from: "
                              f"{', '.join(form_names())}{did_you_mean(value, form_names())}")
         return value
+
+
+class ReportParams(Params):
+    """The merged parameters of one report, as :func:`xinfang.config.load_params` returns them:
+    :class:`Params` with the resolved statistical period (``period_start`` / ``period_end`` are
+    ISO strings, never null) and where they came from. Frozen; a misspelt attribute raises."""
+
+    year: int = Field(description="报告年度 / the report year")
+    unit: str | None = Field(None, description="单位报告的单位；null 为全区 / the unit of a unit report")
+    params_dir: str = Field(description="参数目录（绝对路径）/ the params folder, absolute")
+
+    def dump(self) -> dict[str, Any]:
+        """The parameters as plain YAML types (for hashing and the manifest)."""
+        return self.model_dump(by_alias=True)
 
 
 #: the models of the mappings with a fixed key set, by key path (for "did you mean")

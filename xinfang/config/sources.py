@@ -27,10 +27,16 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..fileio import safe_filename
+from .schema import ReportParams
 
 KINDS = ("district", "unit", "bulletin", "workbook")
 #: the data tables of params ``data``, in the order the manifest lists them
 TABLES = ("beijing", "budget", "campaign", "register")
+
+
+def plain(params: ReportParams | Mapping[str, Any]) -> Mapping[str, Any]:
+    """The params as a mapping of plain values (a hand-made mapping is given back as it is)."""
+    return params.dump() if isinstance(params, ReportParams) else params
 
 
 def _resolve(params: Mapping[str, Any], relative: str | None) -> Path | None:
@@ -42,12 +48,14 @@ def _resolve(params: Mapping[str, Any], relative: str | None) -> Path | None:
 
 def text_folder(params: Mapping[str, Any], unit: str | None) -> Path:
     """Where the analyst Markdown of a report lives: params/<year>/ or params/<year>/<unit>/."""
+    params = plain(params)
     base = Path(params["params_dir"]) / str(params["year"])
     return base / safe_filename(unit) if unit else base
 
 
 def text_path(params: Mapping[str, Any], key: str, unit: str | None) -> Path | None:
     """The analyst Markdown file of ``text.<key>`` for the report of ``unit`` (None: not named)."""
+    params = plain(params)
     name = (params.get("text") or {}).get(key)
     return text_folder(params, unit) / name if name else None
 
@@ -55,6 +63,7 @@ def text_path(params: Mapping[str, Any], key: str, unit: str | None) -> Path | N
 def requirements_path(params: Mapping[str, Any], month: int) -> Path | None:
     """The analyst's requirements text of ``month`` (params ``bulletin.requirements_text``,
     relative to params/<year>/, ``{month}`` replaced), or None when none is named."""
+    params = plain(params)
     name = (params.get("bulletin") or {}).get("requirements_text")
     if not name:
         return None
@@ -69,6 +78,7 @@ def report_sources(params: Mapping[str, Any], kind: str, *, unit: str | None = N
     keys of the manifest's ``inputs``: the table names of ``data``, ``units``, ``framework``,
     ``rectification``, ``assessment``, ``requirements_text`` and ``text.<key>``.
     """
+    params = plain(params)
     if kind not in KINDS:
         raise ValueError(f"unknown report kind {kind!r}; known: {', '.join(KINDS)}")
     data = params.get("data") or {}

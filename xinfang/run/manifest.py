@@ -178,7 +178,7 @@ def input_list(params: Mapping, inputs) -> list[dict]:
     from ..params import resolve
 
     files = [dict(f) for f in inputs.files]
-    units = resolve(params, params["units"])
+    units = resolve(params, params.units)
     files.append({"table": "单位名册", "file": units.name, "sha256": sha256_file(units),
                   "rows": len(inputs.units.units)})
     return files
