@@ -178,7 +178,8 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     from ..inputs import load_inputs
     from ..locate import params_dir_or_find
     from ..monthly import month_period, previous_month, unit_counts, volume, year_to_month
-    from ..params import load_params, register_override, resolve
+    from ..config.layers import load_params, register_override
+    from ..config.sources import report_sources
     from ..scoring.assessment import assess, load_assessment
 
     if not 1 <= int(month) <= 12:
@@ -208,7 +209,7 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
         prev.start - dt.timedelta(days=31), prev.start - dt.timedelta(days=1))
     trend = pd.DataFrame({"前两月": unit_counts(reg, before_prev, units), "上月": unit_counts(reg, prev, units),
                           "本月": unit_counts(reg, period, units)})
-    framework = resolve(params, settings.assessment)
+    framework = report_sources(params, "bulletin")["assessment"]
     assessment = assess(load_assessment(framework), per_unit) if framework else None
     return BulletinContext(params, inputs, int(month), period, cum, prev, c, district, district_cum,
                            previous_results, per_unit, per_unit_cum, volumes, trend, assessment,

@@ -304,11 +304,11 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
 
 def rectification_lines(params: ReportParams) -> dict[str, str]:
     """整改要求 (params ``rectification``): indicator key → one requirement line, for the unit
-    reports' 整改要求 and the bulletins' 工作要求."""
-    from ..params import resolve
-    from ..params_yaml import load_yaml
+    reports' 整改要求 and the bulletins' 工作要求 (the file of :mod:`xinfang.config.sources`)."""
+    from ..config.sources import report_sources
+    from ..config.strict_yaml import load_yaml
 
-    path = resolve(params, params.rectification)
+    path = report_sources(params, "unit")["rectification"]
     if path is None or not path.is_file():
         return {}
     doc = load_yaml(path) or {}
