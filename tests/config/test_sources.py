@@ -101,3 +101,22 @@ def test_every_file_under_params_is_covered():
     files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
     covered = {e[0] for e in EDITS} | {"defaults.yaml", "2023/下步打算.md", "2023/存在问题.md"}
     assert files <= covered, sorted(files - covered)
+
+
+def test_a_unit_layer_and_a_unit_text_redo_that_units_report_only(planned):
+    pdir, before = planned
+    unit = sorted(_groups(before)["units"])[0]
+    layer = pdir / "2023" / f"{unit}.yaml"
+    text = pdir / "2023" / unit / "存在问题.md"
+    try:
+        layer.write_text("case_list_limit: 5\n", encoding="utf-8")
+        assert _changed(before, _keys(pdir)) == {unit}
+        layer.unlink()
+        text.parent.mkdir()
+        text.write_text("原因在于人手不足。\n", encoding="utf-8")
+        assert _changed(before, _keys(pdir)) == {unit}
+    finally:
+        layer.unlink(missing_ok=True)
+        text.unlink(missing_ok=True)
+        if text.parent.is_dir():
+            text.parent.rmdir()
