@@ -43,7 +43,7 @@ def test_the_budget_is_loaded_and_cached_like_every_table(params, tmp_path):
 
 
 def test_a_missing_budget_is_listed_as_missing(params):
-    params["data"]["budget"] = None
+    params = params.model_copy(update={"data": params.data.model_copy(update={"budget": None})})
     inputs = load_inputs(params)
     assert inputs.budget is None and inputs.missing == ["预算执行表"]
     assert "预算执行表" not in [f["table"] for f in inputs.files]

@@ -34,9 +34,9 @@ def pdir(tmp_path: Path) -> Path:
 
 def test_defaults_alone_give_the_calendar_year(pdir):
     p = load_params(pdir, 2024)
-    assert (p["period_start"], p["period_end"]) == ("2024-01-01", "2024-12-31")
-    assert p["year"] == 2024 and p["unit"] is None and p["params_dir"] == str(pdir.resolve())
-    assert p["data"] == {"register": "登记表.csv", "campaign": None}
+    assert (p.period_start, p.period_end) == ("2024-01-01", "2024-12-31")
+    assert p.year == 2024 and p.unit is None and p.params_dir == str(pdir.resolve())
+    assert p.data.tables() == {"register": "登记表.csv", "campaign": None, "beijing": None, "budget": None}
 
 
 def test_later_layers_win_and_nested_maps_merge(pdir):
@@ -44,19 +44,19 @@ def test_later_layers_win_and_nested_maps_merge(pdir):
     (pdir / "2023").mkdir()
     (pdir / "2023" / "城南街道.yaml").write_text('percent_sign: "%"\n', encoding="utf-8")
     year = load_params(pdir, 2023)
-    assert year["period_start"] == "2022-12-28" and year["period_end"] == "2023-12-31"
+    assert year.period_start == "2022-12-28" and year.period_end == "2023-12-31"
     # a nested map merges key by key: the register of the defaults stays
-    assert year["data"] == {"register": "登记表.csv", "campaign": "交办.csv"}
-    assert year["percent_sign"] == "％"
+    assert year.data.tables() == {"register": "登记表.csv", "campaign": "交办.csv", "beijing": None, "budget": None}
+    assert year.percent_sign == "％"
     unit = load_params(pdir, 2023, "城南街道")
-    assert unit["percent_sign"] == "%" and unit["unit"] == "城南街道"
+    assert unit.percent_sign == "%" and unit.unit == "城南街道"
     cli = load_params(pdir, 2023, overrides={"percent_sign": "%", "period_end": "2023-06-30"})
-    assert (cli["percent_sign"], cli["period_end"]) == ("%", "2023-06-30")
+    assert (cli.percent_sign, cli.period_end) == ("%", "2023-06-30")
 
 
 def test_targets_are_replaced_whole_not_merged(pdir):
     (pdir / "2023.yaml").write_text("targets: {handling.participation: 0.9}\n", encoding="utf-8")
-    assert load_params(pdir, 2023)["targets"] == {"handling.participation": 0.9}
+    assert load_params(pdir, 2023).targets == {"handling.participation": 0.9}
 
 
 def test_an_unknown_key_is_an_error_naming_file_and_key(pdir):
@@ -105,4 +105,4 @@ def test_the_register_override_is_an_absolute_path(tmp_path, pdir):
     layer = register_override("x.csv")
     assert Path(layer["data"]["register"]).is_absolute()
     p = load_params(pdir, 2023, overrides=layer)
-    assert p["data"]["register"] == layer["data"]["register"] and p["data"]["campaign"] is None
+    assert p.data.register_ == layer["data"]["register"] and p.data.campaign is None

@@ -68,7 +68,7 @@ def _one(layer: dict, unit_layer: dict | None) -> None:
             except ParameterError as exc:
                 assert str(exc) and "Traceback" not in str(exc)
             else:
-                assert isinstance(p["district"], str) and p["period_start"] <= p["period_end"]
+                assert isinstance(p.district, str) and p.period_start <= p.period_end
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

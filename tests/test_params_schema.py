@@ -30,7 +30,7 @@ def test_the_real_params_pass_the_schema():
     from xinfang.params import load_params
 
     for year in (2022, 2023):
-        assert load_params(ROOT / "params", year)["district"] == "大祥区"
+        assert load_params(ROOT / "params", year).district == "大祥区"
 
 
 @pytest.mark.parametrize("extra, message", [

@@ -28,7 +28,7 @@ def _params(base: Path, extra_unit: str | None = None) -> dict:
     params = load_params(copy_params(base / "params", base / "out"), 2023)
     register = base / "信访事项登记表.csv"
     shutil.copyfile(ROOT / "seeds" / "信访事项登记表.csv", register)
-    params["data"]["register"] = str(register)
+    params = params.model_copy(update={"data": params.data.model_copy(update={"register_": str(register)})})
     if extra_unit:
         units = base / "params" / "units.yaml"
         units.write_text(units.read_text(encoding="utf-8") + f"  - {{name: {extra_unit}, kind: 乡镇街道}}\n",
@@ -216,7 +216,7 @@ def _sha(path: Path) -> str:
 def test_the_memo_spares_the_kernels_hashing_the_register(sample, tmp_path, hashed, monkeypatch):
     params, whole = sample
     monkeypatch.setattr(load, "_RACY_NS", 0)  # the register was copied a moment ago (see the racy test)
-    register = Path(params["data"]["register"]).resolve()
+    register = Path(params.data.register_).resolve()
     time.sleep(0.05)
     cache = tmp_path / "cache"
     load_inputs(params, cache_dir=cache)
@@ -275,7 +275,7 @@ def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(tmp_path, hash
 def test_a_changed_register_of_the_same_size_gives_its_own_rows(tmp_path, monkeypatch):
     monkeypatch.setattr(load, "_RACY_NS", 0)
     params = _params(tmp_path)
-    register = Path(params["data"]["register"])
+    register = Path(params.data.register_)
     time.sleep(0.05)
     cache = tmp_path / "cache"
     load_inputs(params, cache_dir=cache)

@@ -28,7 +28,7 @@ def build(params_dir: Path, year: int, path: Path) -> Path:
     district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
                                      campaign=inputs.campaign, beijing=inputs.beijing)
     sheets = indicator_sheets(inputs, district, per_unit, units_with_data(inputs.register, inputs.period),
-                              resolve(params, params["framework"]), targets=params["targets"])
+                              resolve(params, params.framework), targets=params.targets)
     return write_xlsx(sheets, path)
 
 
@@ -92,7 +92,7 @@ def test_units_sheet_has_live_highlights_against_the_targets(book):
     ws = book["wb"]["各单位指标"]
     frame = table(ws)
     assert len(frame) == 21 and frame.columns[0] == "单位" and set(frame["类别"]) == {"乡镇街道", "区直部门"}
-    targets = load_params(ROOT / "params", 2023)["targets"]
+    targets = load_params(ROOT / "params", 2023).targets
     rules = {}
     for rng in ws.conditional_formatting:
         for rule in rng.rules:

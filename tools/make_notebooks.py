@@ -106,7 +106,7 @@ EXPLORE = [
     ("code", "from xinfang import monthly\nfrom xinfang.scoring.assessment import load_assessment\n\n"
              "matrix = monthly.month_unit_matrix(register, inputs.period, inputs.units.names)\n"
              "charts.month_unit_heatmap(matrix)"),
-    ("code", "rules = load_assessment(xinfang.params.resolve(params, params[\"bulletin\"][\"assessment\"]))\n"
+    ("code", "rules = load_assessment(xinfang.params.resolve(params, params.bulletin.assessment))\n"
              "scores = monthly.assessment_by_month(register, inputs.period, inputs.units.names, rules, beijing=inputs.beijing)\n"
              "scores.rank(method=\"min\", ascending=False).astype(int).assign(平均得分=scores.mean(axis=1).round(2))"
              ".sort_values(\"平均得分\", ascending=False)"),

@@ -19,7 +19,7 @@ _PUBLIC = {
     "rank_units": "indicators",
     "Inputs": "inputs", "load_inputs": "inputs", "read_table": "inputs", "read_units": "inputs",
     "validate_beijing": "inputs", "validate_campaign": "inputs", "validate_register": "inputs",
-    "load_params": "params", "Period": "periods", "Indicator": "result",
+    "load_params": "config", "Period": "periods", "Indicator": "result",
 }
 
 __all__ = ["__version__", *_PUBLIC]

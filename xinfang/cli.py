@@ -60,7 +60,7 @@ def _units(units: str | None, params_dir: str | None):
     if units:
         return read_units(units)
     defaults = load_params(_params_dir(params_dir), 2000)
-    return read_units(resolve(defaults, defaults["units"]))
+    return read_units(resolve(defaults, defaults.units))
 
 
 @main.command(context_settings=CONTEXT)
@@ -124,14 +124,14 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     if start and end:
         period = Period.of(start, end)
     elif year and defaults:
-        period = Period.of(defaults["period_start"], defaults["period_end"])
+        period = Period.of(defaults.period_start, defaults.period_end)
     else:
         raise ParameterError("请给出 --start 与 --end，或 --year（需参数目录：--params 或 XINFANG_PARAMS）/ "
                              "give --start and --end, or --year (with a params folder: --params or XINFANG_PARAMS)")
     if units:
         register = read_units(units)
     elif defaults:
-        register = read_units(resolve(defaults, defaults["units"]))
+        register = read_units(resolve(defaults, defaults.units))
     else:
         raise ParameterError("请给出 --units，或用 --params / XINFANG_PARAMS 指定参数目录 / give --units, or a "
                              "params folder with --params or XINFANG_PARAMS (no params/defaults.yaml found)")
@@ -141,8 +141,8 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit (可用 / valid: {'、'.join(register.names)})")
     paths = {"register": data, "campaign": campaign, "beijing": beijing}
     for kind in ("campaign", "beijing"):
-        if paths[kind] is None and defaults and defaults["data"].get(kind):
-            paths[kind] = resolve(defaults, defaults["data"][kind])
+        if paths[kind] is None and defaults and defaults.data.tables()[kind]:
+            paths[kind] = resolve(defaults, defaults.data.tables()[kind])
     tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register)
     results = compute_catalogue(tables["register"], period, unit=unit,
                                 campaign=tables["campaign"], beijing=tables["beijing"])
@@ -260,7 +260,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, unit, register_override(data))
-    root = resolve(params, params.get("output") or "../output")
+    root = resolve(params, params.output)
     cache = root / ".cache"
     # validates inputs and params before any kernel starts, and leaves the validated tables in
     # the cache, so the notebook's kernel does not parse the register a second time

@@ -401,11 +401,11 @@ def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: 
     ``files`` lists each table provided (in the order of :data:`~xinfang.inputs.tables.TABLE_NAMES`)
     for the 数据说明, ``missing`` the Chinese names of the optional tables not provided.
     """
-    units, keep_units = _cached_units(resolve(params, params["units"]), Path(cache_dir) if cache_dir else None)
+    units, keep_units = _cached_units(resolve(params, params.units), Path(cache_dir) if cache_dir else None)
     if unit is not None:
         unit = units.canonical(unit) or unit  # an alias reads its unit's rows
-    period = Period.of(params["period_start"], params["period_end"])
-    paths = {kind: resolve(params, params["data"].get(kind)) for kind in TABLE_NAMES}
+    period = Period.of(params.period_start, params.period_end)
+    paths = {kind: resolve(params, params.data.tables().get(kind)) for kind in TABLE_NAMES}
     tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today,
                          unit=unit)
     keep_units()  # every table is valid

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import narrative as nv
 from ..blocks import Block, Document, DocumentInfo, Heading, Paragraph, Signature, Table
+from ..config.schema import Bulletin, ReportParams
 from ..errors import ParameterError
 from ..periods import Period, parse_date
 from ..result import Indicator
@@ -38,7 +39,7 @@ OVERDUE_KINDS = {"od_acc": "超期未受理", "od_rep": "超期未答复", "ds_r
 class BulletinContext:
     """Everything one monthly 通报 shows, computed once."""
 
-    params: dict
+    params: ReportParams
     inputs: Any
     month: int
     period: Period                                  # the month
@@ -60,23 +61,23 @@ class BulletinContext:
     # ---------------------------------------------------------------- identity
     @property
     def year(self) -> int:
-        return int(self.params["year"])
+        return self.params.year
 
     @property
     def district(self) -> str:
-        return self.params["district"]
+        return self.params.district
 
     @property
     def sign(self) -> str:
-        return self.params.get("percent_sign") or "％"
+        return self.params.percent_sign
 
     @property
-    def settings(self) -> dict:
-        return self.params.get("bulletin") or {}
+    def settings(self) -> Bulletin:
+        return self.params.bulletin
 
     @property
     def issuer(self) -> str:
-        return self.settings.get("signature") or self.params.get("bureau") or self.district
+        return self.settings.signature or self.params.bureau or self.district
 
     @property
     def title(self) -> str:
@@ -96,11 +97,11 @@ class BulletinContext:
 
     @property
     def min_base(self) -> int:
-        return int((self.params.get("findings") or {}).get("min_base", 10))
+        return self.params.findings.min_base
 
     @property
     def targets(self) -> dict[str, float]:
-        return {k: float(v) for k, v in (self.params.get("targets") or {}).items() if v is not None}
+        return {k: float(v) for k, v in self.params.targets.items()}
 
     # ---------------------------------------------------------------- words
     def pct(self, ind: Indicator) -> str:
@@ -132,17 +133,16 @@ class BulletinContext:
         """The analyst's text for the month (params ``bulletin.requirements_text``), or None."""
         from .context import escape_raw_html
 
-        name = self.settings.get("requirements_text")
-        if not name:
-            return None
-        path = Path(self.params["params_dir"]) / str(self.year) / str(name).replace("{month}", str(self.month))
-        if not path.is_file():
+        from ..config.sources import requirements_path
+
+        path = requirements_path(self.params, self.month)
+        if path is None or not path.is_file():
             return None
         return escape_raw_html(path.read_text(encoding="utf-8").strip()) or None
 
 
-def default_cutoff(params: Mapping, period: Period) -> dt.date:
-    return period.end + dt.timedelta(days=int((params.get("bulletin") or {}).get("cutoff_days") or 0))
+def default_cutoff(params: ReportParams, period: Period) -> dt.date:
+    return period.end + dt.timedelta(days=params.bulletin.cutoff_days)
 
 
 def overdue_cases(register: pd.DataFrame, cutoff: dt.date, due_soon_days: int) -> pd.DataFrame:
@@ -181,7 +181,8 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     from ..inputs import load_inputs
     from ..locate import params_dir_or_find
     from ..monthly import month_period, previous_month, unit_counts, volume, year_to_month
-    from ..params import load_params, register_override, resolve
+    from ..config.layers import load_params, register_override
+    from ..config.sources import report_sources
     from ..scoring.assessment import assess, load_assessment
 
     if not 1 <= int(month) <= 12:
@@ -194,8 +195,8 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     c = parse_date(cutoff, "--cutoff") if cutoff else default_cutoff(params, period)
     if c < period.end:
         raise ParameterError(f"--cutoff: 截止日 {c} 早于该月最后一天 {period.end} / the cut-off is before the month's end")
-    settings = params.get("bulletin") or {}
-    days = int(settings.get("due_soon_days", 7))
+    settings = params.bulletin
+    days = settings.due_soon_days
     cum, prev = year_to_month(year_period, month), previous_month(year_period, month)
     cases = overdue_cases(reg, c, days)
     if not figures:
@@ -211,7 +212,7 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
         prev.start - dt.timedelta(days=31), prev.start - dt.timedelta(days=1))
     trend = pd.DataFrame({"前两月": unit_counts(reg, before_prev, units), "上月": unit_counts(reg, prev, units),
                           "本月": unit_counts(reg, period, units)})
-    framework = resolve(params, settings.get("assessment"))
+    framework = report_sources(params, "bulletin")["assessment"]
     assessment = assess(load_assessment(framework), per_unit) if framework else None
     return BulletinContext(params, inputs, int(month), period, cum, prev, c, district, district_cum,
                            previous_results, per_unit, per_unit_cum, volumes, trend, assessment,
@@ -235,7 +236,7 @@ def duban_number(ctx: BulletinContext, unit: str) -> str:
 
 def duban_deadline(ctx: BulletinContext, unit: str) -> dt.date:
     """请于…前办结并反馈: C + ``bulletin.duban_days``, or the earliest soon-due date if earlier."""
-    days = int(ctx.settings.get("duban_days", 5))
+    days = ctx.settings.duban_days
     deadline = ctx.cutoff + dt.timedelta(days=days)
     soon = ctx.cases[(ctx.cases["责任单位"] == unit) & (ctx.cases["类别"] == "即将到期")]
     if len(soon):

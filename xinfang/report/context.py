@@ -17,7 +17,8 @@ from .. import narrative as nv
 from ..indicators import compute_all, rank_units, units_with_data
 from ..inputs import Inputs, load_inputs
 from ..inputs.slices import unit_rows
-from ..params import load_params, register_override, resolve
+from ..config.layers import load_params, register_override, resolve
+from ..config.schema import ReportParams
 from ..periods import Period
 from ..result import Indicator
 from .handoff import UnitCatalogue, load_handoff, petition_score
@@ -35,7 +36,7 @@ class BudgetPart:
 class ReportContext:
     """Everything one report shows is computed from this, once."""
 
-    params: dict
+    params: ReportParams
     inputs: Inputs
     results: dict[str, Indicator]                 # the scope: district or the unit
     district: dict[str, Indicator]
@@ -56,12 +57,12 @@ class ReportContext:
 
     @property
     def sign(self) -> str:
-        return self.params.get("percent_sign") or "％"
+        return self.params.percent_sign
 
     @property
     def scope(self) -> str:
         """Who the report is about: the unit's name, or the district's."""
-        return self.unit or self.params["district"]
+        return self.unit or self.params.district
 
     @property
     def who(self) -> str:
@@ -70,7 +71,7 @@ class ReportContext:
 
     @property
     def bureau(self) -> str:
-        return self.params.get("bureau") or self.scope
+        return self.params.bureau or self.scope
 
     @property
     def identity(self):
@@ -125,11 +126,11 @@ class ReportContext:
     @property
     def min_base(self) -> int:
         """Below this base a change is told in counts, not as a percentage (params findings.min_base)."""
-        return int((self.params.get("findings") or {}).get("min_base", 10))
+        return self.params.findings.min_base
 
     @property
     def targets(self) -> dict[str, float]:
-        return {k: float(v) for k, v in (self.params.get("targets") or {}).items() if v is not None}
+        return {k: float(v) for k, v in self.params.targets.items()}
 
     def meets_target(self, key: str) -> bool | None:
         """Whether the displayed value reaches its target (None: no target or no value)."""
@@ -200,15 +201,10 @@ class ReportContext:
 
     def analyst_text(self, key: str) -> str | None:
         """The analyst's Markdown for ``key`` (params ``text``), or None when not written."""
-        name = (self.params.get("text") or {}).get(key)
-        if not name:
-            return None
-        base = Path(self.params["params_dir"]) / str(self.params["year"])
-        if self.unit:
-            from ..fileio import safe_filename
-            base = base / safe_filename(self.unit)
-        path = base / name
-        if not path.exists():
+        from ..config.sources import text_path
+
+        path = text_path(self.params, key, self.unit)
+        if path is None or not path.exists():
             return None
         return escape_raw_html(path.read_text(encoding="utf-8").strip())
 
@@ -258,7 +254,7 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
     scores = None
     if handoff is not None:
         district, per_unit, active = handoff.district, handoff.per_unit, handoff.active
-        scores = handoff.scores_for(resolve(params, params.get("framework")))
+        scores = handoff.scores_for(resolve(params, params.framework))
     else:
         whole = load_inputs(params, cache_dir=cache_dir) if sliced else inputs
         active = units_with_data(whole.register, whole.period)
@@ -272,7 +268,7 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
                          list(inputs.missing), scores)
 
 
-def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator]) -> tuple[BudgetPart | None, Any]:
+def _evaluation(params: ReportParams, inputs: Inputs, results: Mapping[str, Indicator]) -> tuple[BudgetPart | None, Any]:
     """Budget indicators, and the scorecard of the framework the params name."""
     from ..budget import budget_indicators
     from ..indicators import BUDGET_KEYS, KEYS
@@ -285,11 +281,11 @@ def _evaluation(params: Mapping, inputs: Inputs, results: Mapping[str, Indicator
         budget = BudgetPart(inputs.budget, budget_indicators(inputs.budget))
         values.update(budget.results)
     scorecard = None
-    framework = resolve(params, params.get("framework"))
+    framework = resolve(params, params.framework)
     if framework is not None:
         fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
-        scorecard = score(fw, values, params.get("manual_scores") or {},
-                          manual_source=f"params/{params['year']}.yaml: manual_scores")
+        manual = {k: v.model_dump(exclude_none=True) for k, v in params.manual_scores.items()}
+        scorecard = score(fw, values, manual, manual_source=f"params/{params.year}.yaml: manual_scores")
     return budget, scorecard
 
 
@@ -297,7 +293,7 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
     from ..indicators import BUDGET_KEYS, KEYS
     from ..scoring import load_framework
 
-    path = resolve(ctx.params, ctx.params.get("framework"))
+    path = resolve(ctx.params, ctx.params.framework)
     if path is None:
         return None
     fw = ctx.__dict__.get("_framework")
@@ -306,13 +302,13 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
     return petition_score(fw, ctx.per_unit[unit])
 
 
-def rectification_lines(params: Mapping) -> dict[str, str]:
+def rectification_lines(params: ReportParams) -> dict[str, str]:
     """整改要求 (params ``rectification``): indicator key → one requirement line, for the unit
-    reports' 整改要求 and the bulletins' 工作要求."""
-    from ..params import resolve
-    from ..params_yaml import load_yaml
+    reports' 整改要求 and the bulletins' 工作要求 (the file of :mod:`xinfang.config.sources`)."""
+    from ..config.sources import report_sources
+    from ..config.strict_yaml import load_yaml
 
-    path = resolve(params, params.get("rectification"))
+    path = report_sources(params, "unit")["rectification"]
     if path is None or not path.is_file():
         return {}
     doc = load_yaml(path) or {}

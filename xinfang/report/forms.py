@@ -65,7 +65,7 @@ def _names(entries) -> list[str]:
 
 def form_for(ctx: ReportContext) -> str:
     """The form a report uses: params ``form``, else 自评报告 (district) or 单位报告 (unit)."""
-    name = ctx.params.get("form") or (UNIT_FORM if ctx.unit else DISTRICT_FORM)
+    name = ctx.params.form or (UNIT_FORM if ctx.unit else DISTRICT_FORM)
     if name not in load_forms():
         raise ParameterError(f"form: 报告形式「{name}」不存在 / unknown report form; "
                              f"可选 / choose from: {', '.join(load_forms())}")

@@ -123,7 +123,7 @@ def default_workers() -> int:
 def _output_root(params: Mapping) -> Path:
     from ..params import resolve
 
-    return resolve(params, params.get("output") or "../output")
+    return resolve(params, params.output)
 
 
 def _canonical_unit(name: str, units) -> str | None:
@@ -177,7 +177,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
                               report_identity(uparams, unit).metadata, hash_key(hashes), hashes))
     district, per_unit = compute_all(inputs.register, inputs.period, names, campaign=inputs.campaign,
                                      beijing=inputs.beijing)
-    framework = resolve(params, params.get("framework"))
+    framework = resolve(params, params.framework)
     scores = petition_scores(framework, per_unit, active) if framework is not None and framework.is_file() else None
     save_catalogue(cache_dir, inputs, district, per_unit, active, scores)  # the kernels read it, not recompute it
     context = {"params": params, "inputs": inputs, "district": district, "per_unit": per_unit,
@@ -319,7 +319,7 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
             _clean_temp(folder / "bulletins")
             m = Manifest(folder / "manifest.json")
             m.doc.update({"year": y, "versions": env_versions, "inputs": input_list(ctx["params"], ctx["inputs"]),
-                          "params": ctx["params"]})
+                          "params": ctx["params"].dump()})
             if by == "unit":
                 m.doc["no_data"] = no_data[y]
             manifests[y] = m
@@ -411,7 +411,7 @@ def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, fo
 
     params = ctx["params"]
     path = ctx["out_root"] / str(year) / "indicators.xlsx"
-    framework = resolve(params, params.get("framework"))
+    framework = resolve(params, params.framework)
     hashes = {"inputs": {f["table"]: f["sha256"] for f in input_list(params, ctx["inputs"])},
               "framework": file_sha(framework), "params": params_hash(params), "xinfang": sources}
     key = hash_key(hashes)
@@ -420,7 +420,7 @@ def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, fo
             and sha256_file(path) == entry.get("sha256")):
         return path, None
     sheets = indicator_sheets(ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"], framework,
-                              targets=params.get("targets"))
+                              targets=params.targets)
     write_xlsx(sheets, path)
     return path, {"path": path.name, "sha256": sha256_file(path), "key": key, "finished": now()}
 

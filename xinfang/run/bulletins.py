@@ -53,17 +53,11 @@ def last_month_with_data(register, year_period) -> int:
 def bulletin_hashes(params: Mapping, sources: str, month: int, cutoff: str | None) -> dict:
     """What a bulletin depends on: the report's hashes plus the month, cut-off and the
     assessment, 整改要求 and analyst files."""
-    from ..params import resolve
-    from .manifest import build_hashes, file_sha
+    from .manifest import build_hashes
 
-    hashes = build_hashes(params, bulletin_notebook(), sources, None)
-    settings = params.get("bulletin") or {}
-    text = settings.get("requirements_text")
-    text_path = (Path(params["params_dir"]) / str(params["year"]) / str(text).replace("{month}", str(month))) if text else None
-    hashes["bulletin"] = {"month": int(month), "cutoff": cutoff,
-                          "assessment": file_sha(resolve(params, settings.get("assessment"))),
-                          "rectification": file_sha(resolve(params, settings.get("rectification"))),
-                          "requirements_text": file_sha(text_path) if text_path and text_path.is_file() else None}
+    # the assessment, rectification and requirements files: config.sources, kind "bulletin"
+    hashes = build_hashes(params, bulletin_notebook(), sources, None, kind="bulletin", month=month)
+    hashes["bulletin"] = {"month": int(month), "cutoff": cutoff}
     return hashes
 
 

@@ -153,21 +153,17 @@ def _sha_of(path: str, size: int, mtime_ns: int, inode: int) -> str:
     return sha256_file(path)
 
 
-def build_hashes(params: Mapping, notebook: Path, sources: str, unit: str | None) -> dict:
-    """Every hash a report depends on, by name."""
+def build_hashes(params: Mapping, notebook: Path, sources: str, unit: str | None, *,
+                 kind: str | None = None, month: int | None = None) -> dict:
+    """Every hash a report depends on, by name: the files of
+    :func:`xinfang.config.sources.report_sources` for its ``kind`` (default: a unit report when
+    ``unit`` is given, else the district report), the merged params, the notebook, xinfang."""
     from .. import __version__
-    from ..params import params_hash, resolve
+    from ..config.layers import params_hash
+    from ..config.sources import report_sources
 
-    data = params.get("data") or {}
-    inputs = {kind: file_sha(resolve(params, path)) for kind, path in sorted(data.items()) if path}
-    inputs["units"] = file_sha(resolve(params, params["units"]))
-    inputs["framework"] = file_sha(resolve(params, params.get("framework")))
-    text_dir = Path(params["params_dir"]) / str(params["year"])
-    if unit is not None:
-        text_dir = text_dir / safe_filename(unit)
-    for key, name in sorted((params.get("text") or {}).items()):
-        if name:
-            inputs[f"text.{key}"] = file_sha(text_dir / name)
+    kind = kind or ("unit" if unit is not None else "district")
+    inputs = {name: file_sha(path) for name, path in report_sources(params, kind, unit=unit, month=month).items()}
     return {"inputs": inputs, "params": params_hash(params), "notebook": sha256_file(notebook),
             "xinfang": f"{__version__}+{sources}"}
 
@@ -182,7 +178,7 @@ def input_list(params: Mapping, inputs) -> list[dict]:
     from ..params import resolve
 
     files = [dict(f) for f in inputs.files]
-    units = resolve(params, params["units"])
+    units = resolve(params, params.units)
     files.append({"table": "单位名册", "file": units.name, "sha256": sha256_file(units),
                   "rows": len(inputs.units.units)})
     return files

@@ -39,7 +39,7 @@ def calibers(ctx: ReportContext) -> list[Part]:
     frame = pd.DataFrame(rows, columns=["指标", "本期值", "分子/分母", "口径"])
     used = "、".join(f"{f['table']}（{f['rows']}行）" for f in ctx.inputs.files if f.get("rows") is not None)
     missing = f"未提供{'、'.join(ctx.inputs.missing)}，相应内容从略。" if ctx.inputs.missing else ""
-    text = (f"本报告的数据取自{ctx.params['district']}信访信息系统导出的{used}。{missing}"
+    text = (f"本报告的数据取自{ctx.params.district}信访信息系统导出的{used}。{missing}"
             f"统计期为{ctx.period.label}，同比期为{ctx.period.previous().label}；"
             "统计期内登记指登记日期在统计期内（含首尾两日）。"
             "“件人次”为来信件次、网上信访件次与来访人次之和。分母为0的比率无法计算，表中留空。"

@@ -34,7 +34,7 @@ def _vs(ctx, cur: int, prev: int, unit: str, label: str) -> str:
 @section("通报标题")
 def bulletin_title(ctx) -> list[Part]:
     """Title, 主送 and the opening sentence."""
-    recipients = ctx.settings.get("recipients") or "各乡镇街道，区直有关单位："
+    recipients = ctx.settings.recipients or "各乡镇街道，区直有关单位："
     p = ctx.period
     opening = (f"现将{ctx.year}年{ctx.month}月（{p.start.month}月{p.start.day}日至{p.end.month}月{p.end.day}日）"
                f"全区信访工作情况通报如下，办理情况统计截至{ctx.date_text(ctx.cutoff)}。")

@@ -14,12 +14,12 @@ def title(ctx: ReportContext) -> list[Part]:
     """The title, then the opening paragraph (the analyst's, or one made from the params)."""
     if ctx.unit:
         opening = ctx.analyst_text("opening") or (
-            f"本报告依据{ctx.params['district']}信访信息系统的登记数据，按全区统一的指标口径，对{ctx.unit}"
-            f"{ctx.params['year']}年度信访工作进行评价，列出成效、问题和整改要求，并附相关案件清单。")
+            f"本报告依据{ctx.params.district}信访信息系统的登记数据，按全区统一的指标口径，对{ctx.unit}"
+            f"{ctx.params.year}年度信访工作进行评价，列出成效、问题和整改要求，并附相关案件清单。")
         return [DocInfo(ctx.metadata()), Heading(1, ctx.title), Text(opening)]
     opening = ctx.analyst_text("opening") or (
-        f"{ctx.params['year']}年，{ctx.bureau}围绕全区信访工作目标，依法履行信访工作职责，"
-        f"推进信访事项及时就地解决。按照整体支出绩效评价的要求，现将{ctx.params['year']}年度"
+        f"{ctx.params.year}年，{ctx.bureau}围绕全区信访工作目标，依法履行信访工作职责，"
+        f"推进信访事项及时就地解决。按照整体支出绩效评价的要求，现将{ctx.params.year}年度"
         "绩效目标完成情况、主要做法、存在问题和下步打算报告如下。")
     return [DocInfo(ctx.metadata()), Heading(1, ctx.title), Text(opening)]
 
@@ -30,7 +30,7 @@ def profile(ctx: ReportContext) -> list[Part]:
     text = ctx.analyst_text("profile")
     if text:
         return [Text(text)]
-    return [Text(f"{ctx.bureau}是{ctx.params['district']}负责信访工作的部门，承担全区信访事项的登记、受理、"
+    return [Text(f"{ctx.bureau}是{ctx.params.district}负责信访工作的部门，承担全区信访事项的登记、受理、"
                  "交办、转送、督查督办和信访形势分析研判等职责，统筹协调全区各乡镇街道和区直部门的信访工作。")]
 
 
@@ -93,7 +93,7 @@ def findings(ctx: ReportContext) -> list[str]:
     * 到市集访 is a problem only when it rose year on year.
     """
     r, out = ctx.results, []
-    high = float((ctx.params.get("findings") or {}).get("high_growth", 0.2))
+    high = float(ctx.params.findings.high_growth)
     rose = []
     for key in ("national.volume", "national.first_demand", "total.registrations"):
         ind = r[key]
@@ -126,5 +126,5 @@ def findings(ctx: ReportContext) -> list[str]:
 def signature(ctx: ReportContext) -> list[Part]:
     """Who issues the report, and the date it is signed (params ``report_date``)."""
     d = ctx.report_date
-    who = ctx.params.get("signature") or ctx.bureau
+    who = ctx.params.signature or ctx.bureau
     return [Signature((who, f"{d.year}年{d.month}月{d.day}日"))]

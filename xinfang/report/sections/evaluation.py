@@ -40,7 +40,7 @@ WORK = (
 
 @section("评价工作开展情况", "绩效评价工作开展情况")
 def evaluation_work(ctx: ReportContext) -> list[Part]:
-    fill = {"bureau": ctx.bureau, "year": ctx.params["year"], "district": ctx.params["district"]}
+    fill = {"bureau": ctx.bureau, "year": ctx.params.year, "district": ctx.params.district}
     parts: list[Part] = []
     for title, key, default in WORK:
         parts += [Sub(title), Text(ctx.analyst_text(key) or default.format(**fill))]

@@ -254,7 +254,7 @@ def budget(ctx: ReportContext) -> list[Part]:
     def amount(x) -> str:
         return f"{float(x):.2f}万元"
 
-    clauses = [f"{ctx.params['year']}年{ctx.bureau}调整预算{amount(total['调整预算'])}，"
+    clauses = [f"{ctx.params.year}年{ctx.bureau}调整预算{amount(total['调整预算'])}，"
                f"决算{amount(total['决算'])}，预算执行率{nv.percent(b['budget.execution_rate'].value, sign=sign)}",
                f"结转结余率{nv.percent(b['budget.carryover_rate'].value, sign=sign)}"]
     three = rows[rows["项目"].str.contains("三公")]
@@ -285,7 +285,7 @@ def conclusion_text(ctx: ReportContext) -> str:
     """Total, grade and the 一级 subtotals in one paragraph. While leaves are unscored, the total
     is out of the weight scored and the grade is withheld (暂不定级)."""
     card = ctx.scorecard
-    head = f"按《{card.name}》评分，{ctx.bureau}{ctx.params['year']}年度整体支出绩效评价"
+    head = f"按《{card.name}》评分，{ctx.bureau}{ctx.params.year}年度整体支出绩效评价"
     if card.complete:
         head += f"得分{nv.count(card.total)}分，评价等级为“{card.grade}”。"
     else:

@@ -222,7 +222,7 @@ def rectification(ctx: ReportContext) -> list[Part]:
 def case_lists(ctx: ReportContext) -> list[Part]:
     """The unit's 到国家信访局来访 (进京登记) registrations and its repeat registrations,
     without any personal data; long lists are cut at params ``case_list_limit``."""
-    limit = int(ctx.params.get("case_list_limit") or 20)
+    limit = ctx.params.case_list_limit
     reg = ctx.scoped_register()
     start, end = pd.Timestamp(ctx.period.start), pd.Timestamp(ctx.period.end)
     reg = reg[(reg["registered_on"] >= start) & (reg["registered_on"] <= end)]

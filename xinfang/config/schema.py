@@ -1,0 +1,411 @@
+"""The one typed schema of the merged report parameters (docs/architecture.md §5, §9).
+
+:func:`check` validates the merged params tree (after layering, before any kernel starts or any
+file is written) against :class:`Params`, a pydantic model with every key's type, and turns
+pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` that names, for each
+failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
+
+The field descriptions are the reference documentation: :func:`write_doc` renders them, with the
+defaults of ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
+fails when that file is stale).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import math
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping, Union
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import ParameterError
+
+#: the earliest and latest year a statistical period may touch (anything else is a typo)
+YEAR_RANGE = (1950, 2100)
+NAME_MAX = 50
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_name(value: str, what: str = "名称 / name") -> str:
+    """A display name that also becomes a file name: non-empty, ≤ 50 characters, no control
+    characters, no path separators (docs/architecture.md §9)."""
+    if not value.strip():
+        raise ValueError(f"{what} 不能为空 / must not be empty")
+    if len(value) > NAME_MAX:
+        raise ValueError(f"{what} 超过 {NAME_MAX} 个字符（{len(value)}）/ longer than {NAME_MAX} characters")
+    if _CONTROL.search(value) or any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
+        raise ValueError(f"{what} 含控制字符 / contains control characters")
+    if "/" in value or "\\" in value:
+        raise ValueError(f"{what} 不能含 / 或 \\ / must not contain path separators")
+    return value
+
+
+def _path(value: str) -> str:
+    if not value.strip() or "\x00" in value or len(value) > 1024:
+        raise ValueError("路径不能为空、过长或含 NUL / a path must be non-empty, short, without NUL")
+    return value
+
+
+def _iso_date(value: str) -> str:
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"「{value}」不是 ISO 日期 (YYYY-MM-DD) / not an ISO date") from None
+    lo, hi = YEAR_RANGE
+    if not lo <= day.year <= hi:
+        raise ValueError(f"年份须在 {lo}–{hi} 之间 / the year must lie in {lo}–{hi}")
+    return value
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("须为有限数 / must be a finite number")
+    return value
+
+
+Name = Annotated[str, AfterValidator(check_name)]
+PathText = Annotated[str, AfterValidator(_path)]
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Number = Annotated[float, AfterValidator(_finite)]
+
+
+class _Model(BaseModel):
+    # frozen: the parameters of a report are read, never changed, once merged and checked
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Data(_Model):
+    """``data``: the input files, exports of the petition information system."""
+
+    register_: PathText | None = Field(None, alias="register", description="信访事项登记表（必填），CSV 或 XLSX / the register (required)")
+    campaign: PathText | None = Field(None, description="治重化积交办件（可选，null 为未提供）/ campaign cases (optional)")
+    beijing: PathText | None = Field(None, description="进京上访台账（可选）/ Beijing visits ledger (optional)")
+    budget: PathText | None = Field(None, description="预算执行表（可选）/ budget execution table (optional)")
+
+    def tables(self) -> dict[str, str | None]:
+        """Table name (``register``, ``campaign``, ``beijing``, ``budget``) → its path in params."""
+        return self.model_dump(by_alias=True)
+
+
+class Text(_Model):
+    """``text``: analyst-written Markdown, relative to params/<year>/ (unit: params/<year>/<unit>/)."""
+
+    opening: PathText | None = Field(None, description="报告开头一段；缺省时按参数生成 / the opening paragraph")
+    profile: PathText | None = Field(None, description="部门概况（职能、机构、人员）；缺省时按参数生成 / 部门概况")
+    visits_analysis: PathText | None = Field(None, description="进京越级访治理的访情分析；缺省时从略 / 访情分析")
+    practices: PathText | None = Field(None, description="「主要做法」一章的 Markdown 文件；缺省时该章从略 / the chapter 主要做法")
+    problems: PathText | None = Field(None, description="「存在问题」中数据所示问题之后的原因分析 / 原因分析, after the findings")
+    plans: PathText | None = Field(None, description="「下步打算」（评价报告：有关建议）；缺省时该章从略 / the chapter 下步打算")
+    evaluation_purpose: PathText | None = Field(None, description="评价报告：评价目的；缺省时用通用表述 / evaluation purpose")
+    evaluation_scope: PathText | None = Field(None, description="评价报告：评价对象和范围 / evaluation scope")
+    evaluation_basis: PathText | None = Field(None, description="评价报告：评价依据 / evaluation basis")
+    evaluation_method: PathText | None = Field(None, description="评价报告：评价方法 / evaluation method")
+    evaluation_process: PathText | None = Field(None, description="评价报告：组织实施 / how the evaluation was organised")
+
+
+class Findings(_Model):
+    """``findings``: when a figure is called a problem."""
+
+    min_base: Annotated[int, Field(ge=0, le=1_000_000)] = Field(
+        10, description="最小基数：上年同期低于此数时，同比以件数表述（由1件增至12件），不计百分比 / minimum base")
+    high_growth: Annotated[Number, Field(ge=0)] = Field(
+        0.2, description="增幅达到此比例（0.2 即20％）且基数不低于最小基数时，才称“居高不下” / growth that makes a count high")
+
+
+class Bulletin(_Model):
+    """``bulletin``: the monthly 通报 (xinfang bulletin) and its 督办单."""
+
+    recipients: str = Field("各乡镇街道，区直有关单位：", description="主送机关 / the addressees")
+    signature: Name | None = Field(None, description="落款单位（也是督办单的发文单位）；null 为被评价单位 / the issuing office")
+    assessment: PathText | None = Field("assessment/default.yaml", description=(
+        "月度考核规则 YAML（扣分制）；null 不考核 / the monthly assessment rules"))
+    requirements_text: PathText | None = Field(None, description=(
+        "分析人员为当月撰写的工作要求（Markdown，相对于 params/<year>/，{month} 为月份，如 通报/{month}月.md）；"
+        "文件不存在则从略 / the analyst's requirements for the month"))
+    due_soon_days: Annotated[int, Field(ge=0, le=60)] = Field(7, description=(
+        "即将到期：答复期限在截止日后多少日之内（含）/ the due-soon window in days"))
+    duban_days: Annotated[int, Field(ge=1, le=60)] = Field(5, description=(
+        "督办单的办结时限：截止日后多少日（即将到期件以其到期日为准，取较早者）/ days given to settle overdue cases"))
+    cutoff_days: Annotated[int, Field(ge=0, le=60)] = Field(0, description=(
+        "截止日：月末后多少日（0 为月末；命令行 --cutoff 优先）/ the cut-off, days after the month's end"))
+
+
+class ManualScore(_Model):
+    """One entry of ``manual_scores``: ``{score, evidence}``, or the bare score."""
+
+    score: Union[Number, str] = Field(description="分数，0 ≤ 分数 ≤ 权重 / the score")
+    evidence: str | None = Field(None, description="评分依据 / evidence")
+    reason: str | None = Field(None, description="扣分理由：低于满分时必填 / why points were deducted (required below full marks)")
+
+
+def _bare_score(value: Any) -> Any:
+    return {"score": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+@functools.lru_cache(maxsize=1)
+def indicator_keys() -> tuple[str, ...]:
+    """The keys a target may name: the indicator catalogue's and the budget indicators'."""
+    from ..indicators import BUDGET_KEYS, KEYS
+
+    return tuple(KEYS) + tuple(BUDGET_KEYS)
+
+
+@functools.lru_cache(maxsize=1)
+def form_names() -> tuple[str, ...]:
+    """The report forms of ``xinfang/report/forms.yaml`` (read without importing the report)."""
+    from .strict_yaml import load_yaml
+
+    return tuple(map(str, load_yaml(Path(__file__).parent.parent / "report" / "forms.yaml")))
+
+
+def _target_key(key: str) -> str:
+    keys = indicator_keys()
+    if key not in keys:
+        raise ValueError(f"未知的指标 key / unknown indicator key{did_you_mean(key, keys)}")
+    return key
+
+
+def _not_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError("目标值不能为负 / a target must not be negative")
+    return value
+
+
+def did_you_mean(key: str, choices: list[str] | tuple[str, ...]) -> str:
+    """``（是否应为 / did you mean: x?）`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"（是否应为 / did you mean: {close[0]}?）" if close else ""
+
+
+class Params(_Model):
+    """The merged report parameters (defaults → <year> → <year>/<unit> → command line)."""
+
+    district: Name = Field(description="区县名称，与单位名册一致 / district, as in the unit register")
+    city: Name | None = Field(None, description="所属地级市 / the city")
+    bureau: Name | None = Field(None, description="被评价单位（整体支出的主体）/ the evaluated bureau")
+    units: PathText = Field(description="责任单位名册 YAML 文件 / the unit register file")
+    data: Data = Field(description="输入数据文件 / input files")
+    period_start: IsoDate | None = Field(None, description="统计期开始（ISO 日期）；null 为报告年度 1 月 1 日 / period start")
+    period_end: IsoDate | None = Field(None, description="统计期结束（ISO 日期）；null 为报告年度 12 月 31 日 / period end")
+    percent_sign: Literal["％", "%"] = Field("％", description="百分号：全角「％」或半角「%」/ the percent sign")
+    targets: dict[Annotated[str, AfterValidator(_target_key)], Annotated[Number, AfterValidator(_not_negative)]] = Field(default_factory=dict, description=(
+        "目标值（小数），key 为指标目录的 key；整体替换，不逐项合并 / targets by indicator key (replaced whole)"))
+    form: str | None = Field(None, description="报告形式（xinfang/report/forms.yaml）：自评报告或评价报告；null：全区为自评报告，单位为单位报告 / report form")
+    report_date: IsoDate | None = Field(None, description="成文日期（落款），ISO 日期；null 为统计期结束的次日 / the date in the 落款")
+    signature: Name | None = Field(None, description="落款单位；null 为被评价单位 / the issuing office in the 落款")
+    findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
+    rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
+    case_list_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(20, description="单位报告每份案件清单最多列出的条数，其余计数从略 / rows per case list")
+    framework: PathText | None = Field(None, description="绩效评价指标体系 YAML；null 不评分 / the scoring framework")
+    manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
+        "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))
+    text: Text = Field(default_factory=Text, description="分析人员撰写的 Markdown 文件 / analyst-written Markdown")
+    bulletin: Bulletin = Field(default_factory=Bulletin, description="月度通报与督办单 / the monthly bulletin")
+    output: PathText = Field("../output", description="报告输出目录 / where reports are written")
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, value: str | None) -> str | None:
+        if value is not None and value not in form_names():
+            raise ValueError(f"报告形式「{value}」不存在，可选 / unknown report form, choose from: "
+                             f"{', '.join(form_names())}{did_you_mean(value, form_names())}")
+        return value
+
+
+class ReportParams(Params):
+    """The merged parameters of one report, as :func:`xinfang.config.load_params` returns them:
+    :class:`Params` with the resolved statistical period (``period_start`` / ``period_end`` are
+    ISO strings, never null) and where they came from. Frozen; a misspelt attribute raises."""
+
+    year: int = Field(description="报告年度 / the report year")
+    unit: str | None = Field(None, description="单位报告的单位；null 为全区 / the unit of a unit report")
+    params_dir: str = Field(description="参数目录（绝对路径）/ the params folder, absolute")
+
+    def dump(self) -> dict[str, Any]:
+        """The parameters as plain YAML types (for hashing and the manifest)."""
+        return self.model_dump(by_alias=True)
+
+
+#: the models of the mappings with a fixed key set, by key path (for "did you mean")
+MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text, ("findings",): Findings,
+                                                   ("bulletin",): Bulletin}
+
+_TYPES = {
+    "string_type": "须为文字 / must be text",
+    "dict_type": "须为键值映射（key: value）/ must be a mapping (key: value)",
+    "model_type": "须为键值映射（key: value）/ must be a mapping (key: value)",
+    "float_type": "须为数字 / must be a number",
+    "int_type": "须为整数 / must be an integer",
+    "missing": "缺少必填参数 / missing required key",
+}
+
+
+def _key_path(loc: tuple, tree: Any) -> tuple[str, ...]:
+    """The part of a pydantic ``loc`` that names keys of the data (not union member names)."""
+    out: list[str] = []
+    node: Any = tree
+    for part in loc:
+        if isinstance(node, Mapping) and part in node:
+            out.append(str(part))
+            node = node[part]
+        elif isinstance(part, str) and part in field_names(tuple(out)):
+            out.append(part)  # a missing key of a fixed mapping
+            node = None
+    return tuple(out)
+
+
+def field_names(path: tuple[str, ...]) -> list[str]:
+    """The keys the mapping at ``path`` may hold (as written in YAML)."""
+    model = MODELS.get(path) or (ManualScore if len(path) == 2 and path[0] == "manual_scores" else None)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _message(err: Mapping) -> str:
+    kind = err["type"]
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    if kind == "literal_error":
+        return f"须为以下之一 / must be one of: {err.get('ctx', {}).get('expected', '')}"
+    if kind in _TYPES:
+        return _TYPES[kind]
+    return f"取值不对 / invalid value: {err['msg']}"
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def check(tree: Mapping[str, Any], origin: Mapping[tuple[str, ...], str] | None = None) -> Params:
+    """Validate the merged params ``tree``; raise one ParameterError listing every failure.
+
+    ``origin`` maps key paths to the file that set them, so that each message starts with the
+    file name (the longest known prefix of the key path wins).
+    """
+    try:
+        return Params.model_validate(dict(tree))
+    except ValidationError as exc:
+        lines: dict[str, str] = {}
+        for err in exc.errors(include_url=False):
+            path = _key_path(tuple(err["loc"]), tree)
+            where = ".".join(path) or "(顶层 / top level)"
+            source = _source(path, origin or {})
+            if where in lines:
+                continue
+            text = _message(err)
+            if err["type"] == "extra_forbidden":
+                choices = field_names(path[:-1])
+                text = (f"未知参数 / unknown key{did_you_mean(path[-1], choices)}"
+                        f"（可用 / valid: {'、'.join(choices)}）")
+            elif err["type"] not in ("missing", "value_error") and "input" in err:
+                text += f"（现为 / got {_shown(err['input'])}）"
+            lines[where] = f"{source}: {where}: {text}"
+        body = list(lines.values())
+        if len(body) == 1:
+            raise ParameterError(body[0]) from None
+        raise ParameterError(f"参数有 {len(body)} 处错误 / {len(body)} parameter errors:\n"
+                             + "\n".join(f"  - {line}" for line in body)) from None
+
+
+def _source(path: tuple[str, ...], origin: Mapping[tuple[str, ...], str]) -> str:
+    for n in range(len(path), -1, -1):
+        if path[:n] in origin:
+            return origin[path[:n]]
+    return "defaults.yaml"
+
+
+# ----------------------------------------------------------------------------- reference doc
+_LABELS = ((PathText, "路径 / path"), (IsoDate, "ISO 日期 / date"), (Name, "文字 / text"),
+           (Number, "数 / number"), (str, "文字 / text"))
+
+
+def _type_label(tp: Any) -> str:
+    import typing
+
+    for known, label in _LABELS:
+        if tp == known:
+            return label
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Literal:
+        return " 或 ".join(f"「{a}」" for a in args)
+    if origin is dict:
+        return "映射 / mapping"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return "映射 / mapping"
+    if args:
+        labels = [_type_label(a) for a in args if a is not type(None)]
+        return " | ".join(dict.fromkeys(labels)) + (" 或 null" if type(None) in args else "")
+    return getattr(tp, "__name__", str(tp))
+
+
+def _shown_default(value: Any) -> str:
+    import json
+
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "（见下 / see below）" if value else "{}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def params_doc(defaults: Mapping[str, Any]) -> str:
+    """``docs/参数说明.md``: every params key with its type, its default (``defaults``, the parsed
+    ``params/defaults.yaml``) and its meaning (the schema's field descriptions)."""
+    lines = ["# 参数说明 / parameters", "",
+             "<!-- 由 `make docs`（python -m xinfang.config.schema）从参数模式生成，请勿手改。",
+             "     Generated from xinfang/config/schema.py and params/defaults.yaml; do not edit. -->", "",
+             "参数按层合并，后者优先：`params/defaults.yaml` → `params/<年度>.yaml` → "
+             "`params/<年度>/<单位>.yaml` → 命令行。`targets` 与 `manual_scores` 整体替换，其余映射逐项合并。"
+             "未知参数、类型错误、不存在的文件都会在生成任何报告之前报错（退出码 2）。"
+             "路径相对于 params 文件夹；日期写成带引号的 ISO 字符串（\"2023-12-31\"）。", "",
+             "Layers, later wins: defaults → year → unit → command line. `targets` and `manual_scores` are "
+             "replaced whole, other mappings merged key by key. Unknown keys, wrong types and missing files "
+             "are errors (exit 2) before any report is made.", "",
+             "| 参数 / key | 类型 / type | 默认值 / default | 说明 / meaning |", "|---|---|---|---|"]
+
+    def rows(model: type[BaseModel], prefix: str, values: Mapping[str, Any]) -> None:
+        for name, field in model.model_fields.items():
+            key = field.alias or name
+            value = values.get(key) if isinstance(values, Mapping) else None
+            if key not in values and not field.is_required():
+                value = field.get_default(call_default_factory=True)
+                value = value.model_dump(by_alias=True) if isinstance(value, BaseModel) else value
+            shown = "（必填 / required）" if key not in values and field.is_required() else _shown_default(value)
+            desc = (field.description or "").replace("|", "\\|")
+            funcs = {getattr(m, "func", None) for m in field.metadata}
+            label = ("路径 / path" if _path in funcs else "文字 / text" if check_name in funcs
+                     else _type_label(field.annotation))
+            lines.append(f"| `{prefix}{key}` | {label} | {shown} | {desc} |")
+            sub = field.annotation if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel) else None
+            if sub is not None:
+                rows(sub, f"{prefix}{key}.", value if isinstance(value, Mapping) else {})
+            elif key == "targets":
+                for target, number in (value or {}).items():
+                    lines.append(f"| `targets.{target}` | 数 / number | {_shown_default(number)} | 目标值 / target |")
+
+    rows(Params, "", defaults)
+    lines += ["", "`targets` 的 key 为指标目录的 key（见 `xinfang indicators --help`）。`manual_scores` 的每一项："
+              "`{score: 分数, evidence: 评分依据}`，key 为评分框架中 rule: manual 的三级指标 id。", ""]
+    return "\n".join(lines)
+
+
+def write_doc(path: str | Path = "docs/参数说明.md", defaults: str | Path = "params/defaults.yaml") -> Path:
+    """Write :func:`params_doc` of ``defaults`` to ``path`` (UTF-8, ``\\n`` line ends)."""
+    from .strict_yaml import load_yaml
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(params_doc(load_yaml(defaults) or {}), encoding="utf-8", newline="\n")
+    return path
+
+
+if __name__ == "__main__":  # python -m xinfang.config.schema [docs/参数说明.md [params/defaults.yaml]]
+    import sys
+
+    print(write_doc(*sys.argv[1:3]))
