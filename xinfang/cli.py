@@ -373,13 +373,13 @@ def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None
     from .params import load_params, register_override
     from .report.bulletin import load_bulletin_context, write_duban
     from .run import run_report
-    from .run.batch import _output_root
+    from .run.jobs import output_root
     from .run.bulletins import bulletin_dirs, bulletin_notebook, bulletin_parameters, check_month_has_data, cutoff_text
 
     year, m = parse_month(month)
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, None, register_override(data))
-    root = _output_root(params)
+    root = output_root(params)
     cache = root / ".cache"
     cut = cutoff_text(cutoff)
     ctx = load_bulletin_context(year, m, pdir, cutoff=cut, register=data, cache_dir=cache)  # validates first

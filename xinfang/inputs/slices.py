@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..fileio import atomic_path
-from .load import arrow_of, frame_of, meta_of, with_meta
+from .arrow import arrow_of, frame_of, meta_of, with_meta
 
 log = logging.getLogger("xinfang")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 _PUBLIC = {
-    "BatchResult": "batch", "ReportJob": "batch", "plan_district": "batch", "plan_units": "batch",
+    "BatchResult": "batch", "ReportJob": "jobs", "plan_district": "batch", "plan_units": "batch",
     "run_batch": "batch", "REPORT_NOTEBOOK": "executor", "RunResult": "executor", "execute": "executor",
     "report_parameters": "executor", "run_report": "executor", "Kernel": "kernels", "Manifest": "manifest",
 }

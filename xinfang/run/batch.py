@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 from ..errors import ParameterError
 from ..fileio import filename_key, safe_filename, sha256_file
 from .executor import NOTEBOOKS, REPORT_NOTEBOOK, RunResult, check_inside, report_parameters, run_report
+from .jobs import ReportJob, output_root
 from .kernels import Kernel, kill_live_kernels, process_cpu_seconds
 from .manifest import Manifest, build_hashes, file_sha, hash_key, input_list, now, source_hash, versions
 from .progress import STATUS_ZH, TerminalProgress, display_width
@@ -37,24 +38,7 @@ if TYPE_CHECKING:
     from .zygote import Zygote
 
 log = logging.getLogger("xinfang")
-
-
-@dataclass
-class ReportJob:
-    """One report of a batch (plain data: it crosses to a worker process)."""
-
-    name: str             # unit name, or the district report's stem
-    year: int
-    unit: str | None
-    notebook: str
-    parameters: dict
-    out_dir: str
-    stem: str
-    metadata: dict
-    key: str              # hash of everything the report is built from
-    hashes: dict
-    prestart: bool = False
-    duban: str | None = None   # a monthly bulletin: the folder of its 督办单 (written after the notebook)
+_output_root = output_root  # the former private name
 
 
 @dataclass
@@ -120,12 +104,6 @@ def default_workers() -> int:
 # planning: what to run, validated before any kernel starts
 
 
-def _output_root(params: Mapping) -> Path:
-    from ..params import resolve
-
-    return resolve(params, params.output)
-
-
 def _canonical_unit(name: str, units) -> str | None:
     """The register's name of ``name`` (a name or an alias), or None when it is unknown."""
     return units.canonical(name)
@@ -146,7 +124,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     params_dir = Path(params_dir)
     overrides = register_override(register)
     params = load_params(params_dir, year, None, overrides)
-    out_root = _output_root(params)
+    out_root = output_root(params)
     cache_dir = out_root / ".cache"
     inputs = load_inputs(params, cache_dir=cache_dir)  # validates once, warms the cache
     active = units_with_data(inputs.register, inputs.period)
@@ -242,7 +220,7 @@ def plan_district(year: int, params_dir: Path, *, register: str | None = None,
     params_dir = Path(params_dir)
     overrides = register_override(register)
     params = load_params(params_dir, year, None, overrides)
-    out_root = _output_root(params)
+    out_root = output_root(params)
     cache_dir = out_root / ".cache"
     inputs = load_inputs(params, cache_dir=cache_dir)
     identity = report_identity(params)

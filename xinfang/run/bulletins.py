@@ -70,12 +70,12 @@ def plan_months(year: int, params_dir: Path, *, register: str | None = None, sou
     from ..inputs import load_inputs
     from ..params import load_params, register_override
     from ..report.bulletin import FORM  # noqa: F401  (the form exists: importing checks the sections)
-    from .batch import ReportJob, _output_root
+    from .jobs import ReportJob, output_root
     from .manifest import hash_key, source_hash
 
     params_dir = Path(params_dir)
     params = load_params(params_dir, year, None, register_override(register))
-    out_root = _output_root(params)
+    out_root = output_root(params)
     cache_dir = out_root / ".cache"
     inputs = load_inputs(params, cache_dir=cache_dir)
     last = last_month_with_data(inputs.register, inputs.period)
