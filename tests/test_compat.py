@@ -115,18 +115,12 @@ def own_private_names() -> set[str]:
     return names
 
 
-#: Uses being replaced on another branch (nbconvert's private ``_init_resources`` in the HTML
-#: exporter gives way to a ``TemplateExporter`` subclass): when that lands, this test fails
-#: until the entry is removed here. Nothing may be added.
-PENDING = {"xinfang/render/html.py": ["._init_resources"]}
-
-
 def test_no_private_name_of_a_dependency_outside_compat():
     own = own_private_names()
     found = {str(path.relative_to(ROOT)): [v.split(": ", 1)[1] for v in found]
              for path in modules() if path != COMPAT
              for found in [violations(path.read_text(encoding="utf-8"), own)] if found}
-    assert found == PENDING
+    assert found == {}
 
 
 @pytest.mark.parametrize("source", [

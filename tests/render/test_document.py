@@ -112,7 +112,7 @@ DUBAN = textwrap.dedent("""
         "超期天数": [23, 0, 30],
         "问题领域": ["城乡建设", "劳动社保", "农村农业"],
     })
-    ctx = SimpleNamespace(cases=cases, settings={"duban_days": 5}, cutoff=dt.date(2023, 12, 31),
+    ctx = SimpleNamespace(cases=cases, settings=SimpleNamespace(duban_days=5), cutoff=dt.date(2023, 12, 31),
                           report_date=dt.date(2024, 1, 2), issuer="某区信访局", year=2023, month=12,
                           date_text=lambda d: f"{d.year}年{d.month}月{d.day}日")
     paths = write_duban(ctx, sys.argv[1])

@@ -34,7 +34,7 @@ from xinfang.render.gbt9704 import (
     ParaStyle, column_ems, fit_widths, ppr_xml, rpr_xml, tc_xml, twips,
 )
 
-__all__ = ["ReportDocxExporter", "report_docx", "DOCX_MIMETYPE"]
+__all__ = ["report_docx", "DOCX_MIMETYPE"]
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -426,12 +426,3 @@ def report_docx(document: Document) -> bytes:
     builder.add_blocks(document.blocks)
     return builder.to_bytes()
 
-
-def __getattr__(name: str):
-    """The nbconvert exporter (its entry point names it here), loaded on first use: this module
-    itself needs no notebook."""
-    if name == "ReportDocxExporter":
-        from xinfang.render.exporters import ReportDocxExporter
-
-        return ReportDocxExporter
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -188,16 +188,3 @@ def document_html(document: Document) -> str:
         page = _template().render(resources={"xinfang": page_resources(document)})
     return page.lstrip("\r\n")
 
-
-def __getattr__(name: str):
-    """The nbconvert exporters (entry points name them here) and :func:`report_html`, loaded
-    on first use: this module itself needs no notebook."""
-    if name in ("ReportHTMLExporter", "ReportPreprocessor"):
-        from xinfang.render import exporters
-
-        return getattr(exporters, name)
-    if name == "report_html":
-        from xinfang.render.notebook import report_html
-
-        return report_html
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
