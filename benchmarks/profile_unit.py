@@ -2,7 +2,7 @@
 
 Runs what a batch worker does for one unit, with CPU seconds measured per phase:
 
-* the parent's part, as a batch does it (:func:`xinfang.run.batch.plan_units`, in the params'
+* the parent's part, as a batch does it (:func:`xinfang.run.planners.plan_units`, in the params'
   output folder): inputs validated into the parse cache, the catalogue and the petition
   scores computed and handed over (not timed here: see province.py and scale.py);
 * kernel start: a fresh kernel (forked from the import-only template on Linux, as the batch
@@ -93,7 +93,8 @@ def main() -> None:
 
     from xinfang.params import load_params, report_identity
     from xinfang.render import read_notebook, report_docx, report_html
-    from xinfang.run.batch import _fork_kernels, plan_units
+    from xinfang.run.planners import plan_units
+    from xinfang.run.pool import _fork_kernels
     from xinfang.run.executor import NOTEBOOKS, REPORT_NOTEBOOK, execute, report_parameters
     from xinfang.run.kernels import Kernel
 

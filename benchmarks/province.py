@@ -113,7 +113,7 @@ def validate_and_catalogue(params: Path) -> dict:
 PLAN = r"""
 import json, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-from xinfang.run.batch import plan_units
+from xinfang.run.planners import plan_units
 jobs, no_data, ctx = plan_units(int(sys.argv[2]), sys.argv[1])
 plan, plan_cpu = time.perf_counter() - t0, time.process_time() - c0
 t0, c0 = time.perf_counter(), time.process_time()

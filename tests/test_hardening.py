@@ -371,7 +371,7 @@ def test_names_windows_cannot_hold_get_a_safe_form(name):
 
 
 def test_two_units_whose_file_names_differ_only_in_case_are_an_error():
-    from xinfang.run.batch import check_file_names
+    from xinfang.run.planners import check_file_names
 
     check_file_names(["城南街道", "城北街道", "Abc"])
     with pytest.raises(ParameterError) as exc:
@@ -422,7 +422,7 @@ def test_two_runs_saving_one_manifest_lose_no_entry(tmp_path):
     path = tmp_path / "manifest.json"
     first, second = Manifest(path), Manifest(path)       # both read the folder before either saved
     for m, name in ((first, "甲"), (second, "乙")):
-        job = SimpleNamespace(name=name, unit=name, stem=name, key="k", hashes={})
+        job = SimpleNamespace(name=name, unit=name, kind="unit", stem=name, key="k", hashes={})
         m.record(job, RunResult(name, "ok", 1.0, {}, None))
         m.save()
     assert set(json.loads(path.read_text(encoding="utf-8"))["reports"]) == {"甲", "乙"}

@@ -13,23 +13,18 @@ import yaml
 from conftest import ROOT, XINFANG, assert_no_pii, row, write_csv
 
 from xinfang.fileio import Highlight, Sheet, sheet_title, text_width, write_xlsx
-from xinfang.indicators import BUDGET_KEYS, KEYS, SPECS, compute_all, units_with_data
+from xinfang.indicators import BUDGET_KEYS, KEYS, SPECS
 from xinfang.inputs import load_inputs
-from xinfang.params import load_params, resolve
-from xinfang.workbook import DETAIL_KEYS, indicator_sheets
+from xinfang.params import load_params
+from xinfang.workbook import DETAIL_KEYS, workbook_sheets
 
 SHEETS = ["全区指标", "各单位指标", "排名", "得分排名", "口径", "明细"]
 
 
 def build(params_dir: Path, year: int, path: Path) -> Path:
-    """indicators.xlsx as the batch builds it (xinfang.run.batch._write_indicators)."""
+    """indicators.xlsx from the function the batch writes it with."""
     params = load_params(params_dir, year)
-    inputs = load_inputs(params)
-    district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
-                                     campaign=inputs.campaign, beijing=inputs.beijing)
-    sheets = indicator_sheets(inputs, district, per_unit, units_with_data(inputs.register, inputs.period),
-                              resolve(params, params.framework), targets=params.targets)
-    return write_xlsx(sheets, path)
+    return write_xlsx(workbook_sheets(params, load_inputs(params)), path)
 
 
 @pytest.fixture(scope="module")

@@ -382,7 +382,8 @@ def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None
     root = output_root(params)
     cache = root / ".cache"
     cut = cutoff_text(cutoff)
-    ctx = load_bulletin_context(year, m, pdir, cutoff=cut, register=data, cache_dir=cache)  # validates first
+    # validates first; the figures are the kernel's to compute, the parent needs only the cases
+    ctx = load_bulletin_context(year, m, pdir, cutoff=cut, register=data, cache_dir=cache, figures=False)
     check_month_has_data(ctx)
     out_dir, duban_dir = bulletin_dirs(root, year, m)
     click.echo(f"生成 / running: {ctx.title}")

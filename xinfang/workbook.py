@@ -239,6 +239,23 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
     }
 
 
+def workbook_sheets(params, inputs, district: Mapping | None = None, per_unit: Mapping | None = None,
+                    active: Sequence[str] | None = None) -> dict[str, Sheet]:
+    """The sheets of ``indicators.xlsx`` for a year's params and inputs, as the batch writes it:
+    the catalogue of the district and of every unit is computed here unless the caller (a
+    batch, which has it already) passes it; the framework and targets come from ``params``."""
+    from .config.layers import resolve
+    from .indicators import compute_all, units_with_data
+
+    if district is None or per_unit is None:
+        district, per_unit = compute_all(inputs.register, inputs.period, inputs.units.names,
+                                         campaign=inputs.campaign, beijing=inputs.beijing)
+    if active is None:
+        active = units_with_data(inputs.register, inputs.period)
+    return indicator_sheets(inputs, district, per_unit, active, resolve(params, params.framework),
+                            targets=params.targets)
+
+
 def case_sheets(cases) -> dict[str, Sheet]:
     """The sheets of ``xinfang cases -o FILE.xlsx``: 清单 (the cases) and 口径 (what they add up to)."""
     from .indicators import SPECS

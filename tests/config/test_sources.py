@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from conftest import copy_params  # noqa: E402
 
-from xinfang.run.batch import plan_district, plan_units  # noqa: E402
+from xinfang.run.planners import plan_district, plan_units  # noqa: E402
 from xinfang.run.bulletins import plan_months  # noqa: E402
 
 YEAR = 2023

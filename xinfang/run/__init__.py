@@ -3,7 +3,7 @@
 One report (:func:`run_report`) = one fresh kernel (:mod:`~xinfang.run.kernels`), executed
 through papermill's public API with xinfang's engine (:mod:`~xinfang.run.executor`), then HTML +
 DOCX rendered in-process. A batch (:func:`run_batch`, :mod:`~xinfang.run.batch`) runs many in
-parallel and records them in a manifest (:mod:`~xinfang.run.manifest`). The Linux fork server
+parallel (:mod:`~xinfang.run.planners`, :mod:`~xinfang.run.pool`) and records them in a manifest (:mod:`~xinfang.run.manifest`). The Linux fork server
 (:mod:`~xinfang.run.zygote`) is imported only where and when it is used.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import importlib
 
 _PUBLIC = {
-    "BatchResult": "batch", "ReportJob": "jobs", "plan_district": "batch", "plan_units": "batch",
+    "BatchResult": "batch", "ReportJob": "jobs", "Workspace": "jobs", "plan_district": "planners",
+    "plan_units": "planners",
     "run_batch": "batch", "REPORT_NOTEBOOK": "executor", "RunResult": "executor", "execute": "executor",
     "report_parameters": "executor", "run_report": "executor", "Kernel": "kernels", "Manifest": "manifest",
 }

@@ -4,7 +4,8 @@
 ``output/<year>/bulletins/督办单/<year>-<month>/<unit>.docx`` (docs/architecture.md §8). A batch
 (``xinfang batch --by month``) plans the months with :func:`plan_months` and runs them through
 the same pool, kernels, manifest and progress as the unit reports; :func:`finish_bulletin` is
-called in the worker after the notebook ran, to write the 督办单 in-process.
+the post-step ``duban`` (:data:`xinfang.run.jobs.POST_STEPS`) that the worker runs after the
+notebook, to write the 督办单 in-process.
 """
 from __future__ import annotations
 
@@ -67,17 +68,12 @@ def plan_months(year: int, params_dir: Path, *, register: str | None = None, sou
 
     Months that start after the register's last 登记日期 are skipped (the caller says so).
     """
-    from ..inputs import load_inputs
-    from ..params import load_params, register_override
     from ..report.bulletin import FORM  # noqa: F401  (the form exists: importing checks the sections)
-    from .jobs import ReportJob, output_root
+    from .jobs import ReportJob, Workspace
     from .manifest import hash_key, source_hash
 
-    params_dir = Path(params_dir)
-    params = load_params(params_dir, year, None, register_override(register))
-    out_root = output_root(params)
-    cache_dir = out_root / ".cache"
-    inputs = load_inputs(params, cache_dir=cache_dir)
+    ws = Workspace.open(params_dir, year, register)
+    params, out_root, inputs, cache_dir = ws.params, ws.out_root, ws.inputs, ws.cache_dir
     last = last_month_with_data(inputs.register, inputs.period)
     wanted = months or list(range(1, 13))
     skipped = [m for m in wanted if m > last]
@@ -93,7 +89,7 @@ def plan_months(year: int, params_dir: Path, *, register: str | None = None, sou
         jobs.append(ReportJob(stem, int(year), None, str(bulletin_notebook()),
                               bulletin_parameters(year, m, params_dir, None, register, cache_dir), str(out_dir), stem,
                               {"title": title, "title_lines": [title], "subtitle": ""}, hash_key(hashes), hashes,
-                              duban=str(duban_dir)))
+                              kind="bulletin", post="duban", post_args={"duban_dir": str(duban_dir)}))
     context = {"params": params, "inputs": inputs, "out_root": out_root, "skipped_months": skipped}
     return jobs, skipped, context
 

@@ -92,7 +92,7 @@ class Manifest:
             path = Path(path)
             files[kind] = {"path": path.relative_to(base).as_posix(), "sha256": sha256_file(path)}
         self.reports[job.name] = {
-            "kind": "unit" if job.unit else ("bulletin" if job.duban is not None else "district"),
+            "kind": job.kind,
             "unit": job.unit, "stem": job.stem,
             "status": result.status, "seconds": round(result.seconds, 3),
             "cpu_seconds": None if cpu is None else round(cpu, 3),
