@@ -65,18 +65,21 @@ def test_a_unit_is_read_only_when_looked_up(tmp_path: Path, sample):
 
 def test_the_batch_hands_over_petition_scores_of_its_framework(tmp_path: Path, sample):
     """Scores saved with a framework file are used for that framework's content only."""
-    from xinfang.report.handoff import load_handoff, petition_scores
+    from xinfang.report.handoff import load_handoff, petition_scores, scoring_policy
 
     inputs, district, per_unit, active = sample
     framework = ROOT / "params" / "scoring" / "default.yaml"
-    scores = petition_scores(framework, per_unit, active)
-    save_catalogue(tmp_path, inputs, district, per_unit, active, scores)
-    handed = load_handoff(tmp_path, inputs).scores_for(framework)
     computed = load_context(2023, ROOT / "params", "城南街道")
+    policy = scoring_policy(computed.params)
+    scores = petition_scores(framework, per_unit, active, policy)
+    save_catalogue(tmp_path, inputs, district, per_unit, active, scores)
+    handed = load_handoff(tmp_path, inputs).scores_for(framework, policy)
     assert handed == {u: computed.petition_score(u) for u in active}
     other = tmp_path / "other.yaml"
     other.write_bytes(framework.read_bytes() + b"\n# edited\n")
-    assert load_handoff(tmp_path, inputs).scores_for(other) is None
+    assert load_handoff(tmp_path, inputs).scores_for(other, policy) is None
+    # another minimum base or another target: the reports score the units themselves
+    assert load_handoff(tmp_path, inputs).scores_for(framework, policy | {"min_base": 5}) is None
 
 
 def test_other_inputs_find_no_catalogue(tmp_path: Path, sample):

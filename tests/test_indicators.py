@@ -154,9 +154,10 @@ def test_zero_denominator_is_undefined_not_zero(tmp_path, units):
                 "resolution.demand_first", "repeat.national_letters"):
         assert res[key].value is None, key
         assert res[key].denominator == 0
-    # previous period is empty: no yoy for counts
-    assert res["total.registrations"].previous == 0
+    # the register begins after the comparison period: no comparison data, not a previous 0
+    assert res["total.registrations"].previous is None
     assert res["total.registrations"].yoy is None
+    assert res["total.registrations"].comparable is False
 
 
 def test_yoy_against_comparison_period(tmp_path, units):

@@ -54,9 +54,14 @@ def test_later_layers_win_and_nested_maps_merge(pdir):
     assert (cli.percent_sign, cli.period_end) == ("%", "2023-06-30")
 
 
-def test_targets_are_replaced_whole_not_merged(pdir):
+def test_a_partial_targets_override_keeps_the_other_targets(pdir):
+    # defaults: participation 0.95, satisfaction 0.95; the year changes one, the unit another
     (pdir / "2023.yaml").write_text("targets: {handling.participation: 0.9}\n", encoding="utf-8")
-    assert load_params(pdir, 2023).targets == {"handling.participation": 0.9}
+    assert load_params(pdir, 2023).targets == {"handling.participation": 0.9, "handling.satisfaction": 0.95}
+    (pdir / "2023").mkdir()
+    (pdir / "2023" / "城南街道.yaml").write_text("targets: {handling.on_time_reply: 0.9}\n", encoding="utf-8")
+    assert load_params(pdir, 2023, "城南街道").targets == {
+        "handling.participation": 0.9, "handling.satisfaction": 0.95, "handling.on_time_reply": 0.9}
 
 
 def test_an_unknown_key_is_an_error_naming_file_and_key(pdir):

@@ -50,15 +50,18 @@ def test_score_table_on_the_sample(tmp_path):
 
 
 def test_2022_warns_of_unscored_leaves_and_withholds_the_grade():
-    # params/2022.yaml has no manual scores and no 预算执行表: 6 manual + 4 budget leaves unscored
+    # params/2022.yaml has no manual scores and no 预算执行表: 6 manual + 4 budget leaves unscored;
+    # the 进京上访台账 begins in February 2022, after the comparison period of 2021: no comparison
+    # data for 进京登记人次变化率 (6 points), unscored, not 0
     proc = subprocess.run([*EXE, "score", "--year", "2022"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     (warning,) = [line for line in proc.stderr.splitlines() if line.startswith("警告 / warning: ")]
-    assert warning.startswith("警告 / warning: 10项未评分（绩效目标合理性（未提供人工评分）、")
+    assert warning.startswith("警告 / warning: 11项未评分（绩效目标合理性（未提供人工评分）、")
     assert "预算执行率（未提供预算执行表）" in warning
-    assert "（满分 60 分），暂不定级" in warning              # 100 − 15 − 25 (决策, 过程 unscored)
+    assert "进京登记人次变化率（无可比数据：上年同期早于数据起始日期，未评分）" in warning
+    assert "（满分 54 分），暂不定级" in warning              # 100 − 15 − 25 (决策, 过程) − 6
     last = proc.stdout.strip().splitlines()[-1]
-    assert last.endswith("等级 / grade: 暂不定级：10项未评分")
+    assert last.endswith("等级 / grade: 暂不定级：11项未评分")
     total = float(last.split("total:")[1].split()[0])
     assert f"总分为已评分部分 {total:.2f} 分" in warning
 

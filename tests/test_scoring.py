@@ -10,7 +10,6 @@ from xinfang.indicators import BUDGET_KEYS
 from xinfang.errors import ParameterError
 from xinfang.result import Indicator
 from xinfang.scoring import (
-    NOTE_UNDEFINED,
     grade,
     load_framework,
     parse_framework,
@@ -261,20 +260,54 @@ def test_manual_errors_name_file_and_node(small, manual, words):
         assert word in str(info.value)
 
 
-def test_undefined_indicator_scores_zero(small):
-    # the data exist but the rate has a zero denominator: scored, 0 points
+def test_zero_denominator_is_not_applicable_not_zero(small):
+    # the data exist but there is nothing to measure: 不适用, out of the 满分, not 0 points
     key = "budget.execution_rate"
     s = leaf(score(small, {key: rate(key, None, 0, 0)}), "预算执行率")
-    assert (s.score, s.actual, s.actual_text, s.note) == (0.0, None, "—", NOTE_UNDEFINED)
-    assert s.scored
-    # not computed at all (no 预算执行表): unscored, not 0 (behaviour change)
+    assert (s.score, s.scored, s.status, s.shown_score, s.actual_text) == (
+        None, False, "not_applicable", "不适用", "不适用")
+    assert s.unscored_reason == "不适用：统计期内无计算该比率的信访件（分母为0），不计入满分"
+    # not computed at all (no 预算执行表): unscored, not 0
     s = leaf(score(small, {}), "预算执行率")
-    assert (s.score, s.scored, s.unscored_reason, s.actual_text) == (None, False, "未提供预算执行表",
-                                                                     "未提供预算执行表")
-    # a yoy leaf without a previous value is undefined too
-    s = leaf(score(small, {"national.volume": count("national.volume", 50)}), "信访量变化率")
-    assert (s.score, s.actual_text) == (0.0, "无上年数据")
-    assert s.note.startswith(NOTE_UNDEFINED)
+    assert (s.score, s.scored, s.status, s.unscored_reason, s.actual_text) == (
+        None, False, "missing", "未提供预算执行表", "未提供预算执行表")
+    # a yoy leaf whose comparison period lies before the data: no comparison data, unscored
+    old = Indicator("national.volume", "到国家信访局信访量（件人次）", 50, None, None, "件人次", comparable=False)
+    s = leaf(score(small, {"national.volume": old}), "信访量变化率")
+    assert (s.score, s.status, s.shown_score, s.actual_text) == (None, "no_comparison", "未评分", "无可比数据")
+
+
+def test_a_change_on_a_small_base_is_not_scored_as_a_rate(small):
+    key = "national.volume"  # weight 10, field yoy, target 0: 0 → 1 is not a rise of ∞
+    s = leaf(score(small, {key: count(key, 1, 0)}, min_base=10), "信访量变化率")
+    assert (s.status, s.shown_score) == ("not_applicable", "不适用")
+    assert s.unscored_reason == "不适用：上年同期0，基数小于10，不按变动率评分，不计入满分"
+    s = leaf(score(small, {key: count(key, 17, 3)}, min_base=10), "信访量变化率")
+    assert s.status == "not_applicable"
+    # on a base of 10 it is a rate again: +50 % → 10 × (1 − 0.5) = 5
+    s = leaf(score(small, {key: count(key, 15, 10)}, min_base=10), "信访量变化率")
+    assert (s.status, s.score) == ("measured", 5.0)
+
+
+def test_not_applicable_leaves_leave_the_full_marks_and_keep_the_grade(small):
+    values = _full_values()
+    values["repeat.national_letters"] = rate("repeat.national_letters", None, 0, 0)  # weight 10 → 不适用
+    card = score(small, values, MANUAL)
+    # 73.95 − 1.56 (the repeat leaf's points) = 72.39 of 100 − 10 = 90 → 百分制 80.43 (72.39 ÷ 90 × 100):
+    # 良, where counting the leaf as 0 of 10 would have given 72.39 and 中
+    assert (card.total, card.scored_weight, card.hundred, card.grade) == (72.39, 90.0, 80.43, "良")
+    assert [s.level3 for s in card.not_applicable] == ["来信重复率"]
+    assert card.unscored == () and card.complete
+    total = card.to_frame().iloc[-1]["评分规则"]
+    assert total.startswith("1项不适用，不计入满分；适用部分满分90分，折合百分制80.43分，评价等级：良")
+
+
+def test_params_targets_replace_the_framework_target_of_the_same_indicator(small):
+    key = "handling.participation"  # threshold, framework target 95 %
+    values = {key: rate(key, 0.76)}
+    assert leaf(score(small, values), "参评率").target_text == "≥95.00%"
+    s = leaf(score(small, values, targets={key: 0.8}), "参评率")
+    assert (s.target_text, s.target) == ("≥80.00%", 0.8)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -431,15 +464,15 @@ def test_no_manual_scores_at_all(small):
     assert card.total == 66.45 and card.scored_weight == 90.0   # 73.95 − 7.5, 100 − 10
 
 
-def test_absent_optional_table_is_unscored_but_zero_denominator_is_zero(small):
+def test_absent_optional_table_is_unscored_but_zero_denominator_is_not_applicable(small):
     key = "handling.participation"
     # every field None: the table it comes from was not provided
     absent = Indicator(key, "参评率", None, None, None, "%")
     s = leaf(score(small, {key: absent}), "参评率")
-    assert (s.scored, s.score) == (False, None)
-    # 0 of 0: the data exist, the rate is undefined, scored 0
+    assert (s.scored, s.score, s.status) == (False, None, "missing")
+    # 0 of 0: the data exist, nothing to measure: 不适用
     s = leaf(score(small, {key: rate(key, None, 0, 0)}), "参评率")
-    assert (s.scored, s.score, s.note) == (True, 0.0, NOTE_UNDEFINED)
+    assert (s.scored, s.score, s.status) == (False, None, "not_applicable")
 
 
 def test_level1_groups_give_the_lost_points(small):

@@ -28,7 +28,7 @@ from numbers import Integral, Real
 
 from xinfang.result import Indicator
 
-__all__ = ["UNDEFINED", "NO_COMPARISON", "percent", "shown_percent", "ratio_percent", "change", "rate_change",
+__all__ = ["UNDEFINED", "NO_COMPARISON", "RISE_WORDS", "rise_word", "percent", "shown_percent", "ratio_percent", "change", "rate_change",
            "count", "phrase", "exact_rate"]
 
 #: How an undefined figure is written.
@@ -213,6 +213,24 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
         return "同比持平"
     word = "上升" if yoy > 0 else "下降"
     return f"同比{word}{_percent_text(abs(yoy), sign)}"
+
+
+#: How a rise is worded, by its size (growth as a fraction, lower bounds): one table for every
+#: document, so that +88.95％ is never "有所增加".
+RISE_WORDS: tuple[tuple[float, str], ...] = ((0.5, "大幅上升"), (0.2, "明显上升"), (0.0, "有所上升"))
+
+
+def rise_word(growth: float) -> str:
+    """The word for a rise of ``growth`` (a fraction): 大幅上升 from 50％, 明显上升 from 20％,
+    else 有所上升.
+
+    >>> rise_word(0.8895), rise_word(0.2), rise_word(0.05)
+    ('大幅上升', '明显上升', '有所上升')
+    """
+    for bound, word in RISE_WORDS:
+        if growth >= bound:
+            return word
+    return RISE_WORDS[-1][1]
 
 
 def rate_change(current_rate: Number | None, previous_rate: Number | None, *,

@@ -20,6 +20,8 @@ class Indicator:
     previous : the value of the comparison period (同比), where the catalogue asks for it.
     yoy : (value - previous) / previous, a fraction; ``None`` when previous is 0 or absent.
     caliber : one-line 口径 text printed in the report's 口径说明.
+    comparable : False when the comparison period lies before the data the figure is computed
+        from begin (无可比数据): ``previous`` and ``yoy`` are then ``None``, never 0.
     """
 
     key: str
@@ -31,6 +33,7 @@ class Indicator:
     previous: float | int | None = None
     yoy: float | None = None
     caliber: str = ""
+    comparable: bool = True
 
     @property
     def is_rate(self) -> bool:

@@ -48,7 +48,8 @@ CODE_WIDTH = 14
 SOURCES = {"register": "信访事项登记表", "campaign": "治重化积交办件", "beijing": "进京上访台账", "budget": "预算执行表"}
 SCORE_RULE = ("单位得分按《{name}》中由信访数据计算的三级指标评分（各项得分之和）；预算（budget.*）与人工评分指标"
               "只用于区信访局整体评价，不计入。百分制得分 = 得分 ÷ 满分 × 100，等级按百分制（优≥90，良80–89，"
-              "中60–79，差<60）。按得分由高到低排名，同分并列；同类名次在乡镇街道、区直部门内分别排名")
+              "中60–79，差<60）。统计期内没有相应信访件、或上年同期基数过小的指标不适用，不计入满分，故各单位满分"
+              "可以不同；按百分制得分由高到低排名，同分并列；同类名次在乡镇街道、区直部门内分别排名")
 
 
 def _unit_text(unit: str) -> str:
@@ -141,7 +142,8 @@ def _ranking_sheet(inputs, per_unit: Mapping, active: Sequence[str]) -> Sheet:
     return Sheet(frame, formats={"名次": INTEGER, "值": value_fmt}, widths={"代码": CODE_WIDTH}, freeze="B2")
 
 
-def _score_sheet(inputs, per_unit: Mapping, active: Sequence[str], framework: Path | None) -> tuple[Sheet, str | None]:
+def _score_sheet(inputs, per_unit: Mapping, active: Sequence[str], framework: Path | None,
+                 policy: Mapping | None) -> tuple[Sheet, str | None]:
     columns = ["名次", "名次说明", "单位", "类别", "同类名次", "得分", "满分", "百分制得分", "等级", "计分指标数"]
     if framework is None or not Path(framework).exists():
         return Sheet(pd.DataFrame(columns=columns)), None
@@ -149,19 +151,20 @@ def _score_sheet(inputs, per_unit: Mapping, active: Sequence[str], framework: Pa
     from .scoring import grade, load_framework, score
 
     fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
+    policy = policy or {"min_base": None, "targets": {}}
     rows = []
     for u in active:
-        part = score(fw, per_unit[u]).petition_leaves()
+        part = score(fw, per_unit[u], min_base=policy["min_base"], targets=policy["targets"]).petition_leaves()
         got, full = round(sum(s.score for s in part), 2), round(sum(s.weight for s in part), 2)
         hundred = round(got / full * 100, 2) if full else None
         rows.append({"单位": u, "类别": inputs.units.kind_of(u) or "", "得分": got, "满分": full,
                      "百分制得分": hundred, "等级": grade(hundred) if hundred is not None else "", "计分指标数": len(part)})
     frame = pd.DataFrame(rows, columns=["单位", "类别", "得分", "满分", "百分制得分", "等级", "计分指标数"])
-    rank, frame["名次说明"] = ranks(frame["得分"])
+    rank, frame["名次说明"] = ranks(frame["百分制得分"])
     frame["名次"] = [int(r) for r in rank]
     frame["同类名次"] = ""
     for kind, group in frame.groupby("类别", sort=False):
-        _, text = ranks(group["得分"])
+        _, text = ranks(group["百分制得分"])
         frame.loc[group.index, "同类名次"] = [f"{kind}中{t}" for t in text]
     frame = frame.sort_values(["名次", "单位"], kind="stable").reset_index(drop=True)[columns]
     formats = {"名次": INTEGER, "得分": WANYUAN, "满分": WANYUAN, "百分制得分": WANYUAN, "计分指标数": INTEGER}
@@ -213,11 +216,13 @@ def detail_frame(inputs, keys: Sequence[str] = DETAIL_KEYS) -> pd.DataFrame:
 
 
 def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Sequence[str],
-                     framework: Path | None = None, targets: Mapping[str, float] | None = None) -> dict[str, Sheet]:
+                     framework: Path | None = None, targets: Mapping[str, float] | None = None,
+                     policy: Mapping | None = None) -> dict[str, Sheet]:
     """The sheets of ``indicators.xlsx`` (see the module docstring), for :func:`xinfang.fileio.write_xlsx`.
 
     ``targets`` are the params' 目标值 (key → fraction): they colour 各单位指标 and are listed
-    in 口径. ``framework`` (the scoring framework file) gives 得分排名; without it that sheet
+    in 口径. ``framework`` (the scoring framework file) gives 得分排名, scored with ``policy``
+    (:func:`xinfang.report.handoff.scoring_policy`, as the reports score); without it that sheet
     is empty.
     """
     targets = dict(targets or {})
@@ -226,7 +231,7 @@ def indicator_sheets(inputs, district: Mapping, per_unit: Mapping, active: Seque
         from .budget import budget_indicators
 
         budget = budget_indicators(inputs.budget)
-    scores, rule = _score_sheet(inputs, per_unit, active, framework)
+    scores, rule = _score_sheet(inputs, per_unit, active, framework, policy)
     detail = detail_frame(inputs)
     return {
         "全区指标": _district_sheet(district, budget),
@@ -252,8 +257,10 @@ def workbook_sheets(params, inputs, district: Mapping | None = None, per_unit: M
                                          campaign=inputs.campaign, beijing=inputs.beijing)
     if active is None:
         active = units_with_data(inputs.register, inputs.period)
+    from .scoring.policy import scoring_policy
+
     return indicator_sheets(inputs, district, per_unit, active, resolve(params, params.framework),
-                            targets=params.targets)
+                            targets=params.targets, policy=scoring_policy(params))
 
 
 def case_sheets(cases) -> dict[str, Sheet]:

@@ -73,8 +73,11 @@ def _merge(base: dict, layer: Mapping, source: str, schema: Mapping | None, pref
             raise ParameterError(f"{where}: 未知参数 / unknown key{hint} (可用 / valid: {known})")
         sub = None if schema is None else schema[key]
         path = tuple(prefix.rstrip(".").split(".")) + (str(key),) if prefix else (str(key),)
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and key not in ("targets", "manual_scores"):
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "manual_scores":
+            # targets merge key by key (a year sets one target and keeps the others); their keys
+            # are indicator keys, checked by the typed schema, not by the defaults' tree
             origin[path] = source
+            sub = None if key == "targets" and not prefix else sub
             out[key] = _merge(out[key], value, source, sub if isinstance(sub, dict) else None, f"{prefix}{key}.", origin)
         else:
             out[key] = copy.deepcopy(value)

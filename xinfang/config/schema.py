@@ -193,7 +193,7 @@ class Params(_Model):
     period_end: IsoDate | None = Field(None, description="统计期结束（ISO 日期）；null 为报告年度 12 月 31 日 / period end")
     percent_sign: Literal["％", "%"] = Field("％", description="百分号：全角「％」或半角「%」/ the percent sign")
     targets: dict[Annotated[str, AfterValidator(_target_key)], Annotated[Number, AfterValidator(_not_negative)]] = Field(default_factory=dict, description=(
-        "目标值（小数），key 为指标目录的 key；整体替换，不逐项合并 / targets by indicator key (replaced whole)"))
+        "目标值（小数），key 为指标目录的 key；逐项合并，下层只改写所列指标，并替代评分框架中同一指标的目标值 / targets by indicator key (merged key by key; they replace the framework's target of the same indicator)"))
     form: str | None = Field(None, description="报告形式（xinfang/report/forms.yaml）：自评报告或评价报告；null：全区为自评报告，单位为单位报告 / report form")
     report_date: IsoDate | None = Field(None, description="成文日期（落款），ISO 日期；null 为统计期结束的次日 / the date in the 落款")
     signature: Name | None = Field(None, description="落款单位；null 为被评价单位 / the issuing office in the 落款")
@@ -361,11 +361,11 @@ def params_doc(defaults: Mapping[str, Any]) -> str:
              "<!-- 由 `make docs`（python -m xinfang.config.schema）从参数模式生成，请勿手改。",
              "     Generated from xinfang/config/schema.py and params/defaults.yaml; do not edit. -->", "",
              "参数按层合并，后者优先：`params/defaults.yaml` → `params/<年度>.yaml` → "
-             "`params/<年度>/<单位>.yaml` → 命令行。`targets` 与 `manual_scores` 整体替换，其余映射逐项合并。"
+             "`params/<年度>/<单位>.yaml` → 命令行。`manual_scores` 整体替换，其余映射（包括 `targets`）逐项合并。"
              "未知参数、类型错误、不存在的文件都会在生成任何报告之前报错（退出码 2）。"
              "路径相对于 params 文件夹；日期写成带引号的 ISO 字符串（\"2023-12-31\"）。", "",
-             "Layers, later wins: defaults → year → unit → command line. `targets` and `manual_scores` are "
-             "replaced whole, other mappings merged key by key. Unknown keys, wrong types and missing files "
+             "Layers, later wins: defaults → year → unit → command line. `manual_scores` is "
+             "replaced whole, other mappings (`targets` too) merged key by key. Unknown keys, wrong types and missing files "
              "are errors (exit 2) before any report is made.", "",
              "| 参数 / key | 类型 / type | 默认值 / default | 说明 / meaning |", "|---|---|---|---|"]
 

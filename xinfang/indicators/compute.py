@@ -63,7 +63,7 @@ def _totals(reg: pd.DataFrame, period: Period, campaign: pd.DataFrame | None,
     if campaign is not None:
         last = last_registration(reg, codes, n, as_of)
         index = pd.Series(np.arange(n), index=np.asarray(uniques, dtype=object))
-        cm = campaign_measures(campaign, last, index)
+        cm = campaign_measures(campaign, last, index, as_of)
         ct = _sum(cm, [c for c in cm if c != "unit"], "unit", campaign["unit"].cat.categories, units)
         t.district.update(ct.district)
         for u in units:
@@ -83,7 +83,29 @@ def _ratio(num: int | None, den: int | None) -> float | None:
     return num / den
 
 
-def _results(cur: Mapping[str, int], prev: Mapping[str, int] | None) -> dict[str, Indicator]:
+def covers(dates: pd.Series | None, comparison: Period) -> bool:
+    """Whether a table's data reach back into the comparison period: its first date is on or
+    before the comparison period's end. A comparison period that lies wholly before the first
+    date has no data (无可比数据), which is not the same as none happening; one that the data
+    begin inside of is compared on what the data hold (a ledger kept from February)."""
+    if dates is None or not len(dates):
+        return False
+    first = dates.min()
+    return bool(pd.notna(first) and first.date() <= comparison.end)
+
+
+def _uncovered(register: pd.DataFrame, beijing: pd.DataFrame | None, comparison: Period) -> set[str]:
+    """The sources (``register``, ``beijing``) whose data begin after the comparison period."""
+    out = set()
+    if not covers(register["registered_on"], comparison):
+        out.add("register")
+    if beijing is not None and not covers(beijing["date"], comparison):
+        out.add("beijing")
+    return out
+
+
+def _results(cur: Mapping[str, int], prev: Mapping[str, int] | None,
+             uncovered: set[str] = frozenset()) -> dict[str, Indicator]:
     out: dict[str, Indicator] = {}
     for s in CATALOGUE:
         num = cur.get(s.numerator)
@@ -94,13 +116,14 @@ def _results(cur: Mapping[str, int], prev: Mapping[str, int] | None) -> dict[str
             caliber = f"{caliber}（未提供{missing}，无法计算）"
         value = _ratio(num, den) if s.is_rate else num
         previous = yoy = None
-        if prev is not None and s.source != "campaign":
+        comparable = s.source not in uncovered
+        if prev is not None and s.source != "campaign" and comparable:
             pn = prev.get(s.numerator)
             previous = _ratio(pn, prev.get(s.denominator)) if s.is_rate else pn
             if s.yoy and previous and value is not None:
                 yoy = (value - previous) / previous
         out[s.key] = Indicator(s.key, s.name, value, num if s.is_rate else None, den, s.unit,
-                               previous, yoy, caliber)
+                               previous, yoy, caliber, comparable)
     return out
 
 
@@ -128,15 +151,19 @@ def compute_catalogue(register: pd.DataFrame, period: Period, *, campaign: pd.Da
     Notes
     -----
     Counts carry ``previous`` and ``yoy`` = (value − previous) ÷ previous, ``None`` when the
-    previous value is 0. Rates carry the comparison period's rate as ``previous`` and no yoy;
+    previous value is 0. When the register (or the 进京上访台账 for its keys) begins after the
+    comparison period (:func:`covers`), ``previous`` and ``yoy`` are ``None`` and ``comparable``
+    False: 无可比数据, not a rise from 0. The campaign's 化解 counts only matters resolved by
+    the cut-off. Rates carry the comparison period's rate as ``previous`` and no yoy;
     their change is read in 个百分点. See each key's ``caliber`` for its exact rule.
     """
     units = [unit] if unit is not None else []
     cur = _totals(register, period, campaign, beijing, units, cutoff, due_soon_days)
     prev = _totals(register, period.previous(), None, beijing, units)
+    uncovered = _uncovered(register, beijing, period.previous())
     if unit is None:
-        return _results(cur.district, prev.district)
-    return _results(cur.units[unit], prev.units[unit])
+        return _results(cur.district, prev.district, uncovered)
+    return _results(cur.units[unit], prev.units[unit], uncovered)
 
 
 def compute_all(register: pd.DataFrame, period: Period, units: Iterable[str], *,
@@ -148,8 +175,9 @@ def compute_all(register: pd.DataFrame, period: Period, units: Iterable[str], *,
     units = list(units)
     cur = _totals(register, period, campaign, beijing, units, cutoff, due_soon_days)
     prev = _totals(register, period.previous(), None, beijing, units)
-    district = _results(cur.district, prev.district)
-    per_unit = {u: _results(cur.units[u], prev.units[u]) for u in units}
+    uncovered = _uncovered(register, beijing, period.previous())
+    district = _results(cur.district, prev.district, uncovered)
+    per_unit = {u: _results(cur.units[u], prev.units[u], uncovered) for u in units}
     return district, per_unit
 
 

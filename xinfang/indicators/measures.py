@@ -205,7 +205,10 @@ def register_measures(reg: pd.DataFrame, period: Period, codes: np.ndarray, n_ma
     return m
 
 
-def campaign_measures(campaign: pd.DataFrame, last: np.ndarray, matter_index: Mapping[str, int]) -> pd.DataFrame:
+def campaign_measures(campaign: pd.DataFrame, last: np.ndarray, matter_index: Mapping[str, int],
+                      as_of: np.datetime64 | None = None) -> pd.DataFrame:
+    """Per campaign row: assigned, reported, resolved and repeated by batch group. A matter
+    resolved after ``as_of`` (the period's end or the cut-off) is not resolved yet in it."""
     codes = campaign["matter_id"].map(matter_index).to_numpy(dtype=float)
     known = ~np.isnan(codes)
     resolved_on = campaign["resolved_on"].to_numpy(dtype="datetime64[D]")
@@ -213,6 +216,8 @@ def campaign_measures(campaign: pd.DataFrame, last: np.ndarray, matter_index: Ma
     if known.any():
         again[known] = later_registration(last, codes[known].astype(np.int64), resolved_on[known])
     resolved = campaign["resolved"].to_numpy(dtype=bool)
+    if as_of is not None:
+        resolved = resolved & ~(resolved_on > as_of)  # NaT compares False: a resolved row without a date stays
     reported = campaign["reported"].to_numpy(dtype=bool)
     batch = campaign["batch"].to_numpy()
     out = {"unit": campaign["unit"].cat.codes.to_numpy()}

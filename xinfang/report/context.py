@@ -21,7 +21,7 @@ from ..config.layers import load_params, register_override, resolve
 from ..config.schema import ReportParams
 from ..periods import Period
 from ..result import Indicator
-from .handoff import UnitCatalogue, load_handoff, petition_score
+from .handoff import UnitCatalogue, load_handoff, petition_score, scoring_policy
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
     scores = None
     if handoff is not None:
         district, per_unit, active = handoff.district, handoff.per_unit, handoff.active
-        scores = handoff.scores_for(resolve(params, params.framework))
+        scores = handoff.scores_for(resolve(params, params.framework), scoring_policy(params))
     else:
         whole = load_inputs(params, cache_dir=cache_dir) if sliced else inputs
         active = units_with_data(whole.register, whole.period)
@@ -285,7 +285,9 @@ def _evaluation(params: ReportParams, inputs: Inputs, results: Mapping[str, Indi
     if framework is not None:
         fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
         manual = {k: v.model_dump(exclude_none=True) for k, v in params.manual_scores.items()}
-        scorecard = score(fw, values, manual, manual_source=f"params/{params.year}.yaml: manual_scores")
+        policy = scoring_policy(params)
+        scorecard = score(fw, values, manual, manual_source=f"params/{params.year}.yaml: manual_scores",
+                          min_base=policy["min_base"], targets=policy["targets"])
     return budget, scorecard
 
 
@@ -299,7 +301,7 @@ def _petition_score(ctx: ReportContext, unit: str) -> tuple[float, float] | None
     fw = ctx.__dict__.get("_framework")
     if fw is None:
         fw = ctx.__dict__["_framework"] = load_framework(path, list(KEYS) + list(BUDGET_KEYS))
-    return petition_score(fw, ctx.per_unit[unit])
+    return petition_score(fw, ctx.per_unit[unit], scoring_policy(ctx.params))
 
 
 def rectification_lines(params: ReportParams) -> dict[str, str]:

@@ -28,16 +28,18 @@ from typing import Iterator, Mapping
 from ..result import Indicator
 
 __all__ = ["Catalogue", "Handoff", "UnitCatalogue", "catalogue_key", "catalogue_path", "save_catalogue",
-           "load_catalogue", "load_handoff", "petition_score", "petition_scores"]
+           "load_catalogue", "load_handoff", "petition_score", "petition_scores", "scoring_policy"]
+
+from ..scoring.policy import scoring_policy  # noqa: E402  (re-exported: reports and batches hash it)
 
 #: district, per unit (unit → key → Indicator), units with data in the period
 Catalogue = tuple[dict[str, Indicator], Mapping[str, dict[str, Indicator]], list[str]]
 
-_FORMAT = 3
+_FORMAT = 4
 _FIELDS = [f.name for f in fields(Indicator)]
 #: Fields that are the same for every unit of a key (stored once per key), and those that vary.
 _SHARED = ("name", "unit", "caliber")
-_VARYING = ("value", "numerator", "denominator", "previous", "yoy")
+_VARYING = ("value", "numerator", "denominator", "previous", "yoy", "comparable")
 assert set(_FIELDS) == {"key", *_SHARED, *_VARYING}
 
 
@@ -145,10 +147,14 @@ class Handoff:
     active: list[str]
     scores: dict | None = None
 
-    def scores_for(self, framework: str | Path | None) -> dict[str, tuple[float, float] | None] | None:
+    def scores_for(self, framework: str | Path | None,
+                   policy: Mapping | None = None) -> dict[str, tuple[float, float] | None] | None:
         """Unit → (score, full marks), when they were computed with a framework file of the
-        same content as ``framework``; else None (the report scores the units itself)."""
+        same content as ``framework`` and the same ``policy`` (:func:`scoring_policy`); else None
+        (the report scores the units itself)."""
         if not self.scores or framework is None:
+            return None
+        if self.scores.get("policy") != (dict(policy) if policy is not None else None):
             return None
         try:
             sha = hashlib.sha256(Path(framework).read_bytes()).hexdigest()
@@ -184,22 +190,23 @@ def load_catalogue(cache_dir: str | Path | None, inputs) -> Catalogue | None:
 
 
 def petition_scores(framework: str | Path, per_unit: Mapping[str, Mapping[str, Indicator]],
-                    units) -> dict:
+                    units, policy: Mapping) -> dict:
     """Every unit's (score, full marks) on the scored petition leaves of ``framework`` (None
-    where no leaf is scored), with the sha256 of the framework file: what :func:`save_catalogue`
-    keeps for the reports' 得分排名."""
+    where no leaf is scored), with the sha256 of the framework file and the ``policy``
+    (:func:`scoring_policy`): what :func:`save_catalogue` keeps for the reports' 得分排名."""
     from ..indicators import BUDGET_KEYS, KEYS
     from ..scoring import load_framework
 
     fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
-    return {"framework": hashlib.sha256(Path(framework).read_bytes()).hexdigest(),
-            "units": {u: petition_score(fw, per_unit[u]) for u in units}}
+    return {"framework": hashlib.sha256(Path(framework).read_bytes()).hexdigest(), "policy": dict(policy),
+            "units": {u: petition_score(fw, per_unit[u], policy) for u in units}}
 
 
-def petition_score(fw, results: Mapping[str, Indicator]) -> tuple[float, float] | None:
-    """(score, full marks) of ``results`` on the scored petition leaves of the framework ``fw``."""
+def petition_score(fw, results: Mapping[str, Indicator], policy: Mapping) -> tuple[float, float] | None:
+    """(score, full marks) of ``results`` on the scored petition leaves of the framework ``fw``:
+    the leaves that apply and are measured (不适用 and 未评分 leaves are out of the 满分)."""
     from ..scoring import score
 
-    leaves = score(fw, results, {}).petition_leaves()
+    leaves = score(fw, results, {}, min_base=policy["min_base"], targets=policy["targets"]).petition_leaves()
     full = sum(s.weight for s in leaves)
     return (round(sum(s.score for s in leaves), 2), full) if full else None

@@ -26,7 +26,7 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     """
     from ..config.layers import report_identity, resolve
     from ..indicators import compute_all, units_with_data
-    from ..report.handoff import petition_scores, save_catalogue
+    from ..report.handoff import petition_scores, save_catalogue, scoring_policy
 
     ws = Workspace.open(params_dir, year, register)
     inputs = ws.inputs
@@ -59,7 +59,8 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
     district, per_unit = compute_all(inputs.register, inputs.period, names, campaign=inputs.campaign,
                                      beijing=inputs.beijing)
     framework = resolve(ws.params, ws.params.framework)
-    scores = petition_scores(framework, per_unit, active) if framework is not None and framework.is_file() else None
+    scores = (petition_scores(framework, per_unit, active, scoring_policy(ws.params))
+              if framework is not None and framework.is_file() else None)
     save_catalogue(ws.cache_dir, inputs, district, per_unit, active, scores)  # the kernels read it, not recompute it
     context = {"params": ws.params, "inputs": inputs, "district": district, "per_unit": per_unit,
                "active": active, "out_root": ws.out_root}

@@ -5,22 +5,25 @@ Notes
 * Subtotals by 一级 and 二级 and the total are sums of the *rounded* scores of the scored leaves,
   so the printed table adds up exactly. Scores are computed in :class:`~decimal.Decimal` from
   the shortest repr of each float, so they match a hand calculation.
-* Unscored leaves (未评分, :mod:`xinfang.scoring.leaf`) are left out of the total and of the weight
-  scored (``scored_weight``): the total is "X 分（已评分部分满分 Y 分）", never X out of 100.
-* The grade (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差) is given only when every leaf is scored; otherwise
-  it is withheld (``grade is None``; :attr:`Scorecard.grade_text` = ``暂不定级：N项未评分``).
+* Leaves that do not apply (不适用) and unscored leaves (未评分: no comparison data, input
+  missing; :mod:`xinfang.scoring.leaf` states the policy) are left out of the total and of the
+  weight scored (``scored_weight``): the total is "X 分（满分 Y 分）", never X out of 100, and
+  :attr:`Scorecard.hundred` gives it in 百分制 (X ÷ Y × 100).
+* The grade (优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差) is given on the 百分制 when no leaf is unscored
+  (leaves that do not apply withhold nothing); otherwise it is withheld (``grade is None``;
+  :attr:`Scorecard.grade_text` = ``暂不定级：N项未评分``).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
 
 from ..result import Indicator
 from .framework import Framework
-from .leaf import UNSCORED, LeafScore, score_leaf
+from .leaf import NO_COMPARISON, NOT_APPLICABLE, LeafScore, score_leaf
 from .manual import parse_manual_scores
 
 __all__ = ["GRADES", "Level1Score", "Scorecard", "grade", "score"]
@@ -70,7 +73,11 @@ class Level1Score:
 
     @property
     def unscored(self) -> tuple[LeafScore, ...]:
-        return tuple(s for s in self.leaves if not s.scored)
+        return tuple(s for s in self.leaves if not s.scored and s.applies)
+
+    @property
+    def not_applicable(self) -> tuple[LeafScore, ...]:
+        return tuple(s for s in self.leaves if not s.applies)
 
     @property
     def lost_total(self) -> float:
@@ -104,8 +111,22 @@ class Scorecard:
 
     @property
     def unscored(self) -> tuple[LeafScore, ...]:
-        """The leaves left unscored, each with its ``unscored_reason``."""
-        return tuple(s for s in self.leaves if not s.scored)
+        """The leaves left unscored (no comparison data, input missing), each with its
+        ``unscored_reason``; leaves that do not apply are not among them."""
+        return tuple(s for s in self.leaves if not s.scored and s.applies)
+
+    @property
+    def not_applicable(self) -> tuple[LeafScore, ...]:
+        """The leaves that do not apply to this entity (不适用), left out of its 满分."""
+        return tuple(s for s in self.leaves if not s.applies)
+
+    @property
+    def hundred(self) -> float:
+        """The total in 百分制: total ÷ weight scored × 100 (2 decimals, ROUND_HALF_UP)."""
+        if not self.scored_weight:
+            return 0.0
+        value = Decimal(repr(self.total)) / Decimal(repr(self.scored_weight)) * 100
+        return float(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
 
     @property
     def complete(self) -> bool:
@@ -126,6 +147,12 @@ class Scorecard:
             Level1Score(name, self.weights1[name], self.level1.get(name, 0.0), scored.get(name, 0.0),
                         tuple(s for s in self.leaves if s.level1 == name))
             for name in self.weights1)
+
+    def petition_rows(self) -> tuple[LeafScore, ...]:
+        """Every leaf computed from petition data, scored or not (不适用 and 未评分 with their
+        reasons): the rows of a unit's score table."""
+        return tuple(s for s in self.leaves
+                     if s.rule != "manual" and s.indicator and not s.indicator.startswith("budget."))
 
     def petition_leaves(self) -> tuple[LeafScore, ...]:
         """The *scored* leaves computed from petition data (catalogue keys, not budget or manual):
@@ -150,10 +177,12 @@ class Scorecard:
             rule = s.rule_text
             if s.reason:
                 rule += f"；扣分理由：{s.reason}"
+            if s.status in (NOT_APPLICABLE, NO_COMPARISON):
+                rule += f"；{s.unscored_reason}"
             row = {"一级指标": s.level1, "二级指标": s.level2, "三级指标": s.level3,
                    "权重": s.weight, "目标值": s.target_text.replace("%", percent),
                    "实际值": s.actual_text.replace("%", percent),
-                   "得分": s.score if s.scored else UNSCORED,
+                   "得分": s.shown_score,
                    "评分规则": rule.replace("%", percent)}
             if detail:
                 key = s.indicator or ""
@@ -161,7 +190,10 @@ class Scorecard:
                     key += f" ({s.field})"
                 row |= {"指标": key, "依据": s.evidence, "说明": s.note, "口径": s.caliber}
             rows.append(row)
-        if self.complete:
+        if self.complete and self.not_applicable:
+            verdict = (f"{len(self.not_applicable)}项不适用，不计入满分；适用部分满分{self.scored_weight:g}分，"
+                       f"折合百分制{self.hundred:g}分，评价等级：{self.grade}（{GRADE_RULE}）")
+        elif self.complete:
             verdict = f"评价等级：{self.grade}（{GRADE_RULE}）"
         else:
             verdict = (f"已评分部分满分{self.scored_weight:g}分；{self.grade_text}"
@@ -178,23 +210,27 @@ class Scorecard:
 
 def score(framework: Framework, values: Mapping[str, Indicator],
           manual: Mapping[str, object] | None = None, *,
-          manual_source: str = "params") -> Scorecard:
+          manual_source: str = "params", min_base: int | None = None,
+          targets: Mapping[str, float] | None = None) -> Scorecard:
     """Score ``framework`` on indicator results and manual scores.
 
     ``values`` maps indicator keys to :class:`Indicator` results (catalogue and budget keys); a
     key left out means its input was not provided, and its leaves are unscored.
     ``manual`` maps a manual leaf's id or path to ``{"score", "evidence", "reason"}`` (or a bare
-    number at full marks); ``manual_source`` names the params file in error messages. See
+    number at full marks); ``manual_source`` names the params file in error messages.
+    ``min_base`` (params ``findings.min_base``) makes a change on a smaller base 不适用;
+    ``targets`` (params ``targets``, indicator key → fraction) replace the framework's target of
+    every leaf that scores that indicator's value, so one target shows everywhere. See
     :func:`~xinfang.scoring.manual.parse_manual_scores` for the :class:`ParameterError` raised.
 
     Notes
     -----
     Leaf score = the rule's formula (:mod:`xinfang.scoring.rules`) clipped to [0, weight],
-    rounded to 2 decimals with ROUND_HALF_UP. An *undefined* indicator (data exist, e.g. a zero
-    denominator) scores 0 (note ``数据缺失/分母为0``); a *missing* input (no manual score, no
-    预算执行表) leaves the leaf unscored (:mod:`xinfang.scoring.leaf`). Subtotals and the total
-    are sums of the rounded scores of the scored leaves; grade = :func:`grade` (total) when
-    every leaf is scored, else ``None``.
+    rounded to 2 decimals with ROUND_HALF_UP. A leaf with nothing to measure (a zero
+    denominator) is 不适用 and left out of the 满分; no comparison data or a missing input (no
+    manual score, no 预算执行表) leaves it unscored (:mod:`xinfang.scoring.leaf`). Subtotals and
+    the total are sums of the rounded scores of the scored leaves; grade = :func:`grade` of the
+    百分制 when no leaf is unscored, else ``None``.
 
     Examples
     --------
@@ -208,16 +244,27 @@ def score(framework: Framework, values: Mapping[str, Indicator],
     (50.0, 60.0, None, '暂不定级：1项未评分')
     """
     entries = parse_manual_scores(framework, manual, manual_source)
-    leaves = tuple(score_leaf(leaf, values, entries) for leaf in framework.leaves)
+    targets = dict(targets or {})
+    leaves = tuple(score_leaf(_with_target(leaf, targets), values, entries, min_base) for leaf in framework.leaves)
     scored = [s for s in leaves if s.scored]
+    unscored = [s for s in leaves if not s.scored and s.applies]
     by1 = {g.name: _sum(s.score for s in scored if s.level1 == g.name) for g in framework.groups}
     by2 = {(g.name, n.name): _sum(s.score for s in scored if (s.level1, s.level2) == (g.name, n.name))
            for g in framework.groups for n in g.children}
     w1 = {g.name: _sum(s.weight for s in scored if s.level1 == g.name) for g in framework.groups}
     total = _sum(by1.values())
-    return Scorecard(
+    card = Scorecard(
         name=framework.name, file=framework.file, leaves=leaves, level1=by1, level2=by2,
         weights1={g.name: float(g.weight) for g in framework.groups},
-        total=total, grade=grade(total) if len(scored) == len(leaves) else None,
-        scored_weight=_sum(w1.values()), scored_weights1=w1,
+        total=total, grade=None, scored_weight=_sum(w1.values()), scored_weights1=w1,
     )
+    if unscored or not scored:
+        return card
+    return replace(card, grade=grade(card.hundred))
+
+
+def _with_target(leaf, targets: Mapping[str, float]):
+    """The leaf with the params' target of its indicator, when it scores that indicator's value."""
+    if leaf.rule == "manual" or leaf.field != "value" or leaf.indicator not in targets:
+        return leaf
+    return replace(leaf, target=Decimal(repr(float(targets[leaf.indicator]))))

@@ -1,21 +1,30 @@
 """The score of one 三级 leaf (:class:`LeafScore`), with the texts a reader needs to audit it.
 
-Missing inputs and undefined values (policy)
---------------------------------------------
-Two cases are kept apart, as scikit-learn keeps ``zero_division`` apart from missing data:
+Scoring policy: what a leaf's status is, and what it does to the total
+---------------------------------------------------------------------
+A leaf has one of four statuses (``LeafScore.status``), kept apart as scikit-learn keeps
+``zero_division`` apart from missing data:
 
-* **Unscored** (未评分): the input the leaf needs was not provided. A manual leaf with no score in
-  params nor in the framework (``未提供人工评分``); a leaf whose indicator is missing from
-  ``values`` or computed from a table that was not provided, i.e. value, numerator, denominator and
-  previous all ``None`` (``未提供预算执行表``, ``未提供治重化积交办件``, ``未提供进京上访台账``). Such a leaf
-  has ``scored=False``, ``score=None`` and its ``unscored_reason``; it counts neither in the
-  total nor in the weight scored, and the grade is withheld (:class:`~xinfang.scoring.Scorecard`).
-* **Undefined** (无定义): the data exist but the value cannot be computed, e.g. a rate whose
-  denominator is 0. The leaf *is* scored: 0 points, with a note starting ``数据缺失/分母为0``.
+* **measured** (``MEASURED``): the rule's formula on the measured value, 0 to the weight.
+* **not applicable** (不适用, ``NOT_APPLICABLE``): there is nothing to measure for this entity: a
+  rate whose denominator is 0 (no 治重化积 case, no 到国家信访局来信 to repeat), or a change on a
+  base below ``findings.min_base`` (上年同期 3 件 says nothing as a rate). Nothing went wrong, so
+  nothing is lost: the leaf is left out of the entity's 满分, and the 百分制 is over what applies
+  (:class:`~xinfang.scoring.Scorecard`). The grade is given.
+* **no comparison data** (无可比数据, ``NO_COMPARISON``): a ``field: yoy`` leaf whose comparison
+  period lies before the data begin (:func:`xinfang.indicators.compute.covers`). Unscored
+  (未评分), like a missing input: the change is unknown, not zero.
+* **input missing** (``MISSING``): the input the leaf needs was not provided: a manual leaf with
+  no score (``未提供人工评分``), or an indicator from an optional table not given
+  (``未提供预算执行表`` …). Unscored.
 
-For ``field: yoy``: no previous value → undefined (note ``…无上年数据``, 0 points); previous = 0
-and value = 0 → growth 0 (持平); previous = 0 and value > 0 → growth +∞ (shown 上年同期为0):
-``reversed`` gives 0, ``ratio``/``threshold``/``deduction`` full marks.
+An unscored leaf (no comparison data, input missing) counts neither in the total nor in the
+weight scored, and the grade is withheld (暂不定级) until it is scored. A 财政局 evaluator can
+accept a score over what applies, but not a grade over what was never measured.
+
+For ``field: yoy`` on a base of at least ``min_base``: previous = 0 cannot happen (0 is below
+any base); without ``min_base`` (the library called alone) previous = 0 and value = 0 is 持平,
+previous = 0 and value > 0 is +∞ (``reversed`` gives 0).
 
 Rounding: every leaf score is rounded to 2 decimals with ROUND_HALF_UP; rates are shown with two
 decimals, except exactly 100% and 0% (as office documents write them).
@@ -32,7 +41,15 @@ from .framework import _INF, Leaf, _to_decimal
 from .manual import ManualScore
 from .rules import deduction_score, ratio_score, reversed_score, threshold_score
 
-__all__ = ["NOTE_NO_MANUAL", "NOTE_UNDEFINED", "UNSCORED", "LeafScore", "missing_reason"]
+__all__ = ["MEASURED", "MISSING", "NOTE_NO_MANUAL", "NOTE_UNDEFINED", "NOT_APPLICABLE", "NOT_APPLICABLE_TEXT",
+           "NO_COMPARISON", "UNSCORED", "LeafScore", "missing_reason"]
+
+MEASURED = "measured"
+NOT_APPLICABLE = "not_applicable"
+NO_COMPARISON = "no_comparison"
+MISSING = "missing"
+NOT_APPLICABLE_TEXT = "不适用"
+"""How a not-applicable leaf's score is shown."""
 
 NOTE_UNDEFINED = "数据缺失/分母为0"
 """Note of a scored leaf whose indicator is undefined (data exist, value cannot be computed);
@@ -79,6 +96,19 @@ class LeafScore:
     scored: bool = True
     unscored_reason: str = ""
     reason: str = ""
+    status: str = MEASURED
+
+    @property
+    def applies(self) -> bool:
+        """The leaf applies to the entity (everything but 不适用)."""
+        return self.status != NOT_APPLICABLE
+
+    @property
+    def shown_score(self) -> float | str:
+        """The 得分 cell: the score, 不适用 or 未评分."""
+        if self.scored:
+            return self.score
+        return NOT_APPLICABLE_TEXT if self.status == NOT_APPLICABLE else UNSCORED
 
     @property
     def lost(self) -> float | None:
@@ -209,16 +239,44 @@ def _manual_leaf(leaf: Leaf, base: dict, manual: Mapping[str, ManualScore]) -> L
     else:
         return LeafScore(**base, **common, actual_text=NOTE_NO_MANUAL, score=None,
                          note=NOTE_NO_MANUAL, evidence=leaf.evidence, scored=False,
-                         unscored_reason=NOTE_NO_MANUAL)
+                         unscored_reason=NOTE_NO_MANUAL, status=MISSING)
     points = _quantize(given.score)
     return LeafScore(**base, **common, actual_text="人工评定", score=float(points), note=note,
                      evidence=given.evidence,
                      reason=given.reason if points < leaf.weight else "")
 
 
+def _not_scored(leaf: Leaf, ind: Indicator, min_base: int | None) -> tuple[str, str] | None:
+    """(status, reason) of a leaf with data that is not scored, or None when it is measured."""
+    if leaf.field == "value":
+        if _to_decimal(ind.value) is None:
+            return NOT_APPLICABLE, "不适用：统计期内无计算该比率的信访件（分母为0），不计入满分"
+        return None
+    if not ind.comparable:
+        return NO_COMPARISON, "无可比数据：上年同期早于数据起始日期，未评分"
+    previous = _to_decimal(ind.previous)
+    if previous is None or _to_decimal(ind.value) is None:
+        return NO_COMPARISON, "无可比数据：缺少本期或上年同期数值，未评分"
+    if min_base is not None and previous < min_base:
+        return (NOT_APPLICABLE, f"不适用：上年同期{_plain(ind.previous)}，基数小于{min_base}，"
+                                "不按变动率评分，不计入满分")
+    return None
+
+
+def _evidence(leaf: Leaf, ind: Indicator) -> str:
+    if leaf.field == "yoy":
+        return f"本期 {_plain(ind.value)}，上年同期 {_plain(ind.previous)}"
+    if ind.is_rate and ind.denominator is not None:
+        return f"{_plain(ind.numerator)}/{_plain(ind.denominator)}"
+    return _plain(ind.value)
+
+
 def score_leaf(leaf: Leaf, values: Mapping[str, Indicator],
-               manual: Mapping[str, ManualScore]) -> LeafScore:
-    """Score one leaf (see the module docstring for missing and undefined inputs)."""
+               manual: Mapping[str, ManualScore], min_base: int | None = None) -> LeafScore:
+    """Score one leaf (see the module docstring for the statuses and what they do).
+
+    ``min_base``: a ``field: yoy`` leaf whose 上年同期 is below it is 不适用 (params
+    ``findings.min_base``); None applies no such rule."""
     base = dict(level1=leaf.path[0], level2=leaf.path[1], level3=leaf.path[2], id=leaf.id,
                 weight=float(leaf.weight), rule=leaf.rule, indicator=leaf.indicator,
                 field=leaf.field)
@@ -234,7 +292,15 @@ def score_leaf(leaf: Leaf, values: Mapping[str, Indicator],
         return LeafScore(**base, rule_text=_rule_text(leaf, is_rate), target=float(leaf.target),
                          actual=None, target_text=target_text, actual_text=absent, score=None,
                          note=absent, evidence="", caliber=ind.caliber if ind else "",
-                         is_rate=is_rate, scored=False, unscored_reason=absent)
+                         is_rate=is_rate, scored=False, unscored_reason=absent, status=MISSING)
+    unscored = _not_scored(leaf, ind, min_base)
+    if unscored is not None:
+        status, why = unscored
+        actual_text = NOT_APPLICABLE_TEXT if status == NOT_APPLICABLE else "无可比数据"
+        return LeafScore(**base, rule_text=_rule_text(leaf, is_rate), target=float(leaf.target),
+                         actual=None, target_text=target_text, actual_text=actual_text, score=None,
+                         note=why, evidence=_evidence(leaf, ind), caliber=ind.caliber, is_rate=is_rate,
+                         scored=False, unscored_reason=why, status=status)
 
     actual, note, shown = _actual(leaf, ind)
     if actual is None:
@@ -254,14 +320,10 @@ def score_leaf(leaf: Leaf, values: Mapping[str, Indicator],
         actual_text = "—"
     else:
         actual_text = _fmt(actual, is_rate)
+    evidence = _evidence(leaf, ind)
+    caliber = ind.caliber
     if leaf.field == "yoy":
-        evidence = f"本期 {_plain(ind.value)}，上年同期 {_plain(ind.previous)}"
         caliber = "；".join(filter(None, ["同比 = (本期 − 上年同期) ÷ 上年同期", ind.caliber]))
-    elif ind.is_rate and ind.denominator is not None:
-        evidence = f"{_plain(ind.numerator)}/{_plain(ind.denominator)}"
-        caliber = ind.caliber
-    else:
-        evidence, caliber = _plain(ind.value), ind.caliber
     return LeafScore(**base, rule_text=_rule_text(leaf, is_rate),
                      target=float(leaf.target), actual=None if actual is None else float(actual),
                      target_text=target_text, actual_text=actual_text,

@@ -20,12 +20,15 @@ def scoring(ctx: ReportContext) -> list[Part]:
         return []
     frame = card.to_frame(percent=ctx.sign)
     if ctx.unit:
-        keep = set(map(id, card.petition_leaves()))
+        keep = set(map(id, card.petition_rows()))
         frame = frame.iloc[[i for i, s in enumerate(card.leaves) if id(s) in keep]].reset_index(drop=True)
     for col in ("权重", "得分"):
         frame[col] = [v if isinstance(v, str) else nv.count(v) for v in frame[col]]
     text = ("评分表逐项列出三级指标的权重、目标值、实际值、得分和评分规则；"
             "由信访数据计算的指标，其口径见{附件:口径说明}。")
+    if card.not_applicable:
+        text += ("统计期内没有相应信访件、或上年同期基数过小的指标为“不适用”，不计入满分，"
+                 "总分按适用指标的满分折合百分制。")
     return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False)]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from ... import narrative as nv
 from ..context import ReportContext
 from .base import DocInfo, Heading, Part, Signature, Text, analyst, section
-from .figures import short_name
 
 
 @section("标题")
@@ -67,7 +66,7 @@ def _problems(ctx: ReportContext) -> list[Part]:
     reasons = ctx.analyst_text("problems")
     if reasons:
         parts.append(Text(reasons))
-    if not parts:
+    if not parts:  # no finding at all: no leaf lost points, no target missed (findings.all_clear)
         parts.append(Text("统计期内各项指标均达到目标，未发现需要整改的突出问题。"))
     return parts
 
@@ -84,42 +83,12 @@ def problems_and_causes(ctx: ReportContext) -> list[Part]:
 
 
 def findings(ctx: ReportContext) -> list[str]:
-    """Problems the figures show, each gated so that it holds:
+    """The problems the figures show, by severity: the one rule book of
+    :mod:`xinfang.report.findings` (overdue cases, targets missed, leaves that lost points,
+    high growth, 进京登记, 到市集访), each a sentence."""
+    from ..findings import findings as found
 
-    * a count is called 居高不下 only when it rose by at least ``findings.high_growth`` (default
-      20％) on a base of at least the minimum base; a fall is never a problem;
-    * a rate is a problem only when its displayed value is below its target;
-    * 进京登记 is a problem when there are any, named by unit;
-    * 到市集访 is a problem only when it rose year on year.
-    """
-    r, out = ctx.results, []
-    high = float(ctx.params.findings.high_growth)
-    rose = []
-    for key in ("national.volume", "national.first_demand", "total.registrations"):
-        ind = r[key]
-        if (ind.value is not None and ind.previous is not None and ind.previous >= ctx.min_base
-                and ind.value > ind.previous and (ind.value - ind.previous) / ind.previous >= high):
-            rose.append(f"{short_name(ctx, key)}{nv.count(ind.value, ind.unit)}，{ctx.yoy(key)}")
-    if rose:
-        out.append("信访总量居高不下。" + "；".join(rose) + "。")
-    under = [f"{ctx.label(k)}{ctx.pct(k)}，低于目标值{nv.percent(t, sign=ctx.sign)}"
-             for k, t in ctx.targets.items() if ctx.meets_target(k) is False]
-    if under:
-        out.append("部分绩效目标未完成。" + "；".join(under) + "。")
-    if r["beijing.registered"].value:
-        if ctx.unit:
-            out.append(f"出现进京登记。本单位在国家信访局登记{ctx.cnt('beijing.registered')}。")
-        else:
-            top = ctx.beijing_by_unit()
-            head = "、".join(f"{u}{nv.count(v, '人次')}" for u, v in top.head(3).items())
-            share = nv.ratio_percent(int(top.head(3).sum()), int(top.sum()), sign=ctx.sign)
-            out.append(f"进京登记集中在少数单位。在国家信访局登记{ctx.cnt('beijing.registered')}，"
-                       f"其中{head}，合计占{share}。")
-    group = r["visits.city_group_persons"]
-    if group.value and group.previous is not None and group.value > group.previous:
-        out.append(f"到市集访有所增加。到市集访{nv.count(r['visits.city_group_batches'].value, '批')}"
-                   f"{ctx.cnt('visits.city_group_persons')}，{ctx.yoy('visits.city_group_persons')}。")
-    return out
+    return [f.text + "。" for f in found(ctx)]
 
 
 @section("落款")

@@ -53,6 +53,19 @@ def count_clause(ctx: ReportContext, key: str, name: str) -> str:
     return text if change == nv.NO_COMPARISON else f"{text}，{change}"
 
 
+def share_clause(ctx: ReportContext) -> str:
+    """"，占全区信访总量（N件次）的Z％", where Z is over registrations (件次): it stands beside
+    the 件人次 volume only when the two are the same number (every national visit a single
+    person); otherwise the 件次 count it is computed from is named first."""
+    if not ctx.defined("national.share"):
+        return ""
+    share = ctx.results["national.share"]
+    clause = f"占{ctx.who}信访总量（{ctx.cnt('total.registrations')}）的{ctx.pct('national.share')}"
+    if share.numerator == ctx.results["national.volume"].value:
+        return "，" + clause
+    return f"；到国家信访局登记{nv.count(share.numerator, '件次')}，{clause}"
+
+
 def missing_note(missing: list[str]) -> str:
     """One sentence for the figures left out because they have no base."""
     if not missing:
@@ -66,11 +79,7 @@ def targets_and_figures(ctx: ReportContext) -> list[Part]:
     """Every figure of the annual report's 基本情况, in its order and idiom; the 绩效目标 table."""
     end = ctx.period.end
     head = (f"截至{end.year}年{end.month}月{end.day}日（统计期为{ctx.period.label}），{ctx.who}"
-            + count_clause(ctx, "national.volume", "到国家信访局信访量")
-            + f"，占{ctx.who}信访总量（{ctx.cnt('total.registrations')}）的{ctx.pct('national.share')}"
-            if ctx.defined("national.share") else
-            f"截至{end.year}年{end.month}月{end.day}日（统计期为{ctx.period.label}），{ctx.who}"
-            + count_clause(ctx, "national.volume", "到国家信访局信访量"))
+            + count_clause(ctx, "national.volume", "到国家信访局信访量") + share_clause(ctx))
     channels = "，".join(count_clause(ctx, k, n) for k, n in (("national.letters", "来信"),
                                                              ("national.visits", "来访"),
                                                              ("national.online", "网上信访")))
@@ -286,7 +295,11 @@ def conclusion_text(ctx: ReportContext) -> str:
     is out of the weight scored and the grade is withheld (暂不定级)."""
     card = ctx.scorecard
     head = f"按《{card.name}》评分，{ctx.bureau}{ctx.params.year}年度整体支出绩效评价"
-    if card.complete:
+    if card.complete and card.not_applicable:
+        head += (f"适用指标满分{nv.count(card.scored_weight)}分，得{nv.count(card.total)}分，折合百分制"
+                 f"{nv.count(card.hundred)}分，评价等级为“{card.grade}”（"
+                 + "、".join(s.level3 for s in card.not_applicable) + "不适用，不计入满分）。")
+    elif card.complete:
         head += f"得分{nv.count(card.total)}分，评价等级为“{card.grade}”。"
     else:
         unscored = "、".join(f"{s.level3}（{s.unscored_reason}）" for s in card.unscored)

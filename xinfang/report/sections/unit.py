@@ -8,8 +8,6 @@ the figures, without personal data.
 """
 from __future__ import annotations
 
-import statistics
-
 import pandas as pd
 
 from ... import narrative as nv
@@ -43,12 +41,6 @@ def rank_text(ctx: ReportContext, key: str, *, ascending: bool = False) -> str |
     ties = sum(1 for v in values.values() if v == value)
     place = better + 1
     return f"{'并列' if ties > 1 else ''}第{place}位"
-
-
-def peer_median(ctx: ReportContext, key: str) -> float | None:
-    every = ctx.unit_values(key)
-    values = [every[u] for u in ctx.peers() if every[u] is not None]
-    return statistics.median(values) if values else None
 
 
 def score_rank(ctx: ReportContext) -> tuple[int, int, bool] | None:
@@ -154,33 +146,12 @@ def achievements(ctx: ReportContext) -> list[str]:
 
 
 def problems_found(ctx: ReportContext) -> list[tuple[str, str]]:
-    """(indicator key, finding) for each problem: a rate below its target (with the gap), a
-    count above the peers' median (with the median), 进京登记 (with the rank)."""
-    out = []
-    for key, target in ctx.targets.items():
-        if ctx.meets_target(key) is False:
-            shown = nv.shown_percent(nv.exact_rate(ctx.results[key]))
-            gap = nv.shown_percent(target) - shown
-            out.append((key, f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}，"
-                             f"差{gap:f}个百分点"))
-    kind = ctx.kind_of(ctx.unit) or "同类单位"
-    for key in WORSE_WHEN_MORE:
-        ind, median = ctx.results[key], peer_median(ctx, key)
-        if ind.value is None or median is None or ind.value <= median or ind.value < ctx.min_base:
-            continue
-        if ind.previous is not None and ind.value < ind.previous:
-            continue  # it fell: an achievement (工作成效), not a problem
-        change = ctx.yoy(key)
-        rose = ind.previous is not None and ind.value > ind.previous
-        text = (f"{short_name(ctx, key)}{nv.count(ind.value, ind.unit)}，高于{kind}中位数"
-                f"{nv.count(median, ind.unit)}" + (f"，{change}" if rose else ""))
-        out.append((key, text))
-    registered = ctx.results["beijing.registered"]
-    if registered.value:
-        rank = rank_text(ctx, "beijing.registered")
-        out.append(("beijing.registered", f"在国家信访局登记{ctx.cnt('beijing.registered')}"
-                                          + (f"，居{kind}{rank}" if rank else "")))
-    return out
+    """(indicator key, finding) for each problem, by severity: the rule book of
+    :mod:`xinfang.report.findings` (overdue cases, targets missed, score-table leaves that lost
+    points, high growth, counts above the peers' median, 进京登记)."""
+    from ..findings import findings
+
+    return [(f.key, f.text) for f in findings(ctx)]
 
 
 @section("工作成效", "工作成效")
@@ -195,6 +166,7 @@ def results_section(ctx: ReportContext) -> list[Part]:
 def unit_problems(ctx: ReportContext) -> list[Part]:
     found = problems_found(ctx)
     if not found:
+        # no finding: no overdue case, no target missed, no leaf of the score table lost points
         return [Text("统计期内本单位各项指标均达到目标，且不高于同类单位的中位数，未发现需要整改的问题。")]
     parts: list[Part] = [Text("\n".join(f"{i}. {t}。" for i, (_, t) in enumerate(found, start=1)))]
     extra = ctx.analyst_text("problems")
