@@ -203,6 +203,20 @@ def test_campaign_and_beijing(tmp_path, units):
     assert south["campaign.b12.assigned"].value == 2
 
 
+def test_a_campaign_matter_resolved_after_the_period_is_not_resolved_in_it(tmp_path, units):
+    from xinfang.periods import Period
+
+    reg = load(tmp_path, units, [row("A", "K1", "2021-05-01"), row("B", "K2", "2021-05-01")])
+    camp = validate_campaign(read_table(_csv(tmp_path / "c.csv", ["交办批次", "信访事项编号", "责任单位", "是否汇报", "审核化解", "化解日期"], [
+        [1, "K1", "城南街道", "是", "是", "2022-11-30"],
+        [1, "K2", "城南街道", "是", "是", "2023-03-01"]]), "campaign"), units, today=TODAY)
+    # as of 2022-12-31 one of the two matters was resolved (K2's 化解日期 is in 2023): 50％, not 100％
+    res = compute_catalogue(reg, Period.of("2022-01-01", "2022-12-31"), campaign=camp)
+    assert (res["campaign.b12.resolved"].numerator, res["campaign.b12.resolved"].denominator) == (1, 2)
+    res = compute_catalogue(reg, YEAR_2023, campaign=camp)
+    assert (res["campaign.b12.resolved"].numerator, res["campaign.b12.resolved"].denominator) == (2, 2)
+
+
 def test_missing_optional_tables_are_undefined_and_said(tmp_path, units):
     res = compute(tmp_path, units, [row("A", "M", "2023-05-01")])
     assert res["beijing.persons"].value is None

@@ -105,24 +105,49 @@ def _targets(ctx: ReportContext) -> list[Finding]:
     return out
 
 
-def _lost(ctx: ReportContext, reported: set[str]) -> list[Finding]:
+def _lost_leaves(ctx: ReportContext) -> list:
+    """The leaves of the entity's score table that lost points (a unit: its petition leaves)."""
     card = ctx.scorecard
     if card is None:
         return []
-    leaves = card.petition_leaves() if ctx.unit else card.leaves
-    out = []
-    for s in leaves:
-        if not s.lost_points or (s.indicator and s.indicator in reported):
-            continue
-        lost = nv.count(round(s.lost, 2))
-        if s.rule == "manual":
-            why = s.reason or s.evidence or "未达评分标准"
-            text = f"{s.level3}失{lost}分：{why}"
+    return [s for s in (card.petition_leaves() if ctx.unit else card.leaves) if s.lost_points]
+
+
+def _points(s) -> str:
+    return f"评分失{nv.count(round(s.lost, 2))}分（满分{nv.count(s.weight)}分）"
+
+
+def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
+    """Points lost, said once: beside the finding of the same indicator (a target missed, a
+    rise) when there is one, else as a finding of their own; manual and budget leaves grouped by
+    一级指标 with their 扣分理由."""
+    out, by_key = [], {f.key: i for i, f in enumerate(found)}
+    groups: dict[str, list] = {}
+    for s in _lost_leaves(ctx):
+        if s.rule == "manual" or (s.indicator or "").startswith("budget."):
+            groups.setdefault(s.level1, []).append(s)
+        elif s.indicator in by_key:
+            i = by_key[s.indicator]
+            f = found[i]
+            change = f"；{ctx.yoy(s.indicator)}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group") else ""
+            found[i] = Finding(f.kind, f.key, f"{f.text}{change}，{_points(s)}", float(s.lost),
+                               f.figures | {"lost": s.lost})
         else:
             text = (f"{s.level3}{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}，"
-                    f"评分失{lost}分（满分{nv.count(s.weight)}分）")
-        out.append(Finding("lost_points", s.indicator or s.id, text, float(s.lost),
-                           {"score": s.score, "weight": s.weight, "lost": s.lost}))
+                    + _points(s))
+            out.append(Finding("lost_points", s.indicator, text, float(s.lost),
+                               {"score": s.score, "weight": s.weight, "lost": s.lost}))
+    for level1, leaves in groups.items():
+        items = []
+        for s in leaves:
+            if s.rule == "manual":
+                items.append(f"{s.level3}（{s.reason or s.evidence or '未达评分标准'}）")
+            else:
+                items.append(f"{s.level3}{s.actual_text.replace('%', ctx.sign)}（目标值"
+                             f"{s.target_text.replace('%', ctx.sign)}，失{nv.count(round(s.lost, 2))}分）")
+        lost = round(sum(s.lost for s in leaves), 2)
+        out.append(Finding("lost_points", leaves[0].id, f"{level1}指标失{nv.count(lost)}分。" + "；".join(items),
+                           float(lost), {"lost": lost, "leaves": [s.id for s in leaves]}))
     return out
 
 
@@ -167,14 +192,18 @@ def _beijing(ctx: ReportContext) -> list[Finding]:
             f"，在有进京登记的{kind}中居{rank}" if rank else "")
         return [Finding("beijing", "beijing.registered", text, float(registered.value))]
     top = ctx.beijing_by_unit()
-    head = "、".join(f"{u}{nv.count(v, '人次')}" for u, v in top.head(3).items())
-    share = nv.ratio_percent(int(top.head(3).sum()), int(top.sum()), sign=ctx.sign)
-    many = len(top) > 3 and top.iloc[2] == top.iloc[3]  # a tie at the third place: name them all
-    if many:
-        tied = top[top >= top.iloc[2]]
-        head = "、".join(f"{u}{nv.count(v, '人次')}" for u, v in tied.items())
-        share = nv.ratio_percent(int(tied.sum()), int(top.sum()), sign=ctx.sign)
-    text = f"进京登记集中在少数单位。在国家信访局登记{ctx.cnt('beijing.registered')}，其中{head}，合计占{share}"
+    third = top.iloc[min(2, len(top) - 1)]
+    above, tied = top[top > third], top[top == third]
+    named = top[top >= third] if len(above) + len(tied) <= 5 else above  # a tie at the third place is named whole
+    head = "、".join(f"{u}{nv.count(v, '人次')}" for u, v in named.items())
+    if len(named) < len(above) + len(tied):
+        head += f"，另有{len(tied)}个单位各{nv.count(third, '人次')}"
+        named = top[top >= third]
+    share = nv.ratio_percent(int(named.sum()), int(top.sum()), sign=ctx.sign)
+    if len(named) == len(top):
+        text = (f"出现进京登记。在国家信访局登记{ctx.cnt('beijing.registered')}，涉及{len(top)}个单位：{head}")
+    else:
+        text = f"进京登记集中在少数单位。在国家信访局登记{ctx.cnt('beijing.registered')}，其中{head}，合计占{share}"
     return [Finding("beijing", "beijing.registered", text, float(registered.value))]
 
 
@@ -190,18 +219,20 @@ def _city_group(ctx: ReportContext) -> list[Finding]:
 
 
 def findings(ctx: ReportContext) -> list[Finding]:
-    """Every finding of the report's entity (``ctx.unit``, or the district), listed by kind
-    (:data:`KINDS`) and, within a kind, by severity."""
-    found = _overdue(ctx) + _targets(ctx)
-    found += _lost(ctx, {f.key for f in found})
-    found += _growth(ctx)
+    """Every finding of the report's entity (``ctx.unit``, or the district), by severity:
+    overdue cases first, then the findings that cost points in the score table (most points
+    first), then the others by kind (:data:`KINDS`) and size."""
+    found = _targets(ctx) + _growth(ctx)
     if ctx.unit:
         found += _above_peers(ctx, {f.key for f in found})
     found += _beijing(ctx)
     if not ctx.unit and not any(f.key == "visits.city_group_persons" for f in found):
         found += _city_group(ctx)
+    found += _lost(ctx, found)
     order = {k: i for i, k in enumerate(KINDS)}
-    return sorted(found, key=lambda f: (order[f.kind], -f.severity))
+    scored = sorted((f for f in found if "lost" in f.figures), key=lambda f: (-f.severity, order[f.kind]))
+    other = sorted((f for f in found if "lost" not in f.figures), key=lambda f: (order[f.kind], -f.severity))
+    return _overdue(ctx) + scored + other
 
 
 def all_clear(ctx: ReportContext) -> bool:

@@ -138,16 +138,7 @@ def units(ctx) -> list[Part]:
     a = ctx.assessment
     parts: list[Part] = []
     if a is not None and len(a):
-        top = a[a["标记"] == "前三名"]
-        bottom = a[a["标记"] == "后三名"]
-        text = (f"按照月度考核办法，本月各单位考核得分及排名见{{表:排名}}。"
-                f"得分前三名的是{_names(top)}")
-        if len(bottom):
-            text += f"；后三名的是{_names(bottom)}"
-            lost = [f"{u}（{note}）" for u, note in zip(bottom["单位"], bottom["扣分说明"]) if note]
-            if lost:
-                text += "，扣分原因为" + "，".join(lost)
-        text += "。"
+        text = ranking_sentence(a)
         parts.append(Text(text))
         note = ("本月、累计为登记件次，到国家局为件人次，国家局登记为人次，到市集访为批次；名次按月度考核得分排列，"
                 "得分相同的并列；超期件为截止日超期未受理与超期未答复件数之和；各单位的办理率见附件1。")
@@ -157,12 +148,30 @@ def units(ctx) -> list[Part]:
     return parts
 
 
+def ranking_sentence(a: pd.DataFrame) -> str:
+    """The sentence on the 考核 ranking: the first three and the last three, each with its score
+    and place. "前三名" names three units; when ties make the set larger it says so and names
+    every unit of it, never "…等16个单位"."""
+    top = a[a["标记"] == "前三名"]
+    bottom = a[a["标记"] == "后三名"]
+    text = ("按照月度考核办法，本月各单位考核得分及排名见{表:排名}。"
+            + (f"得分前三名的是{_names(top)}" if len(top) <= 3
+               else f"得分位列前三（含并列）的{len(top)}个单位是{_names(top)}"))
+    if len(bottom):
+        text += (f"；后三名的是{_names(bottom)}" if len(bottom) <= 3
+                 else f"；位列后三（含并列）的{len(bottom)}个单位是{_names(bottom)}")
+        lost = [f"{u}（{note}）" for u, note in zip(bottom["单位"], bottom["扣分说明"]) if note]
+        if lost:
+            text += "，扣分原因为" + "，".join(lost)
+    return text + "。"
+
+
 def _names(frame: pd.DataFrame) -> str:
     """Units grouped by rank: 甲、乙（100.00分，并列第1名），丙（97.00分，第3名）."""
     out = []
     for rank, group in frame.groupby("名次", sort=True):
         units = list(group["单位"])
-        shown = "、".join(units) if len(units) <= 4 else f"{'、'.join(units[:3])}等{len(units)}个单位"
+        shown = "、".join(units)  # every unit of a tie is named: "等16个单位" hides who is ranked
         tie = "并列" if len(group) > 1 or bool(group["并列"].iloc[0]) else ""
         out.append(f"{shown}（{_score_text(group['得分'].iloc[0])}分，{tie}第{rank}名）")
     return "，".join(out)
