@@ -130,7 +130,17 @@ class ReportContext:
 
     @property
     def targets(self) -> dict[str, float]:
-        return {k: float(v) for k, v in self.params.targets.items()}
+        """The annual targets of the rates, one value per indicator: the params' ``targets``, then
+        the framework's target of every other rate it scores where more is better and whose input
+        was given (the score table scores against the same values: :mod:`xinfang.scoring.policy`)."""
+        out = {k: float(v) for k, v in self.params.targets.items()}
+        if self.scorecard is not None:
+            for s in self.scorecard.leaves:
+                if (s.field == "value" and s.rule in ("ratio", "threshold", "deduction") and s.indicator
+                        and s.indicator in self.results and self.results[s.indicator].is_rate
+                        and s.target is not None and s.status != "missing"):
+                    out.setdefault(s.indicator, float(s.target))
+        return out
 
     def meets_target(self, key: str) -> bool | None:
         """Whether the displayed value reaches its target (None: no target or no value)."""

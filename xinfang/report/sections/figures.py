@@ -66,6 +66,17 @@ def share_clause(ctx: ReportContext) -> str:
     return f"；到国家信访局登记{nv.count(share.numerator, '件次')}，{clause}"
 
 
+def overdue_sentence(ctx: ReportContext) -> str:
+    """"截至…，全区（本单位）超期未受理N件、超期未答复M件，清单见…。" when there are any at the
+    period's end (the counts of ``overdue.acceptance`` and ``overdue.reply``), else ""."""
+    acc, rep = (int(ctx.results[k].value or 0) for k in ("overdue.acceptance", "overdue.reply"))
+    if not acc and not rep:
+        return ""
+    end = ctx.period.end
+    said = "、".join(t for t in (f"超期未受理{acc}件" if acc else "", f"超期未答复{rep}件" if rep else "") if t)
+    return f"截至{end.year}年{end.month}月{end.day}日，{ctx.who}尚有{said}。"
+
+
 def missing_note(missing: list[str]) -> str:
     """One sentence for the figures left out because they have no base."""
     if not missing:
@@ -89,6 +100,7 @@ def targets_and_figures(ctx: ReportContext) -> list[Part]:
     text = (f"{head}，其中{channels}。"
             + ("，".join(rates) + "。" if rates else "")
             + first + ("，" + "，".join(resolved) if resolved else "") + "。"
+            + overdue_sentence(ctx)
             + missing_note(missing + missing2)
             + "各项指标本期与上年同期的对比见{表:核心}，分渠道、分月和分领域的情况见{图:渠道}至{图:领域}。")
     parts: list[Part] = [Text(text), TablePart(_core_frame(ctx), f"{ctx.scope}信访工作重点考核指标",

@@ -15,7 +15,7 @@ from ...indicators import domain_counts, monthly_counts
 from ...scoring import grade
 from ..context import ReportContext, rectification_lines
 from .base import ChartPart, Part, TablePart, Text, charts, section
-from .figures import count_clause, short_name
+from .figures import count_clause, overdue_sentence, short_name
 
 #: The figures of a unit report, in the order of the annual report.
 UNIT_KEYS = ("national.volume", "national.letters", "national.visits", "national.online", "total.registrations",
@@ -77,7 +77,7 @@ def figures(ctx: ReportContext) -> list[Part]:
     text = (f"统计期内（{ctx.period.label}），本单位{count_clause(c, 'total.registrations', '信访总量')}，"
             f"其中{count_clause(c, 'national.volume', '到国家信访局信访量')}"
             + (f"，{count_clause(c, 'beijing.registered', '在国家信访局登记')}" if c.defined("beijing.registered") else "")
-            + "。各项指标与上年同期、与全区的对比见{表:单位指标}，月度变化见{图:单位月度}。")
+            + "。" + overdue_sentence(c) + "各项指标与上年同期、与全区的对比见{表:单位指标}，月度变化见{图:单位月度}。")
     rows = []
     for key in UNIT_KEYS:
         ind = ctx.results[key]
