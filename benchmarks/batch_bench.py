@@ -54,7 +54,7 @@ def township_units(params: Path, year: int, n: int) -> list[str]:
     from xinfang.indicators import units_with_data
 
     p = load_params(params, year)
-    reg = read_units(resolve(p, p["units"]))
+    reg = read_units(resolve(p, p.units))
     inputs = load_inputs(p)
     active = set(units_with_data(inputs.register, inputs.period))
     return [u.name for u in reg.units if u.kind == "乡镇街道" and u.name in active][:n]

@@ -50,7 +50,21 @@ def check_files(params: Mapping[str, Any], origin: Mapping[tuple, str]) -> None:
             raise ParameterError(f"{where}: 指标体系文件不存在 / framework file not found: {framework}")
         stat = framework.stat()
         _framework(str(framework), stat.st_mtime_ns, stat.st_size)
+    _check_rectification(params, origin)
     _check_text(params, origin)
+
+
+def _check_rectification(params: Mapping[str, Any], origin: Mapping[tuple, str]) -> None:
+    """The 整改要求 lines are read by every unit report and bulletin: a mistake in them is one
+    error before any report starts, not one failure per report."""
+    if not params.get("rectification"):
+        return
+    path = _resolve(params, params["rectification"])
+    if not path.is_file():
+        return  # an absent file is a gap the report says, not an error
+    doc = load_yaml(path)
+    if doc is not None and not isinstance(doc, Mapping):
+        raise ParameterError(f"{path}: 整改要求应为“指标 key: 一条要求”的映射 / must map indicator keys to lines")
 
 
 @functools.lru_cache(maxsize=8)
