@@ -87,7 +87,9 @@ def test_units_sheet_has_live_highlights_against_the_targets(book):
     ws = book["wb"]["各单位指标"]
     frame = table(ws)
     assert len(frame) == 21 and frame.columns[0] == "单位" and set(frame["类别"]) == {"乡镇街道", "区直部门"}
-    targets = load_params(ROOT / "params", 2023).targets
+    # the params' seven targets and the framework's 治重化积化解率 100％ (the one rate it scores
+    # that the params give no target for): one target per indicator, as the reports show it
+    targets = dict(load_params(ROOT / "params", 2023).targets) | {"campaign.b12.resolved": 1.0}
     rules = {}
     for rng in ws.conditional_formatting:
         for rule in rng.rules:

@@ -257,10 +257,14 @@ def workbook_sheets(params, inputs, district: Mapping | None = None, per_unit: M
                                          campaign=inputs.campaign, beijing=inputs.beijing)
     if active is None:
         active = units_with_data(inputs.register, inputs.period)
-    from .scoring.policy import scoring_policy
+    from .indicators import BUDGET_KEYS, KEYS
+    from .scoring import load_framework
+    from .scoring.policy import report_targets, scoring_policy
 
-    return indicator_sheets(inputs, district, per_unit, active, resolve(params, params.framework),
-                            targets=params.targets, policy=scoring_policy(params))
+    framework = resolve(params, params.framework)
+    leaves = load_framework(framework, list(KEYS) + list(BUDGET_KEYS)).leaves if framework and framework.is_file() else ()
+    return indicator_sheets(inputs, district, per_unit, active, framework,
+                            targets=report_targets(params, leaves, district), policy=scoring_policy(params))
 
 
 def case_sheets(cases) -> dict[str, Sheet]:

@@ -215,3 +215,16 @@ def test_the_first_three_are_three_or_a_tie_said_as_one():
     text = ranking_sentence(assess(a, units((("甲", 0), ("乙", 1), ("丙", 2), ("丁", 3)))))
     assert text.startswith("按照月度考核办法，本月各单位考核得分及排名见{表:排名}。得分前三名的是甲（100分，第1名），"
                            "乙（95分，第2名），丙（90分，第3名）；后三名的是丁（85分，第4名）")
+
+
+def test_a_channel_that_rose_is_a_problem_when_the_volume_did_not_rise_as_much(tmp_path):
+    def letters(n, start, date, unit):
+        return [row(f"L{start + i:04d}", f"L{start + i:04d}", date, level="国家", channel="来信", unit=unit,
+                    replied=date, evaluation="满意") for i in range(n)]
+
+    rows = letters(10, 0, "2022-05-05", "城南街道") + national(40, 100, "2022-05-05", "城南街道")
+    rows += letters(15, 200, "2023-05-05", "城南街道") + national(40, 300, "2023-05-05", "城南街道")
+    south = load_report(2023, make_params(tmp_path, rows), "城南街道").context
+    # volume 55 against 50 (+10％, not a finding); letters 15 against 10 (+50％ on a base of 10)
+    assert ("national.letters", "到国家信访局来信大幅上升。到国家信访局来信15件次，同比上升50.00％") in problems_found(south)
+    assert not [k for k, _ in problems_found(south) if k == "national.volume"]

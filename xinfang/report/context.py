@@ -133,14 +133,9 @@ class ReportContext:
         """The annual targets of the rates, one value per indicator: the params' ``targets``, then
         the framework's target of every other rate it scores where more is better and whose input
         was given (the score table scores against the same values: :mod:`xinfang.scoring.policy`)."""
-        out = {k: float(v) for k, v in self.params.targets.items()}
-        if self.scorecard is not None:
-            for s in self.scorecard.leaves:
-                if (s.field == "value" and s.rule in ("ratio", "threshold", "deduction") and s.indicator
-                        and s.indicator in self.results and self.results[s.indicator].is_rate
-                        and s.target is not None and s.status != "missing"):
-                    out.setdefault(s.indicator, float(s.target))
-        return out
+        from ..scoring.policy import report_targets
+
+        return report_targets(self.params, self.scorecard.leaves if self.scorecard is not None else (), self.results)
 
     def meets_target(self, key: str) -> bool | None:
         """Whether the displayed value reaches its target (None: no target or no value)."""

@@ -33,6 +33,10 @@ from .context import ReportContext
 KINDS = ("overdue", "target_missed", "lost_points", "high_growth", "above_peers", "beijing", "city_group")
 #: Counts where more is worse, watched for growth and against the peers.
 GROWTH_KEYS = ("national.volume", "total.registrations", "national.first_demand", "visits.city_group_persons")
+#: The channels of the national volume: a rise is said inside the volume's finding when it has one.
+CHANNEL_KEYS = ("national.letters", "national.visits", "national.online")
+#: Every other count of a unit's 表1 whose rise is a problem.
+OTHER_GROWTH_KEYS = ("visits.city_individual_persons",)
 
 
 @dataclass(frozen=True)
@@ -151,16 +155,41 @@ def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
     return out
 
 
-def _growth(ctx: ReportContext) -> list[Finding]:
+def _rises(ctx: ReportContext, keys) -> list[tuple[str, float]]:
+    """(key, growth) of each count in ``keys`` that rose by at least ``findings.high_growth`` on
+    a base of at least ``findings.min_base``."""
     high = float(ctx.params.findings.high_growth)
     out = []
-    for key in GROWTH_KEYS:
+    for key in keys:
         ind = ctx.results[key]
         g = growth(ind)
-        if g is None or ind.previous < ctx.min_base or g < high:
-            continue
-        out.append(Finding("high_growth", key, f"{_name(ctx, key)}{nv.rise_word(g)}。{_name(ctx, key)}"
-                                               f"{nv.count(ind.value, ind.unit)}，{ctx.yoy(key)}", g,
+        if g is not None and ind.previous >= ctx.min_base and g >= high:
+            out.append((key, g))
+    return out
+
+
+def _rise_text(ctx: ReportContext, key: str) -> str:
+    return f"{_name(ctx, key)}{nv.count(ctx.results[key].value, ctx.results[key].unit)}，{ctx.yoy(key)}"
+
+
+def _growth(ctx: ReportContext) -> list[Finding]:
+    """Every count of the entity's figures that rose by at least ``findings.high_growth`` on a
+    base of at least ``findings.min_base``, whatever the peers do; the channels of the national
+    volume are said inside its finding when it has one."""
+    out = []
+    volume = ctx.results["national.volume"].value
+    # a channel that is the whole volume adds nothing to it
+    channels = [(k, g) for k, g in _rises(ctx, CHANNEL_KEYS) if ctx.results[k].value != volume]
+    for key, g in _rises(ctx, GROWTH_KEYS + OTHER_GROWTH_KEYS):
+        ind = ctx.results[key]
+        text = f"{_name(ctx, key)}{nv.rise_word(g)}。{_rise_text(ctx, key)}"
+        if key == "national.volume" and channels:
+            text += "，其中" + "，".join(_rise_text(ctx, k).removeprefix("到国家信访局") for k, _ in channels)
+            channels = []
+        out.append(Finding("high_growth", key, text, g, {"value": ind.value, "previous": ind.previous}))
+    for key, g in channels:  # the volume did not rise enough, a channel did
+        ind = ctx.results[key]
+        out.append(Finding("high_growth", key, f"{_name(ctx, key)}{nv.rise_word(g)}。{_rise_text(ctx, key)}", g,
                            {"value": ind.value, "previous": ind.previous}))
     return out
 

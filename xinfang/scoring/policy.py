@@ -18,3 +18,21 @@ def scoring_policy(params) -> dict:
     the batch's hand-off stores it beside the scores it computed)."""
     return {"min_base": int(params.findings.min_base),
             "targets": {str(k): float(v) for k, v in sorted(params.targets.items())}}
+
+
+def report_targets(params, leaves, results) -> dict[str, float]:
+    """The annual targets of the rates, one value per indicator, as every document shows them:
+    the params' ``targets``, then the framework's target of each other rate it scores where more
+    is better (rule ratio, threshold or deduction on the value), when ``results`` (key →
+    Indicator) has that rate's input. ``leaves`` are the framework's leaves or a scorecard's."""
+    out = {str(k): float(v) for k, v in params.targets.items()}
+    for leaf in leaves:
+        key = leaf.indicator
+        if (leaf.field != "value" or leaf.rule not in ("ratio", "threshold", "deduction") or not key
+                or key not in results or not results[key].is_rate or leaf.target is None):
+            continue
+        ind = results[key]
+        if all(v is None for v in (ind.value, ind.numerator, ind.denominator)):
+            continue  # its table was not given: no target to show
+        out.setdefault(key, float(leaf.target))
+    return out
