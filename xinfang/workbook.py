@@ -148,17 +148,20 @@ def _score_sheet(inputs, per_unit: Mapping, active: Sequence[str], framework: Pa
     if framework is None or not Path(framework).exists():
         return Sheet(pd.DataFrame(columns=columns)), None
     from .indicators import BUDGET_KEYS, KEYS
-    from .scoring import grade, load_framework, score
+    from .scoring import grade, load_framework, score, to_hundred
 
     fw = load_framework(framework, list(KEYS) + list(BUDGET_KEYS))
     policy = policy or {"min_base": None, "targets": {}}
     rows = []
     for u in active:
-        part = score(fw, per_unit[u], min_base=policy["min_base"], targets=policy["targets"]).petition_leaves()
+        card = score(fw, per_unit[u], min_base=policy["min_base"], targets=policy["targets"])
+        part = card.petition_leaves()
+        unscored = [s for s in card.petition_rows() if not s.scored and s.applies]
         got, full = round(sum(s.score for s in part), 2), round(sum(s.weight for s in part), 2)
-        hundred = round(got / full * 100, 2) if full else None
+        hundred = to_hundred(got, full) if full else None
+        level = "" if hundred is None else ("暂不定级" if unscored else grade(hundred))
         rows.append({"单位": u, "类别": inputs.units.kind_of(u) or "", "得分": got, "满分": full,
-                     "百分制得分": hundred, "等级": grade(hundred) if hundred is not None else "", "计分指标数": len(part)})
+                     "百分制得分": hundred, "等级": level, "计分指标数": len(part)})
     frame = pd.DataFrame(rows, columns=["单位", "类别", "得分", "满分", "百分制得分", "等级", "计分指标数"])
     rank, frame["名次说明"] = ranks(frame["百分制得分"])
     frame["名次"] = [int(r) for r in rank]

@@ -230,3 +230,17 @@ def test_a_channel_that_rose_is_a_problem_when_the_volume_did_not_rise_as_much(t
     assert not [f for f in findings(south) if f.key == "national.volume" and f.kind == "high_growth"]
     # the change leaf still lost 8 × 10％ = 0.8 points: said as such
     assert ("national.volume", "到国家信访局信访量变化率10.00％，目标值≤0％，评分失0.8分（满分8分）") in problems_found(south)
+
+
+def test_a_unit_report_says_what_is_left_out_of_its_score(tmp_path):
+    from xinfang.report.sections.unit import overall
+
+    rows = national(12, 0, "2023-05-05", "城南街道") + national(3, 100, "2023-05-05", "城北街道")
+    south = load_report(2023, make_params(tmp_path, rows), "城南街道").context
+    (text,) = overall(south)
+    # a first year without the optional tables: the repeat rate does not apply (no letters), the
+    # campaign and 进京 leaves have no table, the change has no comparison data: no grade yet
+    assert text.markdown.startswith(
+        "按绩效评价指标体系中由信访数据计算的指标评分，本单位得32分（满分32分，1项指标本单位不适用，不计入满分），"
+        "折合百分制100分；治重化积化解率（未提供治重化积交办件）、到国家信访局信访量变化率（无可比数据）、"
+        "进京登记人次变化率（未提供进京上访台账）未评分，评价等级暂不确定，在全区2个乡镇街道中")

@@ -13,7 +13,7 @@ One module per concern:
 """
 from __future__ import annotations
 
-from .card import GRADES, Level1Score, Scorecard, grade, score
+from .card import GRADES, Level1Score, Scorecard, grade, score, to_hundred
 from .framework import FIELDS, RULES, Framework, Leaf, Node, load_framework, parse_framework
 from .leaf import NOTE_NO_MANUAL, NOTE_UNDEFINED, UNSCORED, LeafScore, missing_reason
 from .manual import ManualScore, parse_manual_scores
@@ -42,5 +42,6 @@ __all__ = [
     "ratio_score",
     "reversed_score",
     "score",
+    "to_hundred",
     "threshold_score",
 ]

@@ -26,7 +26,7 @@ from .framework import Framework
 from .leaf import NO_COMPARISON, NOT_APPLICABLE, LeafScore, score_leaf
 from .manual import parse_manual_scores
 
-__all__ = ["GRADES", "Level1Score", "Scorecard", "grade", "score"]
+__all__ = ["GRADES", "Level1Score", "Scorecard", "grade", "score", "to_hundred"]
 
 GRADES: tuple[tuple[int, str], ...] = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 """Lower bounds of the grades: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60."""
@@ -43,6 +43,18 @@ def grade(total: float | Decimal) -> str:
         if total >= bound:
             return name
     return GRADES[-1][1]
+
+
+def to_hundred(score: float, full: float) -> float:
+    """A score in 百分制: score ÷ full × 100, 2 decimals ROUND_HALF_UP (0 when full is 0).
+
+    >>> to_hundred(40.6, 54), to_hundred(57, 60), to_hundred(1, 8)
+    (75.19, 95.0, 12.5)
+    """
+    if not full:
+        return 0.0
+    value = Decimal(repr(float(score))) / Decimal(repr(float(full))) * 100
+    return float(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
 
 
 def _sum(values) -> float:
@@ -123,10 +135,7 @@ class Scorecard:
     @property
     def hundred(self) -> float:
         """The total in 百分制: total ÷ weight scored × 100 (2 decimals, ROUND_HALF_UP)."""
-        if not self.scored_weight:
-            return 0.0
-        value = Decimal(repr(self.total)) / Decimal(repr(self.scored_weight)) * 100
-        return float(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
+        return to_hundred(self.total, self.scored_weight)
 
     @property
     def complete(self) -> bool:

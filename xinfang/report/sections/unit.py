@@ -12,7 +12,7 @@ import pandas as pd
 
 from ... import narrative as nv
 from ...indicators import domain_counts, monthly_counts
-from ...scoring import grade
+from ...scoring import grade, to_hundred
 from ..context import ReportContext, rectification_lines
 from .base import ChartPart, Part, TablePart, Text, charts, section
 from .figures import count_clause, overdue_sentence, short_name
@@ -61,9 +61,19 @@ def overall(ctx: ReportContext) -> list[Part]:
     if got is None:
         return [Text("本单位在统计期内的信访工作情况如下。评分框架未配置，本报告不评分。")]
     score, full = got
-    hundred = round(score / full * 100, 2)
-    text = (f"按绩效评价指标体系中由信访数据计算的指标评分，本单位得{nv.count(score)}分（满分{nv.count(full)}分），"
-            f"折合百分制{nv.count(hundred)}分（得分÷满分×100），评价等级为“{grade(hundred)}”")
+    hundred = to_hundred(score, full)
+    rows = ctx.scorecard.petition_rows() if ctx.scorecard is not None else ()
+    left_out = [s for s in rows if not s.applies]
+    unscored = [s for s in rows if not s.scored and s.applies]
+    text = f"按绩效评价指标体系中由信访数据计算的指标评分，本单位得{nv.count(score)}分（满分{nv.count(full)}分"
+    if left_out:
+        text += f"，{len(left_out)}项指标本单位不适用，不计入满分"
+    text += f"），折合百分制{nv.count(hundred)}分"
+    if unscored:
+        text += ("；" + "、".join(f"{s.level3}（{s.unscored_reason.split('：')[0]}）" for s in unscored)
+                 + "未评分，评价等级暂不确定")
+    else:
+        text += f"，评价等级为“{grade(hundred)}”"
     rank = score_rank(ctx)
     if rank:
         place, n, tied = rank
