@@ -13,7 +13,7 @@ One module per concern:
 """
 from __future__ import annotations
 
-from .card import GRADES, Level1Score, Scorecard, grade, score, to_hundred
+from .card import GRADES, Level1Score, Scorecard, grade, score, to_hundred, unscored_text
 from .framework import FIELDS, RULES, Framework, Leaf, Node, load_framework, parse_framework
 from .leaf import NOTE_NO_MANUAL, NOTE_UNDEFINED, UNSCORED, LeafScore, missing_reason
 from .manual import ManualScore, parse_manual_scores
@@ -43,5 +43,6 @@ __all__ = [
     "reversed_score",
     "score",
     "to_hundred",
+    "unscored_text",
     "threshold_score",
 ]

@@ -26,7 +26,7 @@ from .framework import Framework
 from .leaf import NO_COMPARISON, NOT_APPLICABLE, LeafScore, score_leaf
 from .manual import parse_manual_scores
 
-__all__ = ["GRADES", "Level1Score", "Scorecard", "grade", "score", "to_hundred"]
+__all__ = ["GRADES", "Level1Score", "Scorecard", "grade", "score", "to_hundred", "unscored_text"]
 
 GRADES: tuple[tuple[int, str], ...] = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 """Lower bounds of the grades: 优 ≥ 90, 良 80–89, 中 60–79, 差 < 60."""
@@ -55,6 +55,15 @@ def to_hundred(score: float, full: float) -> float:
         return 0.0
     value = Decimal(repr(float(score))) / Decimal(repr(float(full))) * 100
     return float(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
+
+
+def unscored_text(leaves) -> str:
+    """The unscored (or not applicable) leaves named once, grouped by their reason:
+    "绩效目标合理性、绩效指标明确性（未提供人工评分）；预算执行率（未提供预算执行表）"."""
+    groups: dict[str, list[str]] = {}
+    for s in leaves:
+        groups.setdefault(s.unscored_reason, []).append(s.level3)
+    return "；".join(f"{'、'.join(names)}（{reason}）" for reason, names in groups.items())
 
 
 def _sum(values) -> float:

@@ -16,10 +16,14 @@ def title(ctx: ReportContext) -> list[Part]:
             f"本报告依据{ctx.params.district}信访信息系统的登记数据，按全区统一的指标口径，对{ctx.unit}"
             f"{ctx.params.year}年度信访工作进行评价，列出成效、问题和整改要求，并附相关案件清单。")
         return [DocInfo(ctx.metadata()), Heading(1, ctx.title), Text(opening)]
+    # the opening promises only the chapters the report has (主要做法 and 下步打算 are analyst texts)
+    chapters = ["绩效目标完成情况"] + (["主要做法"] if ctx.analyst_text("practices") else []) + ["存在问题"] + (
+        ["下步打算"] if ctx.analyst_text("plans") else [])
+    listed = "、".join(chapters[:-1]) + "和" + chapters[-1]
     opening = ctx.analyst_text("opening") or (
         f"{ctx.params.year}年，{ctx.bureau}围绕全区信访工作目标，依法履行信访工作职责，"
         f"推进信访事项及时就地解决。按照整体支出绩效评价的要求，现将{ctx.params.year}年度"
-        "绩效目标完成情况、主要做法、存在问题和下步打算报告如下。")
+        f"{listed}报告如下。")
     return [DocInfo(ctx.metadata()), Heading(1, ctx.title), Text(opening)]
 
 

@@ -98,7 +98,9 @@ def analysis(ctx: ReportContext) -> list[Part]:
 
 
 def _unscored(leaves) -> str:
-    return "；".join(f"{s.level3}（{s.unscored_reason}）" for s in leaves)
+    from ...scoring import unscored_text
+
+    return unscored_text(leaves)
 
 
 def _lost_line(ctx: ReportContext, s) -> str:
@@ -108,8 +110,6 @@ def _lost_line(ctx: ReportContext, s) -> str:
     if s.actual is None:
         return f"{head}：{s.note.rstrip('。')}。"
     rule = s.rule_text.replace("%", ctx.sign)
-    if s.actual == float("inf"):
-        return f"{head}：上年同期为0，本期有所增加，目标值{s.target_text.replace('%', ctx.sign)}，按“{rule}”计分。"
     return (f"{head}：实际值{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}，"
             f"按“{rule}”计分。")
 

@@ -314,9 +314,10 @@ def conclusion_text(ctx: ReportContext) -> str:
     elif card.complete:
         head += f"得分{nv.count(card.total)}分，评价等级为“{card.grade}”。"
     else:
-        unscored = "、".join(f"{s.level3}（{s.unscored_reason}）" for s in card.unscored)
+        from ...scoring import unscored_text
+
         head += (f"已评分部分得{nv.count(card.total)}分（已评分部分满分{nv.count(card.scored_weight)}分）。"
-                 f"{unscored}共{len(card.unscored)}项未评分，暂不定级。")
+                 f"{unscored_text(card.unscored)}，共{len(card.unscored)}项未评分，暂不定级。")
     subtotals = "，".join(
         f"{g.name}{nv.count(g.score)}分（满分{nv.count(g.weight)}分）" if g.scored_weight == g.weight
         else (f"{g.name}未评分（满分{nv.count(g.weight)}分）" if not g.scored_weight
