@@ -181,7 +181,8 @@ def bulletin_findings(ctx) -> list[tuple[str, str]]:
     """(indicator key, finding) pairs of the month, each gated so that it holds."""
     out = []
     t = ctx.unit_trend
-    rising = t[(t["本月"] > t["上月"]) & (t["上月"] > t["前两月"])]
+    # a trend on trivial counts (0, 1, 2 件次) is noise: only units whose month reaches the minimum base
+    rising = t[(t["本月"] > t["上月"]) & (t["上月"] > t["前两月"]) & (t["本月"] >= ctx.min_base)]
     if len(rising):
         names = "、".join(f"{u}（{a}件次、{b}件次、{c}件次）" for u, (a, b, c) in
                          zip(rising.index, rising[["前两月", "上月", "本月"]].itertuples(index=False, name=None)))
