@@ -31,6 +31,7 @@ def main(verbose: bool) -> None:
 
     \b
     常用 / common:
+      xinfang init params --register 导出.xlsx --district 青山区   新区县 / start another district
       xinfang validate seeds/信访事项登记表.csv        校验登记表 / validate a register
       xinfang indicators DATA --year 2023            计算指标 / compute the indicator catalogue
       xinfang report --year 2023                     区级报告 / district report (HTML + DOCX)
@@ -47,10 +48,36 @@ def main(verbose: bool) -> None:
 
 def _params_dir(params: str | None) -> Path:
     """``--params``, else the folder :func:`xinfang.locate.find_params_dir` finds (an error
-    that suggests ``--params`` and ``XINFANG_PARAMS`` when there is none)."""
+    that suggests ``--params`` and ``XINFANG_PARAMS`` when there is none, and a log line on
+    stderr naming the folder when one is found)."""
     from .locate import find_params_dir
 
     return Path(params) if params else find_params_dir()
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--register", "export", required=True, type=click.Path(dir_okay=False),
+              help="登记表导出文件（CSV 或 XLSX）/ the register export.")
+@click.option("--district", help="区县名称（默认：文件夹名，params 则取上级文件夹名）/ district name (default: the folder's).")
+@click.option("--city", help="所属地级市 / the city.")
+@click.option("--bureau", help="被评价单位（默认：<区县>信访局）/ the evaluated bureau (default: <district>信访局).")
+@click.option("--force", is_flag=True, help="文件夹已存在时重写 init 生成的文件 / rewrite init's files in an existing folder.")
+def init(folder: str, export: str, district: str | None, city: str | None, bureau: str | None, force: bool) -> None:
+    """新建一个区县的参数目录 / start a district: a params folder from its register export.
+
+    \b
+    xinfang init params --register 青山区登记表.xlsx --district 青山区 --city 江城市
+
+    Proposes units.yaml from the 责任单位 values (every guess marked for review), writes
+    defaults.yaml with the export's path, editable copies of the scoring framework, assessment
+    rules and rectification lines, and empty analyst texts; then prints what to check and the
+    next commands. An existing, non-empty folder is left alone without --force.
+    """
+    from .init import init_district
+
+    result = init_district(folder, export, district=district, city=city, bureau=bureau, force=force)
+    click.echo(result.summary(folder, export))
 
 
 def _units(units: str | None, params_dir: str | None):
