@@ -80,6 +80,14 @@ def init(folder: str, export: str, district: str | None, city: str | None, burea
     click.echo(result.summary(folder, export))
 
 
+def _say_gaps(params, kind: str) -> None:
+    """Name on stderr, once, each part the report leaves out for want of a params key."""
+    from .config.gaps import report_gaps
+
+    for gap in report_gaps(params, kind):
+        click.echo(gap.message(), err=True)
+
+
 def _units(units: str | None, params_dir: str | None):
     from .inputs import read_units
     from .params import load_params, resolve
@@ -287,6 +295,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, unit, register_override(data))
+    _say_gaps(params, "unit" if unit else "district")
     root = resolve(params, params.output)
     cache = root / ".cache"
     # validates inputs and params before any kernel starts, and leaves the validated tables in
@@ -316,10 +325,15 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
     from .params import load_params
     from .report import load_context
 
+    from .errors import ParameterError
+
     overrides = {"framework": str(Path(framework).resolve())} if framework else None
     pdir = _params_dir(params_dir)
-    if overrides:
-        load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
+    params = load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
+    if params.framework is None:
+        raise ParameterError("没有评分框架：参数 framework 为 null。请在参数中写 framework: scoring/default.yaml"
+                             "（xinfang init 生成的参数目录带有一份），或用 --framework FILE / no scoring framework: "
+                             "set framework in the params (e.g. scoring/default.yaml) or give --framework FILE")
     ctx = load_context(year, pdir, overrides=overrides)
     card = ctx.scorecard
     frame = card.to_frame(detail=detail, percent=ctx.sign)
@@ -406,6 +420,7 @@ def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None
     year, m = parse_month(month)
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, None, register_override(data))
+    _say_gaps(params, "bulletin")
     root = output_root(params)
     cache = root / ".cache"
     cut = cutoff_text(cutoff)
