@@ -168,3 +168,14 @@ def test_report_and_batch_run_on_what_init_wrote(tmp_path, export):
     unit_text = docx_text(out / "units" / "江口镇.docx")
     assert "整改要求" in unit_text and rectification["handling.on_time_reply"] in unit_text
     assert leaked_values(other.pii_values(), _all_text(tmp_path / "output")) == []
+
+
+def test_init_writes_the_sample_values_but_names_and_data(tmp_path, export):
+    """docs/参数说明.md promises it: init's defaults.yaml is the sample's but for the district's
+    names and its export, so the two templates cannot drift apart."""
+    init_district(tmp_path / "params", export, district="青山区")
+    mine = yaml.safe_load((tmp_path / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    sample = yaml.safe_load((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"))
+    names = ("district", "city", "bureau", "data")
+    assert list(mine) == list(sample)
+    assert {k: v for k, v in mine.items() if k not in names} == {k: v for k, v in sample.items() if k not in names}
