@@ -191,14 +191,9 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
         else:
             click.echo(text)
     elif fmt == "table":
-        from .narrative import percent
+        from .cli_output import indicator_table
 
-        lines = [f"{period.label}  {unit or register.district}"]
-        for ind in results.values():
-            shown = percent(ind.value) if ind.is_rate else ("—" if ind.value is None else f"{ind.value}{ind.unit}")
-            extra = f"  ({ind.numerator}/{ind.denominator})" if ind.is_rate else ""
-            lines.append(f"{ind.key:<42} {ind.name:<30} {shown}{extra}")
-        text = "\n".join(lines)
+        text = indicator_table(results, period, unit or register.district, unit)
         if output:
             from .fileio import write_text_atomic
             write_text_atomic(output, text + "\n")
@@ -216,33 +211,41 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
 
 @main.command(context_settings=CONTEXT)
 @click.argument("key")
-@click.option("--year", type=int, required=True, help="年度：用 params 中该年的统计期 / the year (its period from params).")
+@click.option("--year", type=int, help="年度：用 params 中该年的统计期 / the year (its period from params).")
+@click.option("--cutoff", help="截止日 YYYY-MM-DD：超期与即将到期件（overdue.*、due_soon.reply）按此日统计 / the "
+                               "cut-off of the overdue and due-soon counts (default year: the cut-off's).")
 @click.option("--unit", help="责任单位 / one unit (default: the whole district).")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--rows", "shown", type=click.IntRange(min=0), default=20, show_default=True,
               help="不写文件时显示的行数 / rows printed without -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the list to an .xlsx file.")
-def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: str | None, shown: int,
-          output: str | None) -> None:
+def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, params_dir: str | None,
+          data: str | None, shown: int, output: str | None) -> None:
     """指标背后的信访件清单（不含个人信息）/ the cases behind an indicator (no personal data).
 
     \b
     xinfang cases national.volume --year 2023
     xinfang cases handling.timely_acceptance --year 2023 --unit 城南街道 -o 清单.xlsx
+    xinfang cases overdue.reply --cutoff 2023-06-30 -o 超期未答复.xlsx
 
     比率列出分母的全部信访件并标明是否计入分子及原因；计数列出计入的全部信访件（计入数之和即指标值）。
     A rate lists every case of its denominator, with whether it counts in the numerator and why;
-    a count lists the cases it counts (their 计入数 add up to its value). KEY is a key of
-    docs/指标口径.md; an unknown key exits 2 with the list of keys.
+    a count lists the cases it counts (their 计入数 add up to its value); overdue.acceptance,
+    overdue.reply and due_soon.reply list the cases counted at --cutoff, whenever registered.
+    KEY is a key of docs/指标口径.md; an unknown key exits 2 with the list of keys.
     """
     from .errors import ParameterError
     from .indicators import case_list, check_key
     from .inputs import load_inputs
     from .params import load_params, register_override
+    from .periods import parse_date
 
-    check_key(key)  # before any input is read
-    params = load_params(_params_dir(params_dir), year, overrides=register_override(data))
+    check_key(key, cutoff=cutoff is not None)  # before any input is read
+    day = parse_date(cutoff, "--cutoff") if cutoff else None
+    if year is None and day is None:
+        raise ParameterError("缺少选项 --year（按截止日统计的指标可只给 --cutoff）/ missing option --year")
+    params = load_params(_params_dir(params_dir), year or day.year, overrides=register_override(data))
     inputs = load_inputs(params)
     if unit is not None and unit not in inputs.units.names:
         unit = inputs.units.canonical(unit) or unit
@@ -250,7 +253,7 @@ def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: s
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit "
                                  f"(可用 / valid: {'、'.join(inputs.units.names)})")
     listed = case_list(inputs.register, inputs.period, key, unit=unit, campaign=inputs.campaign,
-                       beijing=inputs.beijing)
+                       beijing=inputs.beijing, cutoff=day, due_soon_days=params.bulletin.due_soon_days)
     click.echo(listed.summary())
     if output:
         from .fileio import write_xlsx
