@@ -35,9 +35,8 @@ from pathlib import Path
 from ..errors import InputError, ParameterError, Problem
 from .units import ProposedUnit, propose_units, units_yaml
 
-#: The editable copies written into a new folder: template in the package → path in the folder.
-COPIES = {"scoring/default.yaml": "scoring/default.yaml", "assessment/default.yaml": "assessment/default.yaml",
-          "rectification.yaml": "rectification.yaml"}
+#: The editable copies written into a new folder, at the same path as in ``templates/``.
+COPIES = ("scoring/default.yaml", "assessment/default.yaml", "rectification.yaml")
 
 
 @dataclass
@@ -142,9 +141,14 @@ def _check_names(units: list[ProposedUnit], source: str) -> None:
         raise InputError(problems)
 
 
+def _scalar(value: str | None) -> str:
+    """``value`` as a YAML scalar: null, or a double-quoted string (JSON's syntax is YAML's)."""
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def _defaults_text(district: str, city: str | None, bureau: str, register: str, first: dt.date,
                    last: dt.date) -> str:
-    q = lambda v: "null" if v is None else json.dumps(v, ensure_ascii=False)  # noqa: E731
+    q = _scalar
     note = f"登记日期 {first.isoformat()} 至 {last.isoformat()} / the export covers these dates"
     return string.Template(template("defaults.yaml")).substitute(
         district=district, district_q=q(district), city_q=q(city), bureau_q=q(bureau), register_q=q(register),
@@ -206,7 +210,7 @@ def init_district(folder: str | Path, register: str | Path, *, district: str | N
     files = {
         "defaults.yaml": defaults,
         "units.yaml": units_yaml(district, proposed, raw.name),
-        **{dest: template(src) for src, dest in COPIES.items()},
+        **{name: template(name) for name in COPIES},
         **{f"{year}/{name}": "" for name in _analyst_files(defaults)},
     }
     if last.month < 12:  # the last month missing: the year's report covers what there is
