@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 # venv's `jupyter lab`, papermill, and a JupyterLab elsewhere pointed at the venv all find it
 KERNEL := $(VENV)/share/jupyter/kernels/xinfang/kernel.json
 YEAR   ?= 2023
+# JupyterLab refuses to start as root (a server account, CI, a container) unless told --allow-root
+LAB_ROOT := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && echo --allow-root)
 
 .DEFAULT_GOAL := help
 .PHONY: help venv lab report test test-fast bench notebooks docs sample clean
@@ -27,8 +29,8 @@ $(KERNEL): $(STAMP)
 
 venv: $(STAMP) $(KERNEL)  ## create or update .venv from pyproject.toml, and register the kernel "xinfang"
 
-lab: $(STAMP) $(KERNEL)  ## open JupyterLab on notebooks/ (kernel "Python (xinfang)")
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) $(KERNEL)  ## open JupyterLab on notebooks/ (kernel "Python (xinfang)"; --allow-root when run as root)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 report: $(STAMP) $(KERNEL)  ## sample reports of $(YEAR) into output/: the district's, then one per unit
 	$(BIN)/xinfang validate seeds/信访事项登记表.csv

@@ -130,3 +130,21 @@ def test_explore_runs_under_nbconvert_from_the_repository_root(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert out.is_file()
+
+
+def test_a_command_that_walked_up_names_the_folder_it_used(tmp_path):
+    """Issue 22: a command run in the wrong place read another district's params without a word."""
+    import os
+    import subprocess
+
+    from conftest import XINFANG
+
+    env = {k: v for k, v in os.environ.items() if k != "XINFANG_PARAMS"}
+    data = str(ROOT / "seeds" / "信访事项登记表.csv")
+    proc = subprocess.run([*XINFANG, "validate", data], capture_output=True, text=True, cwd=ROOT / "notebooks", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert f"参数目录 / params folder: {(ROOT / 'params').resolve()}（自 {(ROOT / 'notebooks').resolve()} 向上查找" \
+        in proc.stderr
+    proc = subprocess.run([*XINFANG, "validate", data, "--params", str(ROOT / "params")], capture_output=True,
+                          text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0 and "参数目录" not in proc.stderr

@@ -52,3 +52,14 @@ def test_several_failures_are_listed_together():
     with pytest.raises(ParameterError, match=r"2 parameter errors") as info:
         check(BASE | {"output": 5, "percent_sign": 5}, {})
     assert "output" in str(info.value) and "percent_sign" in str(info.value)
+
+
+def test_the_doc_separates_the_codes_defaults_from_the_sample_folders_values():
+    """Issue 22: a framework and targets of 1.0/0.95 are the sample folder's, not the code's."""
+    doc = params_doc(load_yaml(ROOT / "params" / "defaults.yaml"))
+    assert "| 参数 / key | 类型 / type | 代码默认值 / code default | 样例参数 / sample params | 说明 / meaning |" in doc
+    assert "| `framework` | 路径 / path 或 null | null | \"scoring/default.yaml\" |" in doc
+    assert "| `rectification` | 路径 / path 或 null | null | \"rectification.yaml\" |" in doc
+    assert "| `targets` | 映射 / mapping | {} | （见下 / see below） |" in doc
+    assert "| `targets.handling.satisfaction` | 数 / number | — | 0.95 |" in doc
+    assert "| `district` | 文字 / text | （必填 / required） | \"大祥区\" |" in doc

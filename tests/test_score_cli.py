@@ -69,3 +69,18 @@ def test_2022_warns_of_unscored_leaves_and_withholds_the_grade():
 def test_2023_is_complete_and_silent():
     proc = subprocess.run([*EXE, "score", "--year", "2023"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0 and "警告" not in proc.stderr, proc.stderr
+
+
+def test_score_without_a_framework_is_a_clear_error(tmp_path):
+    """Issue 22: it was 内部错误 … AttributeError: 'NoneType' object has no attribute 'to_frame'."""
+    import yaml
+    from conftest import copy_params
+
+    pdir = copy_params(tmp_path / "params", tmp_path / "output")
+    doc = yaml.safe_load((pdir / "defaults.yaml").read_text(encoding="utf-8"))
+    doc["framework"] = None
+    (pdir / "defaults.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    proc = subprocess.run([*EXE, "score", "--year", "2023", "--params", str(pdir)], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "内部错误" not in proc.stderr
+    assert "没有评分框架：参数 framework 为 null" in proc.stderr and "--framework FILE" in proc.stderr
+    assert proc.stdout == ""

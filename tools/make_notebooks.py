@@ -75,16 +75,20 @@ EXPLORE = [
     ("md", "# 信访数据探索 / exploring a register\n\n"
            "这是 xinfang 的分析入门：读取并校验登记表，计算指标，查看口径，画图，比较两个单位。"
            "所有计算都在 `xinfang` 库中，本笔记本只调用它。"),
-    ("code", "# 参数 / parameters\nyear = 2023\n"
+    ("code", "# 参数 / parameters\n"
+             "year = None        # 年度；None 为登记表中最后一个登记日期所在的年度\n"
              "params_dir = None  # None：依次找 XINFANG_PARAMS、当前目录及上级的 params/、笔记本所在目录及上级\n"
-             "unit_a = \"城南街道\"\nunit_b = \"火车南站街道\"",
+             "unit_a = None      # 比较的单位（名称或别名）；None 为统计期内有数据的第一个单位\n"
+             "unit_b = None      # None 为有数据的下一个单位",
      ["parameters"]),
     ("md", "## 1. 读取与校验\n\n`load_params` 合并参数层（defaults → 年度 → 单位），`load_inputs` 读取并校验全部输入；"
            "个人信息列在读取时即被剔除。校验不通过会列出每一处错误（文件、Excel 行号、列、值、规则）。"),
     ("code", "import pandas as pd\nimport xinfang\nfrom xinfang import charts, narrative\n"
+             "from xinfang.explore import describe, latest_year, pick_units\n"
              "from xinfang.locate import params_dir_or_find\n\n"
-             "params = xinfang.load_params(params_dir_or_find(params_dir), year)\ninputs = xinfang.load_inputs(params)\n"
-             "register = inputs.register\nprint(inputs.period.label, len(register), \"行\")\nregister.dtypes"),
+             "folder = params_dir_or_find(params_dir)\nyear = year or latest_year(folder)\n"
+             "params = xinfang.load_params(folder, year)\ninputs = xinfang.load_inputs(params)\n"
+             "register = inputs.register\nprint(describe(folder, inputs))\nregister.dtypes"),
     ("code", "# 个人信息（信访人、证件号码、联系电话、住址）不在数据框中\nsorted(register.columns)"),
     ("md", "## 2. 指标目录\n\n每个指标都带有分子、分母、上年同期、同比和口径说明。"),
     ("code", "results = xinfang.compute_catalogue(register, inputs.period, campaign=inputs.campaign, beijing=inputs.beijing)\n"
@@ -95,8 +99,10 @@ EXPLORE = [
     ("code", "from xinfang.indicators import channel_volumes, monthly_counts\n"
              "current, previous = channel_volumes(results)\ncharts.channel_comparison(current, previous)"),
     ("code", "charts.monthly_trend(monthly_counts(register, inputs.period), monthly_counts(register, inputs.period.previous()))"),
-    ("md", "## 4. 比较两个单位\n\n同一口径按单位计算；后续登记不论记在哪个单位，都计入原事项的一次性化解判断。"),
-    ("code", "district, per_unit = xinfang.compute_all(register, inputs.period, inputs.units.names,\n"
+    ("md", "## 4. 比较两个单位\n\n同一口径按单位计算；后续登记不论记在哪个单位，都计入原事项的一次性化解判断。"
+           "单位取自单位名册：参数中未指定时，取统计期内有数据的前两个单位。"),
+    ("code", "unit_a, unit_b = pick_units(inputs, unit_a, unit_b)\n"
+             "district, per_unit = xinfang.compute_all(register, inputs.period, inputs.units.names,\n"
              "                                         campaign=inputs.campaign, beijing=inputs.beijing)\n"
              "keys = [\"total.registrations\", \"national.volume\", \"beijing.registered\", \"resolution.demand_first\"]\n"
              "pd.DataFrame({u: {k: per_unit[u][k].value for k in keys} for u in (unit_a, unit_b)})"),

@@ -31,6 +31,7 @@ def main(verbose: bool) -> None:
 
     \b
     常用 / common:
+      xinfang init params --register 导出.xlsx --district 青山区   新区县 / start another district
       xinfang validate seeds/信访事项登记表.csv        校验登记表 / validate a register
       xinfang indicators DATA --year 2023            计算指标 / compute the indicator catalogue
       xinfang report --year 2023                     区级报告 / district report (HTML + DOCX)
@@ -47,10 +48,44 @@ def main(verbose: bool) -> None:
 
 def _params_dir(params: str | None) -> Path:
     """``--params``, else the folder :func:`xinfang.locate.find_params_dir` finds (an error
-    that suggests ``--params`` and ``XINFANG_PARAMS`` when there is none)."""
+    that suggests ``--params`` and ``XINFANG_PARAMS`` when there is none, and a log line on
+    stderr naming the folder when one is found)."""
     from .locate import find_params_dir
 
     return Path(params) if params else find_params_dir()
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--register", "export", required=True, type=click.Path(dir_okay=False),
+              help="登记表导出文件（CSV 或 XLSX）/ the register export.")
+@click.option("--district", help="区县名称（默认：文件夹名，params 则取上级文件夹名）/ district name (default: the folder's).")
+@click.option("--city", help="所属地级市 / the city.")
+@click.option("--bureau", help="被评价单位（默认：<区县>信访局）/ the evaluated bureau (default: <district>信访局).")
+@click.option("--force", is_flag=True, help="文件夹已存在时重写 init 生成的文件 / rewrite init's files in an existing folder.")
+def init(folder: str, export: str, district: str | None, city: str | None, bureau: str | None, force: bool) -> None:
+    """新建一个区县的参数目录 / start a district: a params folder from its register export.
+
+    \b
+    xinfang init params --register 青山区登记表.xlsx --district 青山区 --city 江城市
+
+    Proposes units.yaml from the 责任单位 values (every guess marked for review), writes
+    defaults.yaml with the export's path, editable copies of the scoring framework, assessment
+    rules and rectification lines, and empty analyst texts; then prints what to check and the
+    next commands. An existing, non-empty folder is left alone without --force.
+    """
+    from .init import init_district
+
+    result = init_district(folder, export, district=district, city=city, bureau=bureau, force=force)
+    click.echo(result.summary(folder, export))
+
+
+def _say_gaps(params, kind: str) -> None:
+    """Name on stderr, once, each part the report leaves out for want of a params key."""
+    from .config.gaps import report_gaps
+
+    for gap in report_gaps(params, kind):
+        click.echo(gap.message(), err=True)
 
 
 def _units(units: str | None, params_dir: str | None):
@@ -156,14 +191,9 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
         else:
             click.echo(text)
     elif fmt == "table":
-        from .narrative import percent
+        from .cli_output import indicator_table
 
-        lines = [f"{period.label}  {unit or register.district}"]
-        for ind in results.values():
-            shown = percent(ind.value) if ind.is_rate else ("—" if ind.value is None else f"{ind.value}{ind.unit}")
-            extra = f"  ({ind.numerator}/{ind.denominator})" if ind.is_rate else ""
-            lines.append(f"{ind.key:<42} {ind.name:<30} {shown}{extra}")
-        text = "\n".join(lines)
+        text = indicator_table(results, period, unit or register.district, unit)
         if output:
             from .fileio import write_text_atomic
             write_text_atomic(output, text + "\n")
@@ -181,33 +211,41 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
 
 @main.command(context_settings=CONTEXT)
 @click.argument("key")
-@click.option("--year", type=int, required=True, help="年度：用 params 中该年的统计期 / the year (its period from params).")
+@click.option("--year", type=int, help="年度：用 params 中该年的统计期 / the year (its period from params).")
+@click.option("--cutoff", help="截止日 YYYY-MM-DD：超期与即将到期件（overdue.*、due_soon.reply）按此日统计 / the "
+                               "cut-off of the overdue and due-soon counts (default year: the cut-off's).")
 @click.option("--unit", help="责任单位 / one unit (default: the whole district).")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--rows", "shown", type=click.IntRange(min=0), default=20, show_default=True,
               help="不写文件时显示的行数 / rows printed without -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入 xlsx / write the list to an .xlsx file.")
-def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: str | None, shown: int,
-          output: str | None) -> None:
+def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, params_dir: str | None,
+          data: str | None, shown: int, output: str | None) -> None:
     """指标背后的信访件清单（不含个人信息）/ the cases behind an indicator (no personal data).
 
     \b
     xinfang cases national.volume --year 2023
     xinfang cases handling.timely_acceptance --year 2023 --unit 城南街道 -o 清单.xlsx
+    xinfang cases overdue.reply --cutoff 2023-06-30 -o 超期未答复.xlsx
 
     比率列出分母的全部信访件并标明是否计入分子及原因；计数列出计入的全部信访件（计入数之和即指标值）。
     A rate lists every case of its denominator, with whether it counts in the numerator and why;
-    a count lists the cases it counts (their 计入数 add up to its value). KEY is a key of
-    docs/指标口径.md; an unknown key exits 2 with the list of keys.
+    a count lists the cases it counts (their 计入数 add up to its value); overdue.acceptance,
+    overdue.reply and due_soon.reply list the cases counted at --cutoff, whenever registered.
+    KEY is a key of docs/指标口径.md; an unknown key exits 2 with the list of keys.
     """
     from .errors import ParameterError
     from .indicators import case_list, check_key
     from .inputs import load_inputs
     from .params import load_params, register_override
+    from .periods import parse_date
 
-    check_key(key)  # before any input is read
-    params = load_params(_params_dir(params_dir), year, overrides=register_override(data))
+    check_key(key, cutoff=cutoff is not None)  # before any input is read
+    day = parse_date(cutoff, "--cutoff") if cutoff else None
+    if year is None and day is None:
+        raise ParameterError("缺少选项 --year（按截止日统计的指标可只给 --cutoff）/ missing option --year")
+    params = load_params(_params_dir(params_dir), year or day.year, overrides=register_override(data))
     inputs = load_inputs(params)
     if unit is not None and unit not in inputs.units.names:
         unit = inputs.units.canonical(unit) or unit
@@ -215,7 +253,7 @@ def cases(key: str, year: int, unit: str | None, params_dir: str | None, data: s
             raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit "
                                  f"(可用 / valid: {'、'.join(inputs.units.names)})")
     listed = case_list(inputs.register, inputs.period, key, unit=unit, campaign=inputs.campaign,
-                       beijing=inputs.beijing)
+                       beijing=inputs.beijing, cutoff=day, due_soon_days=params.bulletin.due_soon_days)
     click.echo(listed.summary())
     if output:
         from .fileio import write_xlsx
@@ -260,6 +298,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
 
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, unit, register_override(data))
+    _say_gaps(params, "unit" if unit else "district")
     root = resolve(params, params.output)
     cache = root / ".cache"
     # validates inputs and params before any kernel starts, and leaves the validated tables in
@@ -289,10 +328,15 @@ def score(year: int, framework: str | None, params_dir: str | None, detail: bool
     from .params import load_params
     from .report import load_context
 
+    from .errors import ParameterError
+
     overrides = {"framework": str(Path(framework).resolve())} if framework else None
     pdir = _params_dir(params_dir)
-    if overrides:
-        load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
+    params = load_params(pdir, year, overrides=overrides)  # unknown keys etc. fail before any work
+    if params.framework is None:
+        raise ParameterError("没有评分框架：参数 framework 为 null。请在参数中写 framework: scoring/default.yaml"
+                             "（xinfang init 生成的参数目录带有一份），或用 --framework FILE / no scoring framework: "
+                             "set framework in the params (e.g. scoring/default.yaml) or give --framework FILE")
     ctx = load_context(year, pdir, overrides=overrides)
     card = ctx.scorecard
     frame = card.to_frame(detail=detail, percent=ctx.sign)
@@ -379,6 +423,7 @@ def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None
     year, m = parse_month(month)
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, None, register_override(data))
+    _say_gaps(params, "bulletin")
     root = output_root(params)
     cache = root / ".cache"
     cut = cutoff_text(cutoff)

@@ -276,7 +276,8 @@ def case_sheets(cases) -> dict[str, Sheet]:
 
     spec = SPECS[cases.key]
     about = pd.DataFrame([
-        ["指标", cases.name], ["代码", cases.key], ["范围", cases.unit or "全区"], ["统计期", cases.period.label],
+        ["指标", cases.name], ["代码", cases.key], ["范围", cases.unit or "全区"],
+        ["截止日", cases.cutoff.isoformat()] if cases.cutoff else ["统计期", cases.period.label],
         ["数据来源", SOURCES[cases.source]], ["口径", spec.caliber],
         ["分子" if cases.is_rate else "合计", cases.numerator],
         ["分母", cases.denominator if cases.is_rate else None],
@@ -285,6 +286,7 @@ def case_sheets(cases) -> dict[str, Sheet]:
          if cases.is_rate else "清单列出计入该指标的全部记录，“计入数”之和即指标值"],
     ], columns=["项目", "内容"], dtype=object)
     value_fmt = [PERCENT if cases.is_rate and k == "本期值" else INTEGER for k in about["项目"]]
-    listed = Sheet(cases.frame, formats={c: INTEGER for c in ("人数", "计入数", "受理用时（日）", "延期天数", "交办批次")},
+    listed = Sheet(cases.frame, formats={c: INTEGER for c in ("人数", "计入数", "受理用时（日）", "延期天数", "交办批次",
+                                                             "超期天数", "剩余天数")},
                    widths={"说明": 48}, freeze="B2")
     return {"清单": listed, "口径": Sheet(about, formats={"内容": value_fmt}, widths={"内容": 70}, wrap=("内容",))}

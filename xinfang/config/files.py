@@ -8,10 +8,14 @@
   defaults' entries are optional (the report then says the chapter was not provided);
 - every Markdown file a report will read must be UTF-8 (and small);
 - a ``.md`` file in the report's folder that no ``text`` key reads is a warning (logger
-  ``xinfang``) that names it and lists the expected names.
+  ``xinfang``) that names it and lists the expected names;
+- a unit layer ``params/<year>/<name>.yaml`` or text folder ``params/<year>/<name>/`` must name
+  a unit of the register by its official name (:func:`check_unit_names`): a file that names no
+  unit, or an alias, would be skipped by every report without a word.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 from pathlib import Path
@@ -104,3 +108,52 @@ def _warn_unread(folder: Path, read: set[str]) -> None:
         _warned.add(str(md))
         log.warning(f"警告 / warning: {md}: 没有 text 参数读取此文件，将被忽略（可读取的文件名：{expected}）"
                     f" / no text key reads this file, it is ignored (expected names: {expected})")
+
+
+def check_unit_names(params: Mapping[str, Any]) -> None:
+    """Every ``<year>/<name>.yaml`` and ``<year>/<name>/`` of the params folder names a unit of
+    the register by its official name (as a file name: :func:`xinfang.fileio.safe_filename`).
+
+    Folders that other keys name are allowed (the first part of ``bulletin.requirements_text``
+    or of a ``text`` entry, such as ``通报/``), as are hidden files and folders. Raises one
+    :class:`ParameterError` listing every wrong name, each with the official name to use:
+    the alias's unit, or the closest name of the register.
+    """
+    from ..fileio import safe_filename
+    from ..inputs.units import read_units
+    folder = Path(params["params_dir"]) / str(params["year"])
+    if not folder.is_dir():
+        return
+    named = [str((params.get("bulletin") or {}).get("requirements_text") or "")]
+    named += [str(v) for v in (params.get("text") or {}).values() if v]
+    allowed = {Path(n).parts[0] for n in named if len(Path(n).parts) > 1}
+    candidates = [(p.name, p.name) for p in folder.iterdir() if p.is_dir()]
+    candidates += [(p.stem, p.name) for p in folder.glob("*.yaml")]
+    candidates = [c for c in candidates if not c[0].startswith(".") and c[0] not in allowed]
+    if not candidates:
+        return
+    register = _resolve(params, params["units"])
+    if not register.is_file():
+        return  # reading the inputs reports a missing register
+    units = read_units(register)
+    official = {safe_filename(n): n for n in units.names}
+    problems = []
+    for name, shown in sorted(candidates):
+        if name in official:
+            continue
+        canonical = units.canonical(name)
+        where = f"{folder.name}/{shown}"
+        if canonical is not None:
+            right = f"{folder.name}/{safe_filename(canonical)}{'.yaml' if shown.endswith('.yaml') else ''}"
+            problems.append(f"{where}: 「{name}」是单位「{canonical}」的别名，请改名为 {right} / "
+                            f"an alias of {canonical}: rename it to {right}")
+        else:
+            close = difflib.get_close_matches(name, list(official), n=1, cutoff=0.5)
+            hint = (f"是否应为 / did you mean: {folder.name}/{close[0]}{'.yaml' if shown.endswith('.yaml') else ''}?"
+                    if close else f"单位 / units: {'、'.join(units.names)}")
+            problems.append(f"{where}: 单位名册中没有「{name}」，不会被任何报告读取（{hint}）/ "
+                            f"names no unit of the register: no report would read it")
+    if problems:
+        head = (f"参数目录中有 {len(problems)} 个单位参数文件或文件夹不对应任何单位 / {len(problems)} unit "
+                "params files or folders name no unit:") if len(problems) > 1 else ""
+        raise ParameterError("\n".join(([head] if head else []) + [f"  - {p}" if head else p for p in problems]))

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from ..errors import ParameterError
 from ..fileio import safe_filename
-from .files import CLI, check_files
+from .files import CLI, check_files, check_unit_names
 from .schema import ReportParams, check, did_you_mean
 from .sources import plain
 from .strict_yaml import load_yaml
@@ -139,11 +139,13 @@ def load_params(params_dir: str | Path, year: int, unit: str | None = None,
 
 
 def _check_unit_layers(year_params: dict, params_dir: Path, defaults: Mapping, origin: Mapping) -> None:
-    """Check every unit layer ``params/<year>/*.yaml`` on top of the year's params, so that a
-    batch finds a bad unit file before it writes its cache or starts a kernel."""
+    """Check every unit layer ``params/<year>/*.yaml`` on top of the year's params, and that
+    each unit file or folder names a unit (:func:`check_unit_names`), so that a batch finds a
+    bad unit file before it writes its cache or starts a kernel."""
     folder = params_dir / str(year_params["year"])
     if not folder.is_dir():
         return
+    check_unit_names(year_params)
     base = {k: v for k, v in year_params.items() if k not in ("year", "unit", "params_dir")}
     for path in sorted(folder.glob("*.yaml")):
         label = f"{folder.name}/{path.name}"

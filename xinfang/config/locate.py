@@ -16,11 +16,14 @@ inside a project.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import ParameterError
+
+log = logging.getLogger("xinfang")
 
 #: The environment variable that names the params folder.
 ENV_VAR = "XINFANG_PARAMS"
@@ -65,6 +68,8 @@ def find_params_dir(start: str | Path | None = None, *, notebook: Iterable[str |
     ``defaults.yaml``) walking up from ``start`` (default: the working directory), else
     walking up from each folder of ``notebook``.
 
+    The folder found is logged (logger ``xinfang``, INFO: the command line shows it on stderr),
+    so that a command run in the wrong place says which district's parameters it read.
     Raises :class:`~xinfang.errors.ParameterError` (exit code 2) naming what was searched
     and how to say where the folder is.
 
@@ -81,12 +86,16 @@ def find_params_dir(start: str | Path | None = None, *, notebook: Iterable[str |
         if not is_params_dir(path):
             raise ParameterError(f"环境变量 {ENV_VAR}={env} 不是参数目录（其中没有 {MARKER}）/ "
                                  f"{ENV_VAR} does not name a params folder (no {MARKER} in it)")
+        log.info("参数目录 / params folder: %s（环境变量 / from %s）", path.resolve(), ENV_VAR)
         return path.resolve()
     start = Path.cwd() if start is None else Path(start)
     searched = [start, *(Path(d) for d in notebook)]
     for base in searched:
         for candidate in _walk_up(base):
             if is_params_dir(candidate):
+                log.info("参数目录 / params folder: %s（自 %s 向上查找 / found walking up from there；"
+                         "另一参数目录请用 --params 或 %s / another one: --params or %s）",
+                         candidate.resolve(), base.resolve(), ENV_VAR, ENV_VAR)
                 return candidate.resolve()
     where = "、".join(str(p) for p in dict.fromkeys(str(b.resolve()) for b in searched))
     raise ParameterError(

@@ -6,7 +6,7 @@ pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` tha
 failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
 
 The field descriptions are the reference documentation: :func:`write_doc` renders them, with the
-defaults of ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
+code's defaults beside the values of the sample ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
 fails when that file is stale).
 """
 from __future__ import annotations
@@ -354,9 +354,19 @@ def _shown_default(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _code_default(field: Any) -> str:
+    """What the code takes for a key that no layer sets: the field's default, or 必填."""
+    if field.is_required():
+        return "（必填 / required）"
+    value = field.get_default(call_default_factory=True)
+    value = value.model_dump(by_alias=True) if isinstance(value, BaseModel) else value
+    return "（见下 / see below）" if isinstance(value, dict) and value else _shown_default(value)
+
+
 def params_doc(defaults: Mapping[str, Any]) -> str:
-    """``docs/参数说明.md``: every params key with its type, its default (``defaults``, the parsed
-    ``params/defaults.yaml``) and its meaning (the schema's field descriptions)."""
+    """``docs/参数说明.md``: every params key with its type, the code's default (what applies when
+    no layer sets the key), the value in ``defaults`` (the parsed ``params/defaults.yaml`` of the
+    sample district) and its meaning (the schema's field descriptions)."""
     lines = ["# 参数说明 / parameters", "",
              "<!-- 由 `make docs`（python -m xinfang.config.schema）从参数模式生成，请勿手改。",
              "     Generated from xinfang/config/schema.py and params/defaults.yaml; do not edit. -->", "",
@@ -367,27 +377,35 @@ def params_doc(defaults: Mapping[str, Any]) -> str:
              "Layers, later wins: defaults → year → unit → command line. `manual_scores` is "
              "replaced whole, other mappings (`targets` too) merged key by key. Unknown keys, wrong types and missing files "
              "are errors (exit 2) before any report is made.", "",
-             "| 参数 / key | 类型 / type | 默认值 / default | 说明 / meaning |", "|---|---|---|---|"]
+             "两列取值不同：「代码默认值」是任何一层都未写该参数时程序采用的值（没有评分框架、目标值和整改要求）；"
+             "「样例参数」是本仓库 `params/defaults.yaml`（大祥区样例）写的值，不是程序的默认。"
+             "`xinfang init` 为新区县写出的 defaults.yaml 与样例参数相同，只有区县名称和数据文件按导出填写"
+             "（可选数据表为 null），并附带指标体系、考核办法和整改要求的副本。", "",
+             "Two columns: the code's default applies when no layer sets a key (no framework, no targets, no "
+             "rectification lines); the sample column is what the sample district's `params/defaults.yaml` "
+             "sets. `xinfang init` writes the sample values for a new district, with its own names and export.", "",
+             "| 参数 / key | 类型 / type | 代码默认值 / code default | 样例参数 / sample params | 说明 / meaning |",
+             "|---|---|---|---|---|"]
 
     def rows(model: type[BaseModel], prefix: str, values: Mapping[str, Any]) -> None:
         for name, field in model.model_fields.items():
             key = field.alias or name
             value = values.get(key) if isinstance(values, Mapping) else None
-            if key not in values and not field.is_required():
-                value = field.get_default(call_default_factory=True)
-                value = value.model_dump(by_alias=True) if isinstance(value, BaseModel) else value
-            shown = "（必填 / required）" if key not in values and field.is_required() else _shown_default(value)
+            if not isinstance(values, Mapping) or key not in values:
+                sample = "—"
+            else:
+                sample = "（见下 / see below）" if isinstance(value, dict) and value else _shown_default(value)
             desc = (field.description or "").replace("|", "\\|")
             funcs = {getattr(m, "func", None) for m in field.metadata}
             label = ("路径 / path" if _path in funcs else "文字 / text" if check_name in funcs
                      else _type_label(field.annotation))
-            lines.append(f"| `{prefix}{key}` | {label} | {shown} | {desc} |")
+            lines.append(f"| `{prefix}{key}` | {label} | {_code_default(field)} | {sample} | {desc} |")
             sub = field.annotation if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel) else None
             if sub is not None:
                 rows(sub, f"{prefix}{key}.", value if isinstance(value, Mapping) else {})
             elif key == "targets":
                 for target, number in (value or {}).items():
-                    lines.append(f"| `targets.{target}` | 数 / number | {_shown_default(number)} | 目标值 / target |")
+                    lines.append(f"| `targets.{target}` | 数 / number | — | {_shown_default(number)} | 目标值 / target |")
 
     rows(Params, "", defaults)
     lines += ["", "`targets` 的 key 为指标目录的 key（见 `xinfang indicators --help`）。`manual_scores` 的每一项："

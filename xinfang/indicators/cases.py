@@ -16,6 +16,7 @@ is never listed.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,17 +26,12 @@ import pandas as pd
 from ..errors import ParameterError
 from ..periods import Period
 from .catalogue import BUDGET_KEYS, KEYS, SPECS, Spec
-from .measures import (ACCEPT_DAYS, DAY, GROUP_VISIT_PERSONS, REPLY_DAYS, Measure, beijing_measures,
-                       campaign_measures, last_registration, register_measures)
+from .measures import (ACCEPT_DAYS, DAY, DUE_SOON_DAYS, GROUP_VISIT_PERSONS, REPLY_DAYS, Measure,
+                       beijing_measures, campaign_measures, last_registration, register_measures)
 
-YES, NO = "是", "否"
-#: Column headers every list shares.
-IN_NUMERATOR, IN_DENOMINATOR, WEIGHT, REASON = "是否计入分子", "是否计入分母", "计入数", "说明"
-#: Headers a case list never has: personal data and free text.
-FORBIDDEN_COLUMNS = frozenset({"信访人", "证件号码", "联系电话", "住址", "诉求摘要", "summary"})
-
-_BASE = {"case_id": "信访件编号", "registered_on": "登记日期", "unit": "责任单位", "channel": "信访形式",
-         "level": "登记层级", "domain": "问题领域", "purpose": "信访目的", "first_or_repeat": "初重件"}
+from .case_columns import (BASE as _BASE, FORBIDDEN_COLUMNS, IN_DENOMINATOR, IN_NUMERATOR, NO,  # noqa: F401
+                           REASON, WEIGHT, YES, dates as _dates)
+from .cutoff import cutoff_cases
 
 
 @dataclass(frozen=True)
@@ -54,6 +50,7 @@ class CaseList:
     source: str  # register | campaign | beijing
     is_rate: bool
     frame: pd.DataFrame
+    cutoff: dt.date | None = None  # the cut-off of an overdue or due-soon count (CUTOFF_KEYS)
 
     @property
     def numerator(self) -> int:
@@ -81,37 +78,43 @@ class CaseList:
         if self.is_rate:
             return (f"{self.name}（{self.key}），{who}，{self.period.label}：分母 {self.denominator} 件，"
                     f"计入分子 {self.numerator} 件，列出 {len(self.frame)} 行")
-        return (f"{self.name}（{self.key}），{who}，{self.period.label}：共 {self.numerator}，"
+        when = f"截至{self.cutoff.year}年{self.cutoff.month}月{self.cutoff.day}日" if self.cutoff else self.period.label
+        return (f"{self.name}（{self.key}），{who}，{when}：共 {self.numerator}，"
                 f"列出 {len(self.frame)} 行（计入数之和）")
 
 
-#: Counted at a cut-off date over every registration, whatever its period: their cases are the
-#: 超期件清单 of the monthly bulletin, not a list of this module.
+#: Counted at a cut-off date over every registration, whatever its period: :func:`case_list`
+#: lists them as of a ``cutoff`` (the 超期件清单 of the monthly bulletin holds the same cases).
 CUTOFF_KEYS = ("overdue.acceptance", "overdue.reply", "due_soon.reply")
 
 
 def case_keys() -> tuple[str, ...]:
-    """The keys :func:`case_list` accepts: every key of the catalogue but the cut-off counts."""
+    """The keys :func:`case_list` lists for a period: every key of the catalogue but the cut-off
+    counts (:data:`CUTOFF_KEYS`), which it lists as of a ``cutoff``."""
     return tuple(k for k in KEYS if k not in CUTOFF_KEYS)
 
 
-def check_key(key: str) -> None:
+def check_key(key: str, *, cutoff: bool = False) -> None:
     """Raise :class:`ParameterError` unless :func:`case_list` can list ``key`` (the message
-    lists the keys it can)."""
+    lists the keys it can); a cut-off count (:data:`CUTOFF_KEYS`) needs a ``cutoff``, and only
+    those take one."""
     if key in BUDGET_KEYS:
         raise ParameterError(f"指标「{key}」由预算执行表计算，不是按信访件计算的，没有案件清单 / "
                              f"{key} comes from the budget table and is not case-based "
                              f"(可用 / valid: {', '.join(KEYS)})")
-    if key in CUTOFF_KEYS:
-        raise ParameterError(f"指标「{key}」按截止日期统计，其案件见月度通报的超期件清单 / {key} is counted at a "
-                             f"cut-off date: its cases are the bulletin's list of overdue cases "
-                             f"(可用 / valid: {', '.join(case_keys())})")
     if key not in SPECS:
-        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(case_keys())})")
+        raise ParameterError(f"没有指标「{key}」/ unknown indicator key (可用 / valid: {', '.join(KEYS)})")
+    if key in CUTOFF_KEYS and not cutoff:
+        raise ParameterError(f"指标「{key}」按截止日统计，请给出截止日 --cutoff YYYY-MM-DD / {key} is counted at a "
+                             f"cut-off date: give --cutoff YYYY-MM-DD")
+    if cutoff and key not in CUTOFF_KEYS:
+        raise ParameterError(f"--cutoff 只用于按截止日统计的指标（{'、'.join(CUTOFF_KEYS)}）/ --cutoff goes with "
+                             f"the cut-off counts only ({', '.join(CUTOFF_KEYS)})")
 
 
 def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | None = None,
-              campaign: pd.DataFrame | None = None, beijing: pd.DataFrame | None = None) -> CaseList:
+              campaign: pd.DataFrame | None = None, beijing: pd.DataFrame | None = None,
+              cutoff: dt.date | None = None, due_soon_days: int = DUE_SOON_DAYS) -> CaseList:
     """The cases behind indicator ``key`` in ``period``, for the district or one unit.
 
     Parameters
@@ -122,6 +125,8 @@ def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | N
     unit : a unit's official name; ``None`` for the district.
     campaign, beijing : the validated optional tables, needed by the ``campaign.*`` and
         ``beijing.*`` keys (their lists are rows of those tables, not registrations).
+    cutoff, due_soon_days : the cut-off date C of ``overdue.*`` and ``due_soon.reply`` (required
+        for them, refused for the others) and the due-soon window, as the catalogue takes them.
 
     Returns
     -------
@@ -147,8 +152,11 @@ def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | N
     * A later registration of the same 信访事项编号 (一次性化解, 再次信访) is looked for in the
       whole register, whatever unit it stands under, as the catalogue does.
     """
-    check_key(key)
+    check_key(key, cutoff=cutoff is not None)
     spec = SPECS[key]
+    if key in CUTOFF_KEYS:
+        return CaseList(key, spec.name, unit, period, spec.source, spec.is_rate,
+                        cutoff_cases(spec, register, cutoff, due_soon_days, unit), cutoff)
     if spec.source == "campaign":
         if campaign is None:
             raise ParameterError(f"未提供治重化积交办件，无法列出「{key}」的交办件 / no campaign table for {key}")
@@ -164,11 +172,6 @@ def case_list(register: pd.DataFrame, period: Period, key: str, *, unit: str | N
 
 # ---------------------------------------------------------------------------------------------
 # the register
-
-
-def _dates(values: np.ndarray) -> list:
-    """datetime64[D] values as ``datetime.date`` (NaT → None), for tables and xlsx."""
-    return [None if np.isnat(v) else v.astype("datetime64[D]").item() for v in values]
 
 
 def _iso(value: np.datetime64) -> str:

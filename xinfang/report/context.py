@@ -253,7 +253,9 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
     if unit is not None and unit not in inputs.units.names:
         canonical = inputs.units.canonical(unit)
         if canonical is None:
-            raise ParameterError(f"单位「{unit}」不在单位名册中 / unknown unit")
+            raise ParameterError(f"单位「{unit}」不在单位名册中（参数目录 {params.params_dir}，单位名册 "
+                                 f"{inputs.units.path}）/ unknown unit in the unit register of that params folder "
+                                 f"(可用 / valid: {'、'.join(inputs.units.names)})")
         unit = canonical
     handoff = load_handoff(cache_dir, inputs)  # a batch computed it once for every unit
     scores = None

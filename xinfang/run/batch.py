@@ -186,6 +186,13 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
                           "params": ctx["params"].dump()})
             if by == "unit":
                 m.doc["no_data"] = no_data[y]
+            # what the reports leave out for want of a params key: said once, here and on stderr
+            from ..config.gaps import report_gaps
+
+            gaps = report_gaps(ctx["params"], GAP_KINDS[by])
+            m.doc["omitted"] = [g.to_dict() for g in gaps]
+            for gap in gaps:
+                print(f"{y}年：{gap.message()}", file=stream or sys.stderr, flush=True)
             manifests[y] = m
 
         # the indicator workbook is written in a thread while the workers make the reports
@@ -221,6 +228,10 @@ def run_batch(year: int | None = None, params_dir: str | Path = "params", *, by:
     cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
     return BatchResult(results, skipped, no_data, [m.path for m in manifests.values()],
                        time.perf_counter() - started, cpu, cpu_by, xlsx_paths, interrupted)
+
+
+#: the kind of report a batch makes, by ``--by`` (:func:`xinfang.config.gaps.report_gaps`)
+GAP_KINDS = {"unit": "unit", "year": "district", "month": "bulletin"}
 
 
 def _clean_temp(folder: Path) -> None:
