@@ -125,6 +125,26 @@ def test_failing_unit_does_not_stop_the_others(run4):
     assert {u for u in GOOD if m["reports"][u]["status"] == "ok"} == set(GOOD)
 
 
+def test_each_unit_has_its_whole_case_lists_beside_its_report(run4):
+    import re
+
+    from openpyxl import load_workbook
+
+    units = run4["out"] / "2023" / "units"
+    m = manifest(run4["out"])
+    for unit in GOOD:
+        path = units / f"{unit}_案件清单.xlsx"
+        assert m["reports"][unit]["files"]["案件清单"]["path"] == f"units/{unit}_案件清单.xlsx"
+        book = load_workbook(path, read_only=True)
+        rows = {ws.title: ws.max_row - 1 for ws in book}
+        assert list(rows) == ["到国家信访局来访登记", "重复信访事项", "超期件", "即将到期件"]
+        text = html_text(units / f"{unit}.html")
+        # the report's count of each list is the workbook's number of rows
+        said = dict(re.findall(r"本单位(到国家信访局来访登记|重复信访事项)共(\d+)条", text))
+        for name, n in said.items():
+            assert rows[name] == int(n), (unit, name)
+
+
 def test_no_personal_data_in_any_output(run4):
     assert_no_pii(run4["out"])
 
@@ -219,7 +239,8 @@ def test_killed_batch_resumes(tmp_path, sig):
     assert sorted(last["run"]) == sorted(u for u in units if u not in done)
     assert_complete(folder)
     assert not list(folder.glob(".*.tmp"))
-    assert {p.name for p in folder.iterdir()} == {f"{u}.{e}" for u in units for e in ("ipynb", "html", "docx")}
+    assert {p.name for p in folder.iterdir()} == ({f"{u}.{e}" for u in units for e in ("ipynb", "html", "docx")}
+                                                  | {f"{u}_案件清单.xlsx" for u in units})
 
 
 def test_unit_names_that_would_leave_the_output_folder_are_refused(tmp_path):

@@ -312,6 +312,11 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     if result.status != "ok":
         raise BatchError(f"报告生成失败 / report failed: {result.error}"
                          + (f"（见 / see {result.files.get('failed')}）" if result.files.get("failed") else ""))
+    if rep.unit:  # the unit's whole case lists go with its report
+        from .run.jobs import post_step
+
+        result.files.update(post_step("case_lists")(report_parameters(year, pdir, rep.unit, data, cache),
+                                                    out_dir=out_dir, stem=rep.file_stem))
     for kind, path in result.files.items():
         click.echo(f"已写入 / written: {path}")
     click.echo(f"用时 / took {result.seconds:.1f} s")

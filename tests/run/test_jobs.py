@@ -10,7 +10,8 @@ from xinfang.run.jobs import POST_STEPS, Workspace, post_step
 
 
 def test_every_post_step_resolves_to_a_function_of_the_job_parameters():
-    assert POST_STEPS == {"duban": "xinfang.run.bulletins:finish_bulletin"}
+    assert POST_STEPS == {"duban": "xinfang.run.bulletins:finish_bulletin",
+                          "case_lists": "xinfang.report.caselists:write_case_book"}
     for name in POST_STEPS:
         step = post_step(name)
         assert list(inspect.signature(step).parameters)[0] == "parameters", name

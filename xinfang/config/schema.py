@@ -200,6 +200,10 @@ class Params(_Model):
     findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
     rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
     case_list_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(20, description="单位报告每份案件清单最多列出的条数，其余计数从略 / rows per case list")
+    rectification_days: Annotated[int, Field(ge=1, le=365)] = Field(30, description=(
+        "整改期限：单位报告成文日期后若干日内整改到位并书面报送 / days after the report date to fix and report back"))
+    rectification_report_to: str | None = Field(None, description=(
+        "整改情况报送单位；null 为出具报告的单位（落款）/ who receives the report back; null: the signatory"))
     framework: PathText | None = Field(None, description="绩效评价指标体系 YAML；null 不评分 / the scoring framework")
     manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
         "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))

@@ -50,6 +50,12 @@ class Finding:
     text: str
     severity: float = 0.0
     figures: dict = field(default_factory=dict, compare=False)
+    brief: str = ""      # the figures in a clause ("本单位超期未答复2件"), for the 整改要求 line
+
+    @property
+    def clause(self) -> str:
+        """The figures the finding rests on, as a clause (its text when no brief was given)."""
+        return self.brief or self.text
 
 
 def growth(ind) -> float | None:
@@ -94,7 +100,8 @@ def _overdue(ctx: ReportContext) -> list[Finding]:
     text = (f"存在超期未办信访件。截至{end.year}年{end.month}月{end.day}日，{ctx.who}"
             + "、".join(p for p in parts if p) + "，须逐件限期办结")
     key = "overdue.acceptance" if acc >= rep else "overdue.reply"
-    return [Finding("overdue", key, text, acc + rep, {"overdue.acceptance": acc, "overdue.reply": rep})]
+    brief = f"{ctx.who}" + "、".join(p for p in parts if p)
+    return [Finding("overdue", key, text, acc + rep, {"overdue.acceptance": acc, "overdue.reply": rep}, brief)]
 
 
 def _targets(ctx: ReportContext) -> list[Finding]:
@@ -103,9 +110,9 @@ def _targets(ctx: ReportContext) -> list[Finding]:
         if ctx.meets_target(key) is False:
             shown = nv.shown_percent(nv.exact_rate(ctx.results[key]))
             gap = nv.shown_percent(target) - shown
-            out.append(Finding("target_missed", key,
-                               f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}，"
-                               f"差{gap:f}个百分点", float(gap), {"value": ctx.results[key].value, "target": target}))
+            brief = f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}"
+            out.append(Finding("target_missed", key, f"{brief}，差{gap:f}个百分点", float(gap),
+                               {"value": ctx.results[key].value, "target": target}, brief))
     return out
 
 
@@ -135,12 +142,13 @@ def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
             f = found[i]
             change = f"；{ctx.yoy(s.indicator)}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group") else ""
             found[i] = Finding(f.kind, f.key, f"{f.text}{change}，{_points(s)}", float(s.lost),
-                               f.figures | {"lost": s.lost})
+                               f.figures | {"lost": s.lost}, f.brief)
         else:
             text = (f"{s.level3}{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}，"
                     + _points(s))
+            brief = f"{s.level3}{s.actual_text.replace('%', ctx.sign)}（目标值{s.target_text.replace('%', ctx.sign)}）"
             out.append(Finding("lost_points", s.indicator, text, float(s.lost),
-                               {"score": s.score, "weight": s.weight, "lost": s.lost}))
+                               {"score": s.score, "weight": s.weight, "lost": s.lost}, brief))
     for level1, leaves in groups.items():
         items = []
         for s in leaves:
@@ -186,11 +194,12 @@ def _growth(ctx: ReportContext) -> list[Finding]:
         if key == "national.volume" and channels:
             text += "，其中" + "，".join(_rise_text(ctx, k).removeprefix("到国家信访局") for k, _ in channels)
             channels = []
-        out.append(Finding("high_growth", key, text, g, {"value": ind.value, "previous": ind.previous}))
+        out.append(Finding("high_growth", key, text, g, {"value": ind.value, "previous": ind.previous},
+                           _rise_text(ctx, key)))
     for key, g in channels:  # the volume did not rise enough, a channel did
         ind = ctx.results[key]
         out.append(Finding("high_growth", key, f"{_name(ctx, key)}{nv.rise_word(g)}。{_rise_text(ctx, key)}", g,
-                           {"value": ind.value, "previous": ind.previous}))
+                           {"value": ind.value, "previous": ind.previous}, _rise_text(ctx, key)))
     return out
 
 
@@ -206,7 +215,8 @@ def _above_peers(ctx: ReportContext, reported: set[str]) -> list[Finding]:
         rose = ind.previous is not None and ind.comparable and ind.value > ind.previous
         text = (f"{_name(ctx, key)}{nv.count(ind.value, ind.unit)}，高于{kind}中位数{nv.count(median, ind.unit)}"
                 + (f"，{ctx.yoy(key)}" if rose else ""))
-        out.append(Finding("above_peers", key, text, float(ind.value - median), {"value": ind.value, "median": median}))
+        out.append(Finding("above_peers", key, text, float(ind.value - median), {"value": ind.value, "median": median},
+                           f"{_name(ctx, key)}{nv.count(ind.value, ind.unit)}"))
     return out
 
 
@@ -219,7 +229,8 @@ def _beijing(ctx: ReportContext) -> list[Finding]:
         kind = ctx.kind_of(ctx.unit) or "同类单位"
         text = f"出现进京登记。本单位在国家信访局登记{ctx.cnt('beijing.registered')}" + (
             f"，在有进京登记的{kind}中居{rank}" if rank else "")
-        return [Finding("beijing", "beijing.registered", text, float(registered.value))]
+        return [Finding("beijing", "beijing.registered", text, float(registered.value), {},
+                        f"在国家信访局登记{ctx.cnt('beijing.registered')}")]
     top = ctx.beijing_by_unit()
     third = top.iloc[min(2, len(top) - 1)]
     above, tied = top[top > third], top[top == third]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 #: takes the job's parameters and ``post_args`` and returns ``{label: path}`` of the files it wrote.
 POST_STEPS: dict[str, str] = {
     "duban": "xinfang.run.bulletins:finish_bulletin",
+    "case_lists": "xinfang.report.caselists:write_case_book",
 }
 
 

@@ -55,7 +55,8 @@ def plan_units(year: int, params_dir: Path, *, only: Iterable[str] | None = None
         hashes = build_hashes(uparams, REPORT_NOTEBOOK, sources, unit)
         jobs.append(ReportJob(unit, ws.year, unit, str(REPORT_NOTEBOOK),
                               report_parameters(year, ws.params_dir, unit, register, ws.cache_dir), str(out_dir),
-                              stem, report_identity(uparams, unit).metadata, hash_key(hashes), hashes, kind="unit"))
+                              stem, report_identity(uparams, unit).metadata, hash_key(hashes), hashes, kind="unit",
+                              post="case_lists", post_args={"out_dir": str(out_dir), "stem": stem}))
     district, per_unit = compute_all(inputs.register, inputs.period, names, campaign=inputs.campaign,
                                      beijing=inputs.beijing)
     framework = resolve(ws.params, ws.params.framework)

@@ -187,54 +187,55 @@ def unit_problems(ctx: ReportContext) -> list[Part]:
 
 @section("整改要求", "整改要求")
 def rectification(ctx: ReportContext) -> list[Part]:
-    """One concrete line per problem, from the params' 整改要求 (indicator key → line)."""
+    """One line per problem the figures show: the unit's own figures, the params' 整改要求 for that
+    indicator (``rectification``), and the date it is due (``rectification_days`` after the
+    report date); then to whom and by when the unit reports back."""
+    import datetime as dt
+
+    from ..findings import findings
+
     lines = rectification_lines(ctx.params)
-    found = [k for k, _ in problems_found(ctx)]
-    chosen = []
-    for key in found:
-        line = lines.get(key)
-        if line and line not in chosen:
-            chosen.append(line)
+    due = ctx.report_date + dt.timedelta(days=ctx.params.rectification_days)
+    due_text = f"{due.year}年{due.month}月{due.day}日"
+    chosen, seen = [], set()
+    for f in findings(ctx):
+        line = lines.get(f.key)
+        if not line or f.key in seen:
+            continue
+        seen.add(f.key)
+        chosen.append(f"针对{f.clause}的问题，{line.rstrip('。')}，{due_text}前整改到位。")
     if not chosen:
         return []
+    to = ctx.params.rectification_report_to or ctx.params.signature or ctx.bureau
+    chosen.append(f"请于{due_text}前将上述整改情况书面报送{to}。")
     return [Text("\n".join(f"{i}. {t}" for i, t in enumerate(chosen, start=1)))]
 
 
 @section("案件清单", "案件清单")
 def case_lists(ctx: ReportContext) -> list[Part]:
-    """The unit's 到国家信访局来访 (进京登记) registrations and its repeat registrations,
-    without any personal data; long lists are cut at params ``case_list_limit``."""
+    """The unit's cases behind its figures, newest first, without personal data: 进京登记 (到国家信访局
+    来访), repeat matters, and cases overdue or soon due at the period's end. Each list prints its
+    first ``case_list_limit`` rows; the whole lists go with the report as a workbook
+    (:mod:`xinfang.report.caselists`)."""
+    from ..caselists import context_case_lists
+
     limit = ctx.params.case_list_limit
-    reg = ctx.scoped_register()
-    start, end = pd.Timestamp(ctx.period.start), pd.Timestamp(ctx.period.end)
-    reg = reg[(reg["registered_on"] >= start) & (reg["registered_on"] <= end)]
+    lists = context_case_lists(ctx)
+    end = ctx.period.end
+    at = f"截至{end.year}年{end.month}月{end.day}日"
     parts: list[Part] = []
-    visits = reg[(reg["level"] == "国家") & (reg["channel"] == "来访")].sort_values(["registered_on", "case_id"])
-    frame = pd.DataFrame({"信访件编号": visits["case_id"].astype(str), "登记日期": visits["registered_on"].dt.strftime("%Y-%m-%d"),
-                          "问题领域": visits["domain"].astype(str), "人数": visits["persons"].astype(int)})
-    parts += _listed(frame, limit, "到国家信访局来访登记", "到国家信访局来访登记")
-    repeats = reg[reg["first_or_repeat"] == "重件"]
-    if len(repeats):
-        grouped = (repeats.sort_values(["registered_on", "case_id"])
-                   .groupby("matter_id", observed=True, sort=False)
-                   .agg(last_case=("case_id", "last"), last_date=("registered_on", "last"),
-                        channel=("channel", "last"), domain=("domain", "last"), times=("case_id", "size"))
-                   .sort_values(["times", "last_date"], ascending=[False, True], kind="stable"))
-        frame = pd.DataFrame({"信访事项编号": grouped.index.astype(str), "最近信访件编号": grouped["last_case"].astype(str),
-                              "最近登记日期": grouped["last_date"].dt.strftime("%Y-%m-%d"),
-                              "信访形式": grouped["channel"].astype(str), "问题领域": grouped["domain"].astype(str),
-                              "本期重复次数": grouped["times"].astype(int)})
-    else:
-        frame = pd.DataFrame()
-    parts += _listed(frame, limit, "重复信访事项", "重复信访事项（按重复次数排列）")
+    parts += _listed(lists["到国家信访局来访登记"], limit, "统计期内本单位到国家信访局来访登记", "到国家信访局来访登记")
+    parts += _listed(lists["重复信访事项"], limit, "统计期内本单位重复信访事项", "重复信访事项（按最近登记日期排列）")
+    parts += _listed(lists["超期件"], limit, f"{at}本单位超期未受理、超期未答复的信访件", "超期件")
+    parts += _listed(lists["即将到期件"], limit, f"{at}本单位即将到期的信访件", "即将到期件")
     return parts
 
 
 def _listed(frame: pd.DataFrame, limit: int, what: str, caption: str) -> list[Part]:
     if frame.empty:
-        return [Text(f"统计期内本单位没有{what}。")]
+        return [Text(f"{what}无。")]
     n = len(frame)
-    text = f"统计期内本单位{what}共{n}条"
+    text = f"{what}共{n}条"
     if n > limit:
-        text += f"，下表列出前{limit}条，其余{n - limit}条从略"
+        text += f"，下表列出最近的{limit}条，全部{n}条见随本报告印发的案件清单（Excel）"
     return [Text(text + "。"), TablePart(frame.head(limit), caption, numbered=False)]
