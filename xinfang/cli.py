@@ -110,7 +110,12 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
     from .inputs import read_table, validate_register
 
     register = _units(units, params_dir)
-    frame = validate_register(read_table(data), register)
+    columns = None
+    if units is None or params_dir is not None:  # the params folder is used: its ``columns`` too
+        from .params import load_params
+
+        columns = dict(load_params(_params_dir(params_dir), 2000).columns)
+    frame = validate_register(read_table(data, columns=columns), register)
     src = frame.attrs["source"]
     first, last = frame["registered_on"].min(), frame["registered_on"].max()
     click.echo(f"有效 / valid: {src['file']}，{src['rows']} 行 / rows，编码 / encoding {src['encoding']}，"
@@ -178,7 +183,8 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     for kind in ("campaign", "beijing"):
         if paths[kind] is None and defaults and defaults.data.tables()[kind]:
             paths[kind] = resolve(defaults, defaults.data.tables()[kind])
-    tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register)
+    tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register,
+                         columns=dict(defaults.columns) if defaults else None)
     results = compute_catalogue(tables["register"], period, unit=unit,
                                 campaign=tables["campaign"], beijing=tables["beijing"])
     doc = {"period": period.to_dict(), "unit": unit,
@@ -294,7 +300,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     from .run import REPORT_NOTEBOOK, report_parameters, run_report
     from .errors import BatchError
     from .params import load_params, register_override, resolve
-    from .report import load_report
+    from .report import load_report, require_data
 
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, unit, register_override(data))
@@ -304,6 +310,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     # validates inputs and params before any kernel starts, and leaves the validated tables in
     # the cache, so the notebook's kernel does not parse the register a second time
     rep = load_report(year, pdir, unit, register=data, cache_dir=cache)
+    require_data(rep.context)
     out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
     result = run_report(REPORT_NOTEBOOK,
