@@ -35,7 +35,9 @@ def test_point15_a_unit_without_registrations_is_exit_2(tmp_path):
     assert "单位「红旗路街道」没有登记" in err and "no registration in the period" in err
 
 
-def test_point15_an_impossible_period_is_exit_2_not_an_internal_error(tmp_path, units_file):
+def test_point15_an_impossible_period_is_exit_2_not_an_internal_error(tmp_path, units_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)                  # no params/ to find: every input from the options
+    monkeypatch.delenv("XINFANG_PARAMS", raising=False)
     path = write_csv(tmp_path / "r.csv", [row("A1", "M1", "2023-03-01")])
     code, _, err = run(["indicators", str(path), "--units", str(units_file), "--start", "0001-01-01",
                         "--end", "2023-12-31"])

@@ -28,11 +28,13 @@ from ..errors import ParameterError
 YEAR_RANGE = (1950, 2100)
 NAME_MAX = 50
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: characters that Markdown or HTML read as markup: a name is printed in reports as it is
+_MARKUP = re.compile(r"[<>*_`\[\]{}#|~]")
 
 
 def check_name(value: str, what: str = "名称 / name") -> str:
     """A display name that also becomes a file name: non-empty, ≤ 50 characters, no control
-    characters, no path separators (docs/architecture.md §9)."""
+    characters, no path separators, no Markdown or HTML markup (docs/architecture.md §9)."""
     if not value.strip():
         raise ValueError(f"{what} 不能为空 / must not be empty")
     if len(value) > NAME_MAX:
@@ -41,6 +43,10 @@ def check_name(value: str, what: str = "名称 / name") -> str:
         raise ValueError(f"{what} 含控制字符 / contains control characters")
     if "/" in value or "\\" in value:
         raise ValueError(f"{what} 不能含 / 或 \\ / must not contain path separators")
+    markup = sorted(set(_MARKUP.findall(value)))
+    if markup:
+        raise ValueError(f"{what} 不能含标记字符 {' '.join(markup)}（报告中会变成格式或 HTML）/ "
+                         f"must not contain markup characters")
     return value
 
 
@@ -180,7 +186,8 @@ def _export_header(key: str) -> str:
     from ..inputs.header import clean_header
     from ..inputs.tables import PII_HEADERS
 
-    check_name(key, "导出表头 / export header")
+    if not clean_header(key) or len(key) > NAME_MAX or _CONTROL.search(key):
+        raise ValueError("导出表头须为不含控制字符的文字，不超过 50 个字符 / an export header: text, ≤ 50 characters")
     if clean_header(key) in PII_HEADERS:
         raise ValueError("个人信息列从不读取，不能映射 / a personal-data column is never read, it cannot be mapped")
     return clean_header(key)
