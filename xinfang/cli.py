@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .cli_support import Command, Group, Years, spread  # noqa: F401  (spread: tests)
+from .errors import printable
 
 log = logging.getLogger("xinfang")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -260,7 +261,7 @@ def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, para
                                  f"(可用 / valid: {'、'.join(inputs.units.names)})")
     listed = case_list(inputs.register, inputs.period, key, unit=unit, campaign=inputs.campaign,
                        beijing=inputs.beijing, cutoff=day, due_soon_days=params.bulletin.due_soon_days)
-    click.echo(listed.summary())
+    click.echo(printable(listed.summary()))
     if output:
         from .fileio import write_xlsx
         from .workbook import case_sheets
@@ -269,7 +270,7 @@ def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, para
         click.echo(f"已写入 / written: {output}")
     elif shown and len(listed.frame):
         head = listed.frame.head(shown).astype(object).where(listed.frame.head(shown).notna(), "")
-        click.echo(head.to_string(index=False))
+        click.echo(printable(head.to_string(index=False)))  # cells cannot drive the terminal
         if len(listed.frame) > shown:
             click.echo(f"……另有 {len(listed.frame) - shown} 行；用 -o FILE.xlsx 写出全部 / "
                        f"{len(listed.frame) - shown} more rows: -o FILE.xlsx writes them all")
