@@ -28,6 +28,12 @@ HEADER_SEARCH_ROWS = 20
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 
 
+def visible(text: str) -> str:
+    """``text`` without the characters nobody sees (zero-width spaces and joiners, BOMs, soft
+    hyphens), so that two names that print alike are one name."""
+    return _INVISIBLE.sub("", text)
+
+
 def clean_header(text: object) -> str:
     """A header or name as compared: NFKC, no spaces, no invisible characters (``' 城南 '`` → ``'城南'``)."""
     s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text))).strip()

@@ -8,14 +8,15 @@ the library trusts. No row is ever dropped: a table either validates whole or no
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 
 import numpy as np
 import pandas as pd
 
 from ..errors import MASK, InputError, Problem
 from .columns import Column, enum_values, long_numbers, parse_dates, show_value, stripped, whole_numbers
-from .read import RawTable, clean_header, pii_values
+from .header import visible
+from .read import RawTable, pii_values
 from .tables import (NOT_READ, BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
                      OPTIONAL_DEFAULTS, PURPOSES, REGISTER, REGISTER_REQUIRED, VARIANTS, YES_NO)
 from .units import UnitRegister
@@ -185,18 +186,17 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     c.add(~bad & ((ext0 < 0) | (ext0 > 30)), "extension_days", t["extension_days"],
           "延期天数须在0至30天之间（《信访工作条例》）", "extension 0-30")
 
-    lookup = units.lookup()
     unit_col = t["unit"]
     canonical = np.array([units.canonical(v) or "" for v in unit_col.cats], dtype=object)
     unknown = unit_col.spread(canonical == "") if n else np.zeros(0, dtype=bool)
-    names = list(lookup)
 
+    @functools.cache
     def suggest(value: str | None) -> str | None:
         if not value:
             return "责任单位不能为空"
-        close = difflib.get_close_matches(clean_header(value), names, n=3, cutoff=0.5)
+        close = units.suggest(value)
         if close:
-            return "是否为：" + "、".join(dict.fromkeys(lookup[x] for x in close)) + "？"
+            return "是否为：" + "、".join(close) + "？"
         return f"单位名册（{units.path or 'units'}）中没有该单位"
     c.add(unknown, "unit", unit_col, "责任单位不在单位名册中", "unknown unit", hint_of=suggest)
 
@@ -225,7 +225,7 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         "channel": enums["channel"],
         "persons": persons.astype("int64"),
         "unit": unit_col.categorical(canonical, units.names),
-        "domain": t["domain"].categorical(),
+        "domain": _visible_categories(t["domain"]),
         "purpose": enums["purpose"],
         "first_or_repeat": enums["first_or_repeat"],
         "decision": decision,
@@ -236,6 +236,15 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     })
     out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
     return out
+
+
+def _visible_categories(col: Column) -> pd.Categorical:
+    """A text column as categories, two values that differ only by invisible characters merged
+    (they would print as the same name, twice)."""
+    shown = np.array([visible(v) for v in col.cats], dtype=object)
+    if (shown == col.cats).all():
+        return col.categorical()
+    return col.categorical(shown, pd.Index([v for v in dict.fromkeys(shown) if v != ""], dtype=object))
 
 
 def _yes_no(c: _Collector, col: Column, name: str) -> np.ndarray:
