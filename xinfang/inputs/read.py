@@ -69,6 +69,7 @@ class RawTable:
     notices: list[str] = field(default_factory=list)
     sheet: str | None = None
     header: HeaderMatch | None = None
+    delimiter: str = ","
 
     @property
     def name(self) -> str:
@@ -131,7 +132,7 @@ def read_table(path: str | Path, kind: str = "register", columns: Mapping[str, s
         return internal is not None and internal not in NOT_READ
 
     if path.suffix.lower() in XLSX_SUFFIXES:
-        encoding, rows = "xlsx", None
+        encoding, rows, delimiter = "xlsx", None, ","
         try:
             sheet = read_workbook(data, schema, shown, columns)
         except InputError:
@@ -149,7 +150,7 @@ def read_table(path: str | Path, kind: str = "register", columns: Mapping[str, s
         frame.columns = [header.written[p] for p in keep]
         written = list(header.written)
     else:
-        sheet_name, notices = None, []
+        sheet_name, notices, delimiter = None, [], ","
         try:
             parsed = read_delimited(data, path, schema, columns, wanted)
         except InputError:
@@ -158,8 +159,8 @@ def read_table(path: str | Path, kind: str = "register", columns: Mapping[str, s
             raise InputError(Problem(shown, None, None, None, f"无法解析 CSV：{redact(str(exc))}",
                                      "unreadable csv")) from None
         header, encoding, rows, written = parsed.header, parsed.encoding, parsed.rows, parsed.written
-        frame = parsed.frame
-        if parsed.delimiter == "\t":
+        frame, delimiter = parsed.frame, parsed.delimiter
+        if delimiter == "\t":
             notices.append(f"{shown}：按制表符分隔读取 / read as tab-separated")
     note = header.notice(path.name)
     if note:
@@ -180,7 +181,8 @@ def read_table(path: str | Path, kind: str = "register", columns: Mapping[str, s
     frame = frame.reset_index(drop=True)
     for text in notices:
         log.info("%s", text)
-    return RawTable(path, kind, frame, headers, sha, encoding, dropped, rows, header.row, notices, sheet_name, header)
+    return RawTable(path, kind, frame, headers, sha, encoding, dropped, rows, header.row, notices, sheet_name, header,
+                    delimiter)
 
 
 def _blank(value: object) -> bool:
@@ -290,8 +292,7 @@ def pii_values(raw: RawTable) -> frozenset[str]:
             rows = sheet.rows[sheet.header.row:]
         else:
             text, _ = decode_bytes(data, raw.path)
-            delimiter = "\t" if any(n.startswith("按制表符") for n in (t.split("：", 1)[-1] for t in raw.notices)) else ","
-            reader = csv.reader(_io.StringIO(text), delimiter=delimiter)
+            reader = csv.reader(_io.StringIO(text), delimiter=raw.delimiter)
             for _ in range(raw.header_row - 1):
                 next(reader, None)
             header = [clean_header(c) for c in next(reader, [])]

@@ -107,7 +107,8 @@ def check_xlsx_limits(data: bytes, *, max_bytes: int = MAX_XLSX_UNCOMPRESSED,
     XlsxLimitError : with a bilingual reason.
     """
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return {}  # not a zip: the reader says what is wrong with it
     if len(infos) > max_entries:
@@ -230,10 +231,10 @@ def _workbook_parts(data: bytes) -> tuple[dict[str, str], int]:
     import html
 
     try:
-        z = zipfile.ZipFile(io.BytesIO(data))
-        book = z.read("xl/workbook.xml")
-        rels = z.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            book = z.read("xl/workbook.xml")
+            rels = z.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         return {}, 0
     targets = {i: t for i, t in _REL.findall(rels)}
     targets.update({i: t for t, i in _REL_TARGET_FIRST.findall(rels)})
