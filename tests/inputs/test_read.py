@@ -342,3 +342,12 @@ def test_point17_a_separator_only_row_inside_the_data_is_still_an_error(tmp_path
     path = tmp_path / "r.csv"
     path.write_text("\n".join(text), encoding="utf-8")
     assert {p.row for p in problems(path, units)} == {3}
+
+
+def test_personal_data_of_a_workbook_with_a_title_row_is_masked_in_messages(tmp_path, units_file):
+    records = sheet_rows(rows(2))
+    records[1][HEADERS.index("责任单位")] = records[1][HEADERS.index("信访人")]   # a name shifted into 责任单位
+    path = workbook(tmp_path / "r.xlsx", [("封面", [["说明"]]), ("登记表", [["信访事项登记表"]] + records)], active=1)
+    code, _, err = validate_cli(path, units_file)
+    assert code == 2 and "第3行" in err and "列「责任单位」" in err
+    assert "王0" not in err

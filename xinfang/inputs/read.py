@@ -286,10 +286,15 @@ def pii_values(raw: RawTable) -> frozenset[str]:
     """
     try:
         data = raw.path.read_bytes()
-        if raw.encoding == "xlsx":
-            sheet = read_workbook(data, TABLES[raw.kind], raw.name)
-            header = [clean_header(c) for c in sheet.header.written]
-            rows = sheet.rows[sheet.header.row:]
+        if raw.encoding == "xlsx":  # the sheet and header row read, as they were found
+            from python_calamine import CalamineWorkbook
+
+            check_xlsx_limits(data)
+            book = CalamineWorkbook.from_filelike(_io.BytesIO(data))
+            sheet = book.get_sheet_by_name(raw.sheet) if raw.sheet else book.get_sheet_by_index(0)
+            cells = sheet.to_python(skip_empty_area=False)
+            header = [clean_header(c) for c in cells[raw.header_row - 1]] if len(cells) >= raw.header_row else []
+            rows = cells[raw.header_row:]
         else:
             text, _ = decode_bytes(data, raw.path)
             reader = csv.reader(_io.StringIO(text), delimiter=raw.delimiter)
