@@ -60,17 +60,34 @@ def strip_boms(data: bytes) -> bytes:
     return data
 
 
-def utf8_of(data: bytes, path: Path) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes without BOM, and the encoding it was in."""
+def utf8_of(data: bytes, path: Path, *, trust_head: bool = False) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without BOM, and the encoding it was in.
+
+    With ``trust_head``, a file whose first 64 KB are UTF-8 is taken as UTF-8 without decoding
+    the rest (pyarrow checks it while parsing; :func:`read_delimited` comes back here if not).
+    """
     if data.startswith(_BOM):
         body = strip_boms(data)
+        if trust_head and _utf8_head(body):
+            return body, "utf-8-sig"
         try:
             body.decode("utf-8")
             return body, "utf-8-sig"
         except UnicodeDecodeError:
             pass
+    elif trust_head and _utf8_head(data):
+        return data, "utf-8"
     text, encoding = decode_bytes(data, path)
     return (data if encoding == "utf-8" else text.encode("utf-8")), encoding
+
+
+def _utf8_head(data: bytes, n: int = 65536) -> bool:
+    """The first ``n`` bytes are UTF-8 (a character cut at the end does not count against it)."""
+    try:
+        data[:n].decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        return len(data) > n and exc.start >= n - 3 and exc.reason == "unexpected end of data"
 
 
 @dataclass
@@ -87,7 +104,13 @@ class Delimited:
 
 def head_lines(body: bytes, n: int = HEADER_SEARCH_ROWS, delimiter: str = ",") -> list[list[str]]:
     """The first ``n`` physical lines of UTF-8 ``body``, each parsed on its own."""
-    lines = body.split(b"\n", n)[:n]
+    lines, start = [], 0
+    while len(lines) < n and start <= len(body):
+        end = body.find(b"\n", start)
+        lines.append(body[start: end if end >= 0 else len(body)])
+        if end < 0:
+            break
+        start = end + 1
     out = []
     for line in lines:
         text = line.rstrip(b"\r").decode("utf-8", "replace")
@@ -121,7 +144,19 @@ def read_delimited(data: bytes, path: Path, schema: TableSchema, columns: Mappin
         of fields differs from the header's, each by its line number (never by its values).
     """
     shown = str(path)
-    body, encoding = utf8_of(data, path)
+    body, encoding = utf8_of(data, path, trust_head=True)
+    try:
+        return _parse(body, encoding, shown, schema, columns, keep)
+    except _NotUtf8:  # the head was UTF-8, the rest is not: decode it all (GB18030) and again
+        body, encoding = utf8_of(data, path)
+        return _parse(body, encoding, shown, schema, columns, keep)
+
+
+class _NotUtf8(Exception):
+    """pyarrow found bytes that are not UTF-8 after a UTF-8 head."""
+
+
+def _parse(body: bytes, encoding: str, shown: str, schema: TableSchema, columns, keep) -> Delimited:
     header, delimiter = locate_header(body, schema, columns)
     arr = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
@@ -136,8 +171,9 @@ def read_delimited(data: bytes, path: Path, schema: TableSchema, columns: Mappin
     blank = lengths == 0
     first = header.row - 1                            # index of the header's line
     last = _last_data_line(body, starts, lengths, first, delimiter)
-    quotes = np.flatnonzero(arr == 34)
-    odd = np.bincount(np.searchsorted(starts, quotes, side="right") - 1, minlength=len(starts)) % 2 == 1
+    # the parity of the quotes of every line, in one pass (XOR of each line's quote flags)
+    odd = (np.bitwise_xor.reduceat((arr == 34).view(np.uint8), starts) == 1) if len(starts) else np.zeros(0, bool)
+    odd &= lengths > 0                                # reduceat gives an empty line its next byte
     odd_lines = np.flatnonzero(odd[first: last + 1]) + first
     if odd_lines.size:
         raise InputError(_open_quotes(shown, odd_lines))
@@ -148,8 +184,10 @@ def read_delimited(data: bytes, path: Path, schema: TableSchema, columns: Mappin
     written = head_lines(chunk, 1, delimiter)[0] if chunk else []
     try:
         frame = _arrow(chunk, written, delimiter, keep)
-    except Exception:  # noqa: BLE001 - a row of the wrong width (found below), or duplicate headers
-        check_field_counts(chunk.decode("utf-8"), shown, delimiter, offset=first)
+    except Exception as exc:  # noqa: BLE001 - a row of the wrong width (found below), or duplicate headers
+        if "utf8" in str(exc).lower().replace("-", "") and encoding in ("utf-8", "utf-8-sig"):
+            raise _NotUtf8() from None
+        check_field_counts(chunk.decode("utf-8", "replace"), shown, delimiter, offset=first)
         frame = _pandas(chunk, delimiter, keep)
     if len(frame) != len(lines):  # cannot happen once quotes are balanced per line; never guess
         raise InputError(Problem(shown, None, None, None, f"解析得到 {len(frame)} 行，文件有 {len(lines)} 行数据，"
