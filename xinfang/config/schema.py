@@ -29,7 +29,7 @@ YEAR_RANGE = (1950, 2100)
 NAME_MAX = 50
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: characters that Markdown or HTML read as markup: a name is printed in reports as it is
-_MARKUP = re.compile(r"[<>*_`\[\]{}#|~]")
+_MARKUP = re.compile(r"[<>*`\[\]{}#|~]")
 
 
 def check_name(value: str, what: str = "名称 / name") -> str:
