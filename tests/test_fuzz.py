@@ -1,5 +1,7 @@
-"""Fuzzing the register reader and validator (issue 13): mutated cells, truncated files and
-random bytes give exit 0 or exit 2 with a message, never a traceback (in-process, CliRunner)."""
+"""Fuzzing the register reader and validator (issue 13, grown in issue 23): mutated cells,
+stray quotes, blank and separator-only lines, control characters, truncated files, random bytes,
+workbooks with hidden and extra sheets and error cells give exit 0 or exit 2 with a message,
+never a traceback and never a raw escape sequence (in-process, CliRunner)."""
 from __future__ import annotations
 
 import csv
@@ -41,6 +43,9 @@ mutation = st.one_of(
     st.tuples(st.just("flip"), st.lists(st.tuples(st.integers(0, len(BASE) - 1), st.integers(0, 255)),
                                          min_size=1, max_size=10)),
     st.tuples(st.just("encoding"), st.sampled_from(["gb18030", "utf-8-sig", "utf-16"])),
+    st.tuples(st.just("lines"), st.lists(st.tuples(st.integers(0, 6), st.booleans(), st.sampled_from(
+        ["", '"', '"摘要', ",,,,,,,", "\x1b]52;c;eA==\x07", "\x1b[2J", "\t", " ", "信访事项登记表", "\ufeff"])),
+        min_size=1, max_size=6)),
 )
 
 
@@ -57,6 +62,15 @@ def apply(m) -> bytes:
         return BASE[:arg]
     if kind == "bytes":
         return arg
+    if kind == "lines":  # a line inserted, or text appended to a line
+        lines = BASE.decode().split("\n")
+        for pos, insert, text in arg:
+            pos = min(pos, len(lines) - 1)
+            if insert:
+                lines.insert(pos, text)
+            else:
+                lines[pos] += text
+        return "\n".join(lines).encode("utf-8")
     if kind == "flip":
         data = bytearray(BASE)
         for i, b in arg:
@@ -79,6 +93,7 @@ def check(place: Path, data: bytes, suffix: str = ".csv") -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert result.exit_code in (0, 2), (result.exit_code, result.stderr)
     assert "Traceback" not in result.stderr and "内部错误" not in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr   # escapes written out, never sent
     if result.exit_code == 2:
         assert "错误 / error" in result.stderr
 
@@ -104,6 +119,34 @@ def xlsx_bytes(tmp_path_factory):
     rows = list(csv.reader(io.StringIO(BASE.decode())))
     path = write_xlsx({"登记表": pd.DataFrame(rows[1:], columns=rows[0])}, tmp_path_factory.mktemp("x") / "r.xlsx")
     return path.read_bytes()
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(hidden=st.booleans(), cover=st.booleans(), second=st.booleans(), active=st.integers(0, 2),
+       errors=st.lists(st.tuples(st.integers(1, 6), st.integers(1, len(HEADERS))), max_size=3))
+def test_workbooks_with_sheets_and_error_cells_exit_0_or_2(hidden, cover, second, active, errors, place):
+    from openpyxl import Workbook
+
+    rows = list(csv.reader(io.StringIO(BASE.decode())))
+    wb = Workbook()
+    wb.remove(wb.active)
+    if cover:
+        wb.create_sheet("封面").append(["信访事项登记表"])
+    data = wb.create_sheet("登记表")
+    for r in rows:
+        data.append(r)
+    for r, c in errors:
+        data.cell(row=r, column=c, value="#N/A").data_type = "e"
+    if second:
+        other = wb.create_sheet("旧表")
+        for r in rows[:3]:
+            other.append(r)
+    if hidden and len(wb.worksheets) > 1:
+        wb.worksheets[0].sheet_state = "hidden"
+    wb.active = min(active, len(wb.worksheets) - 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    check(place, buf.getvalue(), ".xlsx")
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .cli_support import Command, Group, Years, spread  # noqa: F401  (spread: tests)
+from .errors import printable
 
 log = logging.getLogger("xinfang")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -110,7 +111,12 @@ def validate(data: str, units: str | None, params_dir: str | None) -> None:
     from .inputs import read_table, validate_register
 
     register = _units(units, params_dir)
-    frame = validate_register(read_table(data), register)
+    columns = None
+    if units is None or params_dir is not None:  # the params folder is used: its ``columns`` too
+        from .params import load_params
+
+        columns = dict(load_params(_params_dir(params_dir), 2000).columns)
+    frame = validate_register(read_table(data, columns=columns), register)
     src = frame.attrs["source"]
     first, last = frame["registered_on"].min(), frame["registered_on"].max()
     click.echo(f"有效 / valid: {src['file']}，{src['rows']} 行 / rows，编码 / encoding {src['encoding']}，"
@@ -178,7 +184,8 @@ def indicators(data, start, end, year, unit, units, campaign, beijing, params_di
     for kind in ("campaign", "beijing"):
         if paths[kind] is None and defaults and defaults.data.tables()[kind]:
             paths[kind] = resolve(defaults, defaults.data.tables()[kind])
-    tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register)
+    tables = load_tables({k: Path(v) if v else None for k, v in paths.items()}, register,
+                         columns=dict(defaults.columns) if defaults else None)
     results = compute_catalogue(tables["register"], period, unit=unit,
                                 campaign=tables["campaign"], beijing=tables["beijing"])
     doc = {"period": period.to_dict(), "unit": unit,
@@ -254,7 +261,7 @@ def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, para
                                  f"(可用 / valid: {'、'.join(inputs.units.names)})")
     listed = case_list(inputs.register, inputs.period, key, unit=unit, campaign=inputs.campaign,
                        beijing=inputs.beijing, cutoff=day, due_soon_days=params.bulletin.due_soon_days)
-    click.echo(listed.summary())
+    click.echo(printable(listed.summary()))
     if output:
         from .fileio import write_xlsx
         from .workbook import case_sheets
@@ -263,7 +270,7 @@ def cases(key: str, year: int | None, cutoff: str | None, unit: str | None, para
         click.echo(f"已写入 / written: {output}")
     elif shown and len(listed.frame):
         head = listed.frame.head(shown).astype(object).where(listed.frame.head(shown).notna(), "")
-        click.echo(head.to_string(index=False))
+        click.echo(printable(head.to_string(index=False)))  # cells cannot drive the terminal
         if len(listed.frame) > shown:
             click.echo(f"……另有 {len(listed.frame) - shown} 行；用 -o FILE.xlsx 写出全部 / "
                        f"{len(listed.frame) - shown} more rows: -o FILE.xlsx writes them all")
@@ -294,7 +301,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     from .run import REPORT_NOTEBOOK, report_parameters, run_report
     from .errors import BatchError
     from .params import load_params, register_override, resolve
-    from .report import load_report
+    from .report import load_report, require_data
 
     pdir = _params_dir(params_dir)
     params = load_params(pdir, year, unit, register_override(data))
@@ -304,6 +311,7 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     # validates inputs and params before any kernel starts, and leaves the validated tables in
     # the cache, so the notebook's kernel does not parse the register a second time
     rep = load_report(year, pdir, unit, register=data, cache_dir=cache)
+    require_data(rep.context)
     out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
     result = run_report(REPORT_NOTEBOOK,

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import click
 
-from .errors import XinfangError, redact
+from .errors import XinfangError, printable, redact
 
 log = logging.getLogger("xinfang")
 
@@ -158,7 +158,8 @@ def friendly_errors() -> Iterator[None]:
     exits 2; OSError exits 1 for the environment (read-only folder, disk full, permission)
     and 2 for a path the user named wrongly (see :func:`_os_error`); anything else is an
     internal error, exit 1 (the traceback only with ``-v``). Messages are redacted
-    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal.
+    (:func:`xinfang.errors.redact`): no ID or phone number reaches the terminal, and no
+    escape sequence either (:func:`xinfang.errors.printable`).
 
     click's own exceptions (usage errors, ``--help``'s exit, an abort) pass through to click,
     which prints them."""
@@ -167,7 +168,7 @@ def friendly_errors() -> Iterator[None]:
     except (click.ClickException, click.exceptions.Exit, click.Abort):
         raise
     except XinfangError as exc:
-        click.echo(f"错误 / error: {redact(str(exc))}", err=True)
+        click.echo(f"错误 / error: {printable(redact(str(exc)))}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("已中断 / interrupted", err=True)
@@ -175,14 +176,14 @@ def friendly_errors() -> Iterator[None]:
     except OSError as exc:
         message, code = _os_error(exc)
         log.debug("", exc_info=True)
-        click.echo(f"错误 / error: {redact(message)}", err=True)
+        click.echo(f"错误 / error: {printable(redact(message))}", err=True)
         sys.exit(code)
     except MemoryError:
         click.echo("错误 / error: 内存不足 / out of memory", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - a bug: a message, and the traceback with -v
         log.debug("", exc_info=True)
-        click.echo(f"内部错误 / internal error: {type(exc).__name__}: {redact(str(exc))[:500]}"
+        click.echo(f"内部错误 / internal error: {type(exc).__name__}: {printable(redact(str(exc)))[:500]}"
                    "（加 -v 查看详情 / run with -v for details）", err=True)
         sys.exit(1)
 

@@ -21,7 +21,11 @@ _PII_PATTERN = re.compile(
     r"|(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}"     # mobile
     r"|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?"               # landline with area code (and extension)
     r"|\d{3,4}-\d{7,8}"                                # landline written with a dash
+    r"|\d(?:\.\d+)?[eE]\+?0?(?:[6-9]|[12]\d)"              # any of them stored as a number (4.30599e+17)
     ")" + _EDGE_R)
+#: Characters a terminal acts on (escape sequences, bell, carriage return; C1 controls; the
+#: bidirectional overrides that reorder what is shown): printed as ``\x1b``, ``\u202e``.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def redact(text: str, pii: Iterable[str] = ()) -> str:
@@ -38,6 +42,17 @@ def redact(text: str, pii: Iterable[str] = ()) -> str:
         if value in text:
             text = text.replace(value, MASK)
     return text
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on written out as an escape
+    (line breaks and tabs kept): a cell cannot set the window title, clear the screen or write
+    the clipboard (OSC 52) when a message or a table is printed.
+
+    >>> print(printable("城南\\x1b]0;标题\\x07街道"))
+    城南\\x1b]0;标题\\x07街道
+    """
+    return _CONTROL.sub(lambda m: (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"), str(text))
 
 
 def looks_like_pii(text: str) -> bool:
@@ -74,10 +89,11 @@ class Problem:
         if self.column:
             parts.append(f"列「{self.column}」")
         if self.value is not None:
-            parts.append(f"值「{redact(self.value)}」")
+            shown = printable(redact(self.value)).replace("\n", "\\n").replace("\t", "\\t")
+            parts.append(f"值「{shown}」")
         text = ", ".join(parts) + f": {self.rule} [{self.rule_en}]"
         if self.hint:
-            text += f" — {redact(self.hint)}"
+            text += f" — {printable(redact(self.hint))}"
         return text
 
 

@@ -92,6 +92,50 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
+def write_set(files: Mapping[str | Path, bytes]) -> list[Path]:
+    """Write several files as one set: every file goes to a temporary file beside its target
+    and is fsynced; only when all are complete are they renamed onto their targets.
+
+    A failure while writing (a full disk) removes the temporary files and raises: the previous
+    files are all still there, none replaced by a newer one of another run (a report's HTML
+    beside the DOCX of the run before). Returns the targets.
+    """
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, data in files.items():
+            target = Path(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".~{target.name}.", suffix=".tmp", dir=target.parent)
+            temps.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o666 & ~current_umask())
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            if tmp.exists():
+                tmp.unlink()
+    for folder in dict.fromkeys(target.parent for _, target in temps):
+        _fsync_dir(folder)
+    return [target for _, target in temps]
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:  # POSIX; a no-op where a directory cannot be opened
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 

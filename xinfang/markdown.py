@@ -6,6 +6,8 @@ to their text and images to ``[alt]``: a report loads nothing and points nowhere
 """
 from __future__ import annotations
 
+import re
+
 import mistune
 
 from xinfang.blocks import (
@@ -13,10 +15,30 @@ from xinfang.blocks import (
 )
 from xinfang.blocks import Table as TableBlock
 
-__all__ = ["markdown_blocks"]
+__all__ = ["literal", "markdown_blocks"]
 
 _MARKDOWN = mistune.create_markdown(renderer=None, plugins=["table", "strikethrough"])
 _SOFT = "\x00soft"  # a source line break, resolved once its neighbours are known
+
+
+#: ASCII punctuation (CommonMark lets a backslash make each one literal) and the braces of a
+#: citation; line breaks and other control characters, which would start a block.
+_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def literal(text: object) -> str:
+    """``text`` (a value from the data or the parameters) as Markdown that reads back as exactly
+    that text on one line: never a heading, a list, bold, a link, raw HTML or a citation.
+
+    This is the one escape of data that a section writes into its Markdown (a
+    :class:`~xinfang.report.sections.Text`); line breaks and control characters become one
+    space.
+
+    >>> [plain(b.spans) for b in markdown_blocks("领域：" + literal("\\n\\n## 伪造 **粗** <b>{图:领域}"))]
+    ['领域： ## 伪造 **粗** <b>{图:领域}']
+    """
+    return _PUNCT.sub(r"\\\1", _BREAKS.sub(" ", str(text)))
 
 
 def markdown_blocks(text: str) -> list[Block]:

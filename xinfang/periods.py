@@ -10,6 +10,10 @@ import pandas as pd
 from .errors import ParameterError
 
 
+#: The years a statistical period may lie in (its comparison period one year earlier too).
+YEARS = (1901, 2200)
+
+
 def _one_year_earlier(day: dt.date) -> dt.date:
     """The same date one year earlier; 29 February becomes 28 February.
 
@@ -49,6 +53,10 @@ class Period:
     end: dt.date
 
     def __post_init__(self) -> None:
+        lo, hi = YEARS
+        for day in (self.start, self.end):
+            if not lo <= day.year <= hi:
+                raise ParameterError(f"统计期日期 {day} 的年份须在 {lo}–{hi} 之间 / a period lies in the years {lo}–{hi}")
         if self.end < self.start:
             raise ParameterError(f"统计期结束日期 {self.end} 早于开始日期 {self.start} / period ends before it starts")
 

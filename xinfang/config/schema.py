@@ -28,11 +28,13 @@ from ..errors import ParameterError
 YEAR_RANGE = (1950, 2100)
 NAME_MAX = 50
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: characters that Markdown or HTML read as markup: a name is printed in reports as it is
+_MARKUP = re.compile(r"[<>*`\[\]{}#|~]")
 
 
 def check_name(value: str, what: str = "名称 / name") -> str:
     """A display name that also becomes a file name: non-empty, ≤ 50 characters, no control
-    characters, no path separators (docs/architecture.md §9)."""
+    characters, no path separators, no Markdown or HTML markup (docs/architecture.md §9)."""
     if not value.strip():
         raise ValueError(f"{what} 不能为空 / must not be empty")
     if len(value) > NAME_MAX:
@@ -41,6 +43,10 @@ def check_name(value: str, what: str = "名称 / name") -> str:
         raise ValueError(f"{what} 含控制字符 / contains control characters")
     if "/" in value or "\\" in value:
         raise ValueError(f"{what} 不能含 / 或 \\ / must not contain path separators")
+    markup = sorted(set(_MARKUP.findall(value)))
+    if markup:
+        raise ValueError(f"{what} 不能含标记字符 {' '.join(markup)}（报告中会变成格式或 HTML）/ "
+                         f"must not contain markup characters")
     return value
 
 
@@ -175,6 +181,29 @@ def _not_negative(value: float) -> float:
     return value
 
 
+def _export_header(key: str) -> str:
+    """A key of ``columns``: an export's header (not a personal-data column: those are never read)."""
+    from ..inputs.header import clean_header
+    from ..inputs.tables import PII_HEADERS
+
+    if not clean_header(key) or len(key) > NAME_MAX or _CONTROL.search(key):
+        raise ValueError("导出表头须为不含控制字符的文字，不超过 50 个字符 / an export header: text, ≤ 50 characters")
+    if clean_header(key) in PII_HEADERS:
+        raise ValueError("个人信息列从不读取，不能映射 / a personal-data column is never read, it cannot be mapped")
+    return clean_header(key)
+
+
+def _dictionary_header(value: str) -> str:
+    """A value of ``columns``: a header of the data dictionary (docs/数据字典.md)."""
+    from ..inputs.tables import TABLES
+
+    known = sorted({h for t in TABLES.values() if t.map_headers for h in t.headers})
+    if value not in known:
+        raise ValueError(f"「{value}」不是数据字典中的列名 / not a column of the data dictionary"
+                         f"{did_you_mean(value, known)}")
+    return value
+
+
 def did_you_mean(key: str, choices: list[str] | tuple[str, ...]) -> str:
     """``（是否应为 / did you mean: x?）`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(key), [str(c) for c in choices], n=1, cutoff=0.6)
@@ -191,6 +220,10 @@ class Params(_Model):
     data: Data = Field(description="输入数据文件 / input files")
     period_start: IsoDate | None = Field(None, description="统计期开始（ISO 日期）；null 为报告年度 1 月 1 日 / period start")
     period_end: IsoDate | None = Field(None, description="统计期结束（ISO 日期）；null 为报告年度 12 月 31 日 / period end")
+    columns: dict[Annotated[str, AfterValidator(_export_header)], Annotated[str, AfterValidator(_dictionary_header)]] = Field(
+        default_factory=dict, description=(
+            "导出表头 → 数据字典列名（docs/数据字典.md），用于其他系统的导出，如 {登记时间: 登记日期} / "
+            "an export's column names mapped to the data dictionary's"))
     percent_sign: Literal["％", "%"] = Field("％", description="百分号：全角「％」或半角「%」/ the percent sign")
     targets: dict[Annotated[str, AfterValidator(_target_key)], Annotated[Number, AfterValidator(_not_negative)]] = Field(default_factory=dict, description=(
         "目标值（小数），key 为指标目录的 key；逐项合并，下层只改写所列指标，并替代评分框架中同一指标的目标值 / targets by indicator key (merged key by key; they replace the framework's target of the same indicator)"))

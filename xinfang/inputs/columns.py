@@ -14,15 +14,20 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-__all__ = ["Column", "cell_text", "enum_values", "parse_dates", "show_value", "stripped", "whole_numbers"]
+__all__ = ["Column", "cell_text", "enum_values", "long_numbers", "parse_dates", "show_value", "stripped",
+           "whole_numbers"]
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 
 
 def show_value(value: object) -> str:
-    """A cell as a message shows it: a date as YYYY-MM-DD, a long text cut to 58 characters."""
+    """A cell as a message shows it: a date as YYYY-MM-DD, a whole number in digits (so that an
+    ID number stored as a number is masked like one: ``4.3059919990101e+17`` →
+    ``430599199901010000``), a long text cut to 58 characters."""
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
@@ -124,6 +129,8 @@ class Column:
 
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*[年/\-.]\s*(\d{1,2})\s*[月/\-.]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?)?\s*$")
 _SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
+#: Excel serial numbers read as dates, in a cell of a date column or as text: 1954 … 2119.
+_SERIAL_RANGE = (20000, 80000)
 
 
 def _parse_one_date(value: object) -> object:
@@ -135,9 +142,9 @@ def _parse_one_date(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value:  # NaN
             return np.datetime64("NaT")
-        if 1 <= value < 2958466 and float(value).is_integer():
+        if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1] and float(value).is_integer():
             return _EXCEL_EPOCH + np.timedelta64(int(value), "D")
-        return "ERR"
+        return "ERR"  # 2023 is not 1905-07-15, nor 7 1900-01-07: a number that is no plausible date
     text = str(value).strip()
     if not text:
         return np.datetime64("NaT")
@@ -149,7 +156,7 @@ def _parse_one_date(value: object) -> object:
             return "ERR"
     if _SERIAL.match(text):
         n = int(float(text))
-        if 20000 <= n <= 80000:  # 1954 … 2119: a plausible Excel serial date
+        if _SERIAL_RANGE[0] <= n <= _SERIAL_RANGE[1]:
             return _EXCEL_EPOCH + np.timedelta64(n, "D")
     return "ERR"
 
@@ -172,6 +179,19 @@ def parse_dates(series: pd.Series | Column) -> tuple[pd.Series, np.ndarray]:
     codes = col.raw_codes
     out = pd.Series(values_u[codes].astype("datetime64[s]") if len(codes) else np.array([], "datetime64[s]"))
     return out, (bad_u[codes] if len(codes) else np.zeros(0, dtype=bool))
+
+
+def long_numbers(series: pd.Series) -> np.ndarray:
+    """The cells that are numbers of 16 digits or more (an id Excel stored as a number: beyond
+    15 significant digits it has changed the last ones, so two ids may have become one).
+
+    >>> long_numbers(pd.Series([1234567890123456789.0, 123456789012345, "1234567890123456789", 7])).tolist()
+    [True, False, False, False]
+    """
+    if series.dtype != object:
+        return np.zeros(len(series), dtype=bool)
+    return np.fromiter((isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) >= 1e15
+                        for v in series), dtype=bool, count=len(series))
 
 
 def enum_values(col: Column, allowed: Iterable[str], variants: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:

@@ -70,10 +70,12 @@ def source_of(table: pd.DataFrame | BudgetTable) -> Mapping:
     return table.source if isinstance(table, BudgetTable) else table.attrs["source"]
 
 
-def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str) -> Path | None:
+def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str,
+                columns: Mapping[str, str] | None = None) -> Path | None:
     if cache_dir is None:
         return None
-    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:{CACHE_FORMAT}".encode()).hexdigest()[:32]
+    mapped = f":{json.dumps(sorted(columns.items()), ensure_ascii=False)}" if columns else ""
+    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:{CACHE_FORMAT}{mapped}".encode()).hexdigest()[:32]
     return cache_dir / f"{kind}-{key}.arrow"
 
 
@@ -184,8 +186,12 @@ def _cached(cache: Path | None, kind: str) -> pd.DataFrame | BudgetTable | None:
 
 
 def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_dir: Path | None = None,
-                today: dt.date | None = None, unit: str | None = None) -> dict[str, Any]:
+                today: dt.date | None = None, unit: str | None = None,
+                columns: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read and validate the tables of ``paths`` (kind → file, or None when not provided).
+
+    ``columns`` (the params key) maps an export's headers to the data dictionary's
+    (:func:`~xinfang.inputs.read.read_table`); it is part of the cache key.
 
     Every table is validated and all problems are raised together in one
     :class:`InputError`. With ``cache_dir`` each validated table is cached by the file's
@@ -210,7 +216,8 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
             tables[kind] = None
             continue
         path = Path(path)
-        cache = _cache_path(cache_dir, kind, hashes.sha256(path), units_sha) if cache_dir and path.exists() else None
+        cache = (_cache_path(cache_dir, kind, hashes.sha256(path), units_sha, columns)
+                 if cache_dir and path.exists() else None)
         if kind == "register" and unit is not None and cache is not None:
             tables[kind] = read_slice(cache, unit)  # the unit's rows alone, from the per-unit file
             if tables[kind] is not None:
@@ -218,7 +225,7 @@ def load_tables(paths: Mapping[str, Path | None], units: UnitRegister, *, cache_
         table = _cached(cache, kind)
         if table is None:
             try:
-                table = _VALIDATE[kind](read_table(path, kind), units, today=today)
+                table = _VALIDATE[kind](read_table(path, kind, columns), units, today=today)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -307,7 +314,7 @@ def load_inputs(params: Mapping, *, cache_dir: str | Path | None = None, today: 
     period = Period.of(params.period_start, params.period_end)
     paths = {kind: resolve(params, params.data.tables().get(kind)) for kind in TABLE_NAMES}
     tables = load_tables(paths, units, cache_dir=Path(cache_dir) if cache_dir else None, today=today,
-                         unit=unit)
+                         unit=unit, columns=dict(params.columns))
     keep_units()  # every table is valid
     files, missing = [], []
     for kind, table in tables.items():

@@ -77,6 +77,10 @@ PII_HEADERS: frozenset[str] = frozenset(
     {"信访人", "姓名", "信访人姓名", "证件号码", "身份证号", "身份证号码", "联系电话", "电话", "手机号码", "住址", "地址", "家庭住址"}
 )
 
+#: Columns mapped but never read: free text no report prints (诉求摘要). Kept out of every table,
+#: and so out of the cache, like personal data (docs/architecture.md §9).
+NOT_READ: frozenset[str] = frozenset({"summary"})
+
 XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 

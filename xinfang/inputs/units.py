@@ -54,12 +54,58 @@ class UnitRegister:
         """
         return self._lookup.get(clean_header(name))
 
+    def suggest(self, name: object, n: int = 3, cutoff: float = 0.5) -> list[str]:
+        """Official names of the units whose spelling is closest to ``name`` (best first).
+
+        As :func:`difflib.get_close_matches` over every name and alias, but compared only with
+        the :data:`SUGGEST_CANDIDATES` spellings sharing most two-character pieces with it, so
+        that 2,000 unknown names against 2,000 units cost 2,000 × 20 comparisons, not 4
+        million. Registers of up to that many spellings get exactly difflib's answer.
+
+        >>> reg = UnitRegister("大祥区", (Unit("城南街道", "乡镇街道", aliases=("城南",)), Unit("城北街道", "乡镇街道")))
+        >>> reg.suggest("城南街")
+        ['城南街道', '城北街道']
+        """
+        import difflib
+
+        query = clean_header(name)
+        spellings, index = self._spellings
+        if len(spellings) <= SUGGEST_CANDIDATES:
+            pool = spellings
+        else:
+            shared: dict[int, int] = {}
+            for piece in _pieces(query):
+                for i in index.get(piece, ()):
+                    shared[i] = shared.get(i, 0) + 1
+            best = sorted(shared, key=lambda i: (-shared[i], i))[:SUGGEST_CANDIDATES]
+            pool = [spellings[i] for i in sorted(best)]
+        close = difflib.get_close_matches(query, pool, n=n, cutoff=cutoff)
+        return list(dict.fromkeys(self._lookup[x] for x in close))
+
+    @functools.cached_property
+    def _spellings(self) -> tuple[list[str], dict[str, list[int]]]:
+        spellings = list(self._lookup)
+        index: dict[str, list[int]] = {}
+        for i, s in enumerate(spellings):
+            for piece in _pieces(s):
+                index.setdefault(piece, []).append(i)
+        return spellings, index
+
     def kind_of(self, name: str) -> str | None:
         return self._kinds.get(name)
 
     @functools.cached_property
     def _kinds(self) -> dict[str, str]:
         return {u.name: u.kind for u in self.units}
+
+
+#: How many spellings :meth:`UnitRegister.suggest` compares a name with.
+SUGGEST_CANDIDATES = 20
+
+
+def _pieces(text: str) -> set[str]:
+    """The two-character pieces of ``text`` (the text itself when shorter)."""
+    return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
 UNIT_KINDS = ("乡镇街道", "区直部门")

@@ -8,15 +8,16 @@ the library trusts. No row is ever dropped: a table either validates whole or no
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 
 import numpy as np
 import pandas as pd
 
 from ..errors import MASK, InputError, Problem
-from .columns import Column, enum_values, parse_dates, show_value, stripped, whole_numbers
-from .read import RawTable, clean_header, pii_values
-from .tables import (BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
+from .columns import Column, enum_values, long_numbers, parse_dates, show_value, stripped, whole_numbers
+from .header import visible
+from .read import RawTable, pii_values
+from .tables import (NOT_READ, BEIJING, CAMPAIGN, CHANNELS, DECISIONS, EVALUATIONS, FIRST_OR_REPEAT, LEVELS,
                      OPTIONAL_DEFAULTS, PURPOSES, REGISTER, REGISTER_REQUIRED, VARIANTS, YES_NO)
 from .units import UnitRegister
 
@@ -59,7 +60,8 @@ class _Collector:
             else:
                 value = show_value(values.iat[i])
             hint = hint_of(value) if hint_of else None
-            self.problems.append(Problem(self.file, int(i) + 2, self.header(col), value, rule, rule_en, hint))
+            self.problems.append(Problem(self.file, self.raw.row_of(int(i)), self.header(col), value, rule, rule_en,
+                                         hint))
 
     def _mask_personal_data(self) -> None:
         """Values that occur in a personal-data column of the file (a name shifted into
@@ -88,8 +90,12 @@ class _Collector:
                                  None if personal(p.hint) else p.hint) if personal(p.value) else p
                          for p in self.problems]
 
-    def file_problem(self, rule: str, rule_en: str, column: str | None = None) -> None:
-        self.problems.append(Problem(self.file, None, column, None, rule, rule_en))
+    def file_problem(self, rule: str, rule_en: str, column: str | None = None, hint: str | None = None) -> None:
+        self.problems.append(Problem(self.file, None, column, None, rule, rule_en, hint))
+
+    def missing_column(self, header: str) -> None:
+        """A required column not found: the message says which row was read as the header."""
+        self.file_problem(f"缺少必需列「{header}」", "missing column", header, self.raw.header_hint())
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -122,22 +128,28 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     frame = raw.frame
     missing = [col for col in REGISTER_REQUIRED if col not in frame.columns and col not in OPTIONAL_DEFAULTS]
     for col in missing:
-        c.file_problem(f"缺少必需列「{headers[col]}」", "missing column", headers[col])
+        c.missing_column(headers[col])
     if len(frame) == 0 and not missing:
         c.file_problem("没有数据行（只有表头）", "no data rows")
     c.raise_if_any()
     n = len(frame)
     t = {col: (Column(frame[col]) if col in frame.columns else Column.blank(n))
-         for col in REGISTER.headers.values() if col not in ("summary", "case_id")}
+         for col in REGISTER.headers.values() if col not in NOT_READ and col != "case_id"}
 
+    long_ids = {col: long_numbers(frame[col]) for col in ("case_id", "matter_id") if col in frame.columns}
+    for col, mask in long_ids.items():
+        if mask.any():
+            c.add(mask, col, frame[col],
+                  "编号以数字形式存储且超过15位有效数字，Excel 已改变其末尾数字；请将该列设为文本后重新导出",
+                  "id stored as a number beyond 15 digits")
     case_id = stripped(frame["case_id"]) if "case_id" in frame.columns else pd.Series([""] * n, dtype=object)
     blank_id = (case_id == "").to_numpy(dtype=bool)
     c.add(blank_id, "case_id", case_id, "信访件编号不能为空", "required")
     if case_id.nunique() < n:
-        dup = case_id.duplicated(keep=False).to_numpy(dtype=bool) & ~blank_id
+        dup = case_id.duplicated(keep=False).to_numpy(dtype=bool) & ~blank_id & ~long_ids.get("case_id", False)
         first_row = {}
         for i in np.flatnonzero(dup):
-            first_row.setdefault(case_id.iat[i], int(i) + 2)
+            first_row.setdefault(case_id.iat[i], raw.row_of(int(i)))
         c.add(dup, "case_id", case_id, "信访件编号重复", "unique", hint_of=lambda v: f"首次出现在第{first_row.get(v)}行")
     c.add(t["matter_id"].eq(""), "matter_id", t["matter_id"], "信访事项编号不能为空", "required")
     c.add(t["domain"].eq(""), "domain", t["domain"], "问题领域不能为空", "required")
@@ -174,18 +186,17 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
     c.add(~bad & ((ext0 < 0) | (ext0 > 30)), "extension_days", t["extension_days"],
           "延期天数须在0至30天之间（《信访工作条例》）", "extension 0-30")
 
-    lookup = units.lookup()
     unit_col = t["unit"]
     canonical = np.array([units.canonical(v) or "" for v in unit_col.cats], dtype=object)
     unknown = unit_col.spread(canonical == "") if n else np.zeros(0, dtype=bool)
-    names = list(lookup)
 
+    @functools.cache
     def suggest(value: str | None) -> str | None:
         if not value:
             return "责任单位不能为空"
-        close = difflib.get_close_matches(clean_header(value), names, n=3, cutoff=0.5)
+        close = units.suggest(value)
         if close:
-            return "是否为：" + "、".join(dict.fromkeys(lookup[x] for x in close)) + "？"
+            return "是否为：" + "、".join(close) + "？"
         return f"单位名册（{units.path or 'units'}）中没有该单位"
     c.add(unknown, "unit", unit_col, "责任单位不在单位名册中", "unknown unit", hint_of=suggest)
 
@@ -206,7 +217,6 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
           "未答复的信访件不能有评价结果", "evaluation only when replied")
     c.raise_if_any()
 
-    summary = frame["summary"] if "summary" in frame.columns else pd.Series([""] * n)
     out = pd.DataFrame({
         "case_id": case_id.to_numpy() if case_id.dtype == object else case_id.array,
         "matter_id": t["matter_id"].categorical(),
@@ -215,7 +225,7 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         "channel": enums["channel"],
         "persons": persons.astype("int64"),
         "unit": unit_col.categorical(canonical, units.names),
-        "domain": t["domain"].categorical(),
+        "domain": _visible_categories(t["domain"]),
         "purpose": enums["purpose"],
         "first_or_repeat": enums["first_or_repeat"],
         "decision": decision,
@@ -223,10 +233,18 @@ def validate_register(raw: RawTable, units: UnitRegister, *, today: dt.date | No
         "extension_days": ext0.astype("int64"),
         "replied_on": rep.to_numpy(),
         "evaluation": enums["evaluation"],
-        "summary": summary.to_numpy() if summary.dtype == object else summary.array,
     })
     out.attrs["source"] = {"file": raw.name, "sha256": raw.sha256, "rows": len(out), "encoding": raw.encoding}
     return out
+
+
+def _visible_categories(col: Column) -> pd.Categorical:
+    """A text column as categories, two values that differ only by invisible characters merged
+    (they would print as the same name, twice)."""
+    shown = np.array([visible(v) for v in col.cats], dtype=object)
+    if (shown == col.cats).all():
+        return col.categorical()
+    return col.categorical(shown, pd.Index([v for v in dict.fromkeys(shown) if v != ""], dtype=object))
 
 
 def _yes_no(c: _Collector, col: Column, name: str) -> np.ndarray:
@@ -245,7 +263,7 @@ def _start(raw: RawTable, required: tuple[str, ...], headers: dict[str, str]) ->
     c = _Collector(raw, headers)
     for col in required:
         if col not in raw.frame.columns:
-            c.file_problem(f"缺少必需列「{headers[col]}」", "missing column", headers[col])
+            c.missing_column(headers[col])
     if len(raw.frame) == 0 and not c.problems:
         c.file_problem("没有数据行（只有表头）", "no data rows")
     c.raise_if_any()

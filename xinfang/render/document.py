@@ -16,11 +16,11 @@ from typing import Any, Iterable, Mapping
 
 from xinfang.blocks import DEFAULT_DATE, Block, Document, DocumentInfo, Heading, clean_text
 from xinfang.errors import RenderError
-from xinfang.fileio import write_bytes_atomic
+from xinfang.fileio import write_set
 from xinfang.render.docx import report_docx
 from xinfang.render.html import document_html
 
-__all__ = ["build_document", "render_document", "check_stem", "FORMATS"]
+__all__ = ["build_document", "document_files", "render_document", "check_stem", "FORMATS"]
 
 #: The files :func:`render_document` can write, by extension.
 FORMATS = ("html", "docx")
@@ -91,21 +91,14 @@ def check_stem(stem: str) -> None:
         raise RenderError(f"非法的输出文件名「{stem}」/ invalid output file stem {stem!r}")
 
 
-def render_document(document: Document, out_dir: str | Path, stem: str,
-                    formats: Iterable[str] = FORMATS) -> dict[str, Path]:
-    """Write ``<stem>.html`` and/or ``<stem>.docx`` of ``document`` into ``out_dir``.
-
-    Every file is rendered in memory first, then written to a temporary file in ``out_dir``,
-    fsynced and renamed into place: a failure leaves no partial file. Returns
-    ``{"html": path, "docx": path}`` (the formats asked for). Raises
-    :class:`~xinfang.errors.RenderError`.
-    """
+def document_files(document: Document, stem: str, formats: Iterable[str] = FORMATS) -> dict[str, bytes]:
+    """The bytes of ``<stem>.html`` and/or ``<stem>.docx`` of ``document``, rendered in memory,
+    by extension (what :func:`render_document` writes). Raises :class:`~xinfang.errors.RenderError`."""
     check_stem(stem)
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise RenderError(f"未知的输出格式 {unknown} / unknown output formats; 可选 / choose from: {', '.join(FORMATS)}")
-    out_dir = Path(out_dir)
     contents: dict[str, bytes] = {}
     try:
         if "html" in formats:
@@ -116,11 +109,22 @@ def render_document(document: Document, out_dir: str | Path, stem: str,
         raise
     except Exception as exc:
         raise RenderError(f"报告「{stem}」渲染失败 / rendering {stem!r} failed: {type(exc).__name__}: {exc}") from exc
+    return contents
+
+
+def render_document(document: Document, out_dir: str | Path, stem: str,
+                    formats: Iterable[str] = FORMATS) -> dict[str, Path]:
+    """Write ``<stem>.html`` and/or ``<stem>.docx`` of ``document`` into ``out_dir``.
+
+    Every file is rendered in memory first (:func:`document_files`), then the files are written
+    as one set (:func:`~xinfang.fileio.write_set`): temporary files beside the targets, fsynced,
+    renamed only once all are complete. A render failure raises
+    :class:`~xinfang.errors.RenderError`; a failure to write (a full disk) raises the
+    :class:`OSError` (the environment, not the report) and leaves the previous files as they
+    were. Returns ``{"html": path, "docx": path}`` (the formats asked for).
+    """
+    contents = document_files(document, stem, formats)
+    out_dir = Path(out_dir)
     paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in FORMATS if fmt in contents}
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for fmt, path in paths.items():
-            write_bytes_atomic(path, contents[fmt])
-    except OSError as exc:
-        raise RenderError(f"无法写入报告文件 {out_dir} / cannot write report files: {exc}") from exc
+    write_set({paths[fmt]: contents[fmt] for fmt in paths})
     return paths

@@ -7,11 +7,11 @@ from pathlib import Path
 import nbformat
 
 from xinfang.errors import RenderError
-from xinfang.render.document import check_stem, render_document
+from xinfang.render.document import check_stem, document_files, render_document
 from xinfang.render.html import document_html
 from xinfang.render.reader import read_notebook
 
-__all__ = ["render_notebook", "report_html"]
+__all__ = ["notebook_files", "render_notebook", "report_html"]
 
 
 def _load(nb: nbformat.NotebookNode | str | Path) -> nbformat.NotebookNode:
@@ -32,6 +32,24 @@ def report_html(nb: nbformat.NotebookNode | dict) -> str:
     return document_html(read_notebook(nb))
 
 
+def _document(nb, stem: str):
+    check_stem(stem)
+    notebook = _load(nb)
+    try:
+        return read_notebook(notebook)
+    except RenderError:
+        raise
+    except Exception as exc:
+        raise RenderError(f"报告「{stem}」渲染失败 / rendering {stem!r} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def notebook_files(nb: nbformat.NotebookNode | str | Path, stem: str) -> dict[str, bytes]:
+    """The bytes of ``<stem>.html`` and ``<stem>.docx`` of an executed report notebook, by
+    extension, rendered in memory (for a caller that writes them with other files as one set).
+    Raises :class:`~xinfang.errors.RenderError`."""
+    return document_files(_document(nb, stem), stem)
+
+
 def render_notebook(
     nb: nbformat.NotebookNode | str | Path, out_dir: Path, stem: str
 ) -> dict[str, Path]:
@@ -41,12 +59,4 @@ def render_notebook(
 
     Returns ``{"html": path, "docx": path}``. Raises :class:`~xinfang.errors.RenderError`.
     """
-    check_stem(stem)
-    notebook = _load(nb)
-    try:
-        document = read_notebook(notebook)
-    except RenderError:
-        raise
-    except Exception as exc:
-        raise RenderError(f"报告「{stem}」渲染失败 / rendering {stem!r} failed: {type(exc).__name__}: {exc}") from exc
-    return render_document(document, out_dir, stem)
+    return render_document(_document(nb, stem), out_dir, stem)

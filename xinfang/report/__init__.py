@@ -110,6 +110,33 @@ def warm() -> None:
     warm_up()
 
 
+def require_data(context: ReportContext) -> None:
+    """Refuse a report of a period without registrations, or of a unit without them: it would
+    only say "0件人次，同比持平" (a unit's would be graded 差). ``batch`` leaves such units out
+    and lists them; ``report`` stops here, as ``bulletin`` does for a month without data.
+
+    Raises
+    ------
+    InputError : naming the period, the unit, and the dates the register covers.
+    """
+    from ..errors import InputError, Problem
+
+    register = context.inputs.register
+    inside = context.period.contains(register["registered_on"])
+    if context.unit is not None:
+        inside &= (register["unit"] == context.unit).to_numpy(dtype=bool)
+    if inside.any():
+        return
+    dates = register["registered_on"].dropna()
+    covers = (f"登记表的登记日期为 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates)
+              else "登记表没有该单位的登记")
+    who = f"单位「{context.unit}」" if context.unit else "全区"
+    raise InputError(Problem(
+        str(context.inputs.files[0]["file"]) if context.inputs.files else "信访事项登记表", None, None, None,
+        f"统计期 {context.period.label} 内{who}没有登记的信访事项（{covers}），不生成报告",
+        "no registration in the period: no report"))
+
+
 def load_report(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
                 register: str | None = None, cache_dir: str | Path | None = None,
                 overrides: Mapping | None = None) -> Report:

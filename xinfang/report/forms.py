@@ -96,7 +96,7 @@ class _Numbers:
 
 #: The level of a Sub inside a section of each level.
 _BELOW = {"chapter": "sub", "annex": "sub", "sub": "item", "item": "item"}
-_CITE = re.compile(r"\{(表|图|附件):([^{}]+)\}")
+_CITE = re.compile(r"(?<!\\)\{(表|图|附件):([^{}]+)\}")   # not an escaped brace (markdown.literal)
 
 #: One output of a section: a block, or a chart still to be drawn.
 Output = Union[Block, ChartPart]

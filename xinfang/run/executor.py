@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import BatchError, ExecutionFailed, ParameterError, XinfangError
-from ..fileio import safe_filename, write_bytes_atomic
+from ..fileio import safe_filename, write_bytes_atomic, write_set
 from ..notebooks import path as notebook_path
 from .kernels import Kernel
 
@@ -133,12 +133,15 @@ def run_report(notebook: Path, parameters: dict, out_dir: Path, stem: str, metad
     On failure the executed notebook (with the error marked by papermill) is written as
     ``stem``.failed.ipynb for inspection; no HTML or DOCX of the failed run is left, and an
     older finished report of the same stem is removed so it cannot be mistaken for current.
+    The new files replace the old ones as a set once all are complete
+    (:func:`~xinfang.fileio.write_set`); a failure to write them (a full disk) raises the
+    :class:`OSError` and leaves the previous report as it was.
     ``after_execute`` is called once the kernel is closed, before rendering (a batch starts
     its next kernel there).
     """
     import nbformat
 
-    from ..render import render_notebook
+    from ..render.notebook import notebook_files
 
     stem = safe_filename(stem)
     out_dir = Path(out_dir)
@@ -164,12 +167,15 @@ def run_report(notebook: Path, parameters: dict, out_dir: Path, stem: str, metad
     for cell in nb.cells:  # run-dependent timings stay out of the kept notebook
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    files = {"ipynb": out_dir / f"{stem}.ipynb"}
-    write_bytes_atomic(files["ipynb"], nbformat.writes(nb).encode("utf-8"))
+    contents = {"ipynb": nbformat.writes(nb).encode("utf-8")}
     try:
-        files.update(render_notebook(nb, out_dir, stem))
+        contents.update(notebook_files(nb, stem))
     except Exception as exc:  # noqa: BLE001 - a render failure is this report's failure only
         return _failed(out_dir, stem, nb, f"{type(exc).__name__}: {exc}", start)
+    # the three files replace the previous ones as a set, once all are complete: a full disk
+    # raises here (the environment, exit 1) and leaves the previous report whole
+    files = {ext: out_dir / f"{stem}.{ext}" for ext in contents}
+    write_set({files[ext]: data for ext, data in contents.items()})
     timings["render"] = time.perf_counter() - t
     if failed_path.exists():
         failed_path.unlink()

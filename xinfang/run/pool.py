@@ -21,6 +21,7 @@ from .executor import NOTEBOOKS, RunResult, run_report
 from .jobs import ReportJob, post_step
 from .kernels import Kernel, kill_live_kernels, process_cpu_seconds
 from .manifest import Manifest
+from .parentdeath import follow_parent
 from .progress import TerminalProgress
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def run_pool(todo: list[ReportJob], n_workers: int, manifests: dict[int, Manifes
     started_q = ctx.SimpleQueue()
     env = {"MPLBACKEND": "Agg", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(started_q, env))
+                               initargs=(started_q, env, os.getpid()))
     by_future = {}
     saved: dict[int, float] = {}  # year → when its manifest was last written
     interrupted = False
@@ -100,8 +101,10 @@ def _fork_kernels() -> bool:
     return sys.platform.startswith("linux") and os.environ.get("XINFANG_FORK_KERNELS", "1") != "0"
 
 
-def _worker_init(queue, env: Mapping[str, str]) -> None:
-    """Set up one worker process: quiet logs, SIGINT left to the parent, kernels killed on exit."""
+def _worker_init(queue, env: Mapping[str, str], parent_pid: int | None = None) -> None:
+    """Set up one worker process: quiet logs, SIGINT left to the parent, kernels killed on exit,
+    and the worker ended (SIGTERM, so its kernels are killed too) when the batch's process dies
+    (:func:`~xinfang.run.parentdeath.follow_parent`)."""
     global _QUEUE, _ZYGOTE
     from multiprocessing import util
 
@@ -117,6 +120,7 @@ def _worker_init(queue, env: Mapping[str, str]) -> None:
         os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)
+    follow_parent(parent_pid, signal.SIGTERM)
     util.Finalize(None, kill_live_kernels, exitpriority=100)
     if _fork_kernels():
         from .zygote import Zygote

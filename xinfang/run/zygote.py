@@ -20,6 +20,10 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from ..errors import BatchError
 from .kernels import KERNEL_ARGS, WARM_LINES, kernel_env
+from .parentdeath import follow_parent
+
+#: The environment variable that tells the template which process is its owner (a worker).
+PARENT_ENV = "XINFANG_PARENT_PID"
 
 
 class Zygote:
@@ -41,8 +45,8 @@ class Zygote:
         self.cwd = Path(cwd)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from xinfang.run.zygote import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=kernel_env(), cwd=str(self.cwd),
-            start_new_session=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**kernel_env(), PARENT_ENV: str(os.getpid())},
+            cwd=str(self.cwd), start_new_session=True)
 
     def fork(self, connection_file: str, cwd: str) -> int:
         """Fork one kernel that will listen as ``connection_file`` says; returns its pid."""
@@ -153,6 +157,14 @@ def serve() -> None:  # pragma: no cover - runs in the template process
     import gc
     import importlib
 
+    kids: dict[int, str] = {}  # pid → its private runtime dir
+
+    def end(*_):  # owner gone (parent-death signal): no kernel outlives it
+        _kill_kernels(kids)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, end)
+    follow_parent(int(os.environ.get(PARENT_ENV) or 0) or None, signal.SIGTERM)
     sys.modules.setdefault("debugpy", None)
     import ipykernel.kernelapp  # noqa: F401
 
@@ -163,7 +175,6 @@ def serve() -> None:  # pragma: no cover - runs in the template process
         exec(line, namespace)  # noqa: S102 - fixed lines: imports and the warm-up
     gc.collect()
     gc.freeze()
-    kids: dict[int, str] = {}  # pid → its private runtime dir
 
     def reap(*_):
         while True:
@@ -183,12 +194,15 @@ def serve() -> None:  # pragma: no cover - runs in the template process
         if not line:
             break
         req = json.loads(line)
+        template = os.getpid()
         pid = os.fork()
         if pid == 0:
             code = 0
             try:
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                follow_parent(template, signal.SIGKILL)   # the template killed: its kernels too
                 os.setsid()
                 null = os.open(os.devnull, os.O_RDWR)
                 os.dup2(null, 0)
@@ -207,7 +221,11 @@ def serve() -> None:  # pragma: no cover - runs in the template process
         kids[pid] = os.path.dirname(req["connection_file"])
         stdout.write(f"{pid}\n".encode())
         stdout.flush()
-    for pid, runtime in list(kids.items()):  # owner gone: no kernel outlives it
+    _kill_kernels(kids)  # owner gone: no kernel outlives it
+
+
+def _kill_kernels(kids: dict[int, str]) -> None:  # pragma: no cover - runs in the template process
+    for pid, runtime in list(kids.items()):
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import narrative as nv
+from ...markdown import literal
 from ...indicators import channel_volumes, domain_counts, monthly_counts
 from ..context import ReportContext
 from .base import ChartPart, Part, TablePart, Text, charts, section
@@ -149,7 +150,7 @@ def _domain_sentence(ctx: ReportContext) -> str:
     if not total:
         return "统计期内没有登记信访事项，问题领域从略。"
     top = counts.sort_values(ascending=False, kind="stable").head(3)
-    parts = [f"{name}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
+    parts = [f"{literal(name)}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
              for name, n in top.items()]
     share = nv.ratio_percent(int(top.sum()), total, sign=ctx.sign)
     return (f"从问题领域看，信访反映较多的是{'、'.join(parts)}，三者合计占{ctx.who}登记量的{share}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import narrative as nv
+from ...markdown import literal
 from ...indicators import domain_counts, monthly_counts
 from ...scoring import grade, to_hundred
 from ..context import ReportContext, rectification_lines
@@ -135,7 +136,7 @@ def _domains_sentence(ctx: ReportContext) -> str:
     if not total:
         return "统计期内本单位没有登记信访事项。"
     top = counts.sort_values(ascending=False, kind="stable").head(3)
-    named = "、".join(f"{d}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
+    named = "、".join(f"{literal(d)}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
                       for d, n in top.items() if n)
     return f"本单位信访反映较多的领域是{named}（见{{图:单位领域}}）。"
 
