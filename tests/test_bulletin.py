@@ -156,3 +156,31 @@ def test_no_machinery_placeholder_or_pii_in_bulletins_and_duban(month_batch):
     nov = texts["2023-11_通报.docx"]
     assert "关于2023年11月全区信访工作情况的通报" in nov and "各乡镇街道，区直有关单位：" in nov
     assert "区信访工作联席会议办公室" in nov and "超期件清单" in nov and "并列" in nov
+
+
+@pytest.mark.slow
+def test_every_duban_of_the_year_has_a_working_day_deadline_after_its_issue_and_what_a_duban_carries(month_batch):
+    import datetime as dt
+
+    from xinfang.config.layers import load_params
+    from xinfang.workdays import WorkCalendar
+
+    b = load_params(ROOT / "params", 2023, None).bulletin
+    cal = WorkCalendar.of(b.holidays, b.workdays)
+    sheets = sorted((month_batch["out"] / "督办单").rglob("*.docx"))
+    duban = sorted(f"{p.parent.name}/{p.stem}" for p in sheets if p.stem.endswith("_督办单"))
+    # the sample's December-2021 cases settled in 2023 (seeds/README.md): 督办 at January … August
+    assert sorted({d.split("/")[0] for d in duban}) == [f"2023-{m:02d}" for m in range(1, 9)]
+    assert "2023-01/城南街道_督办单" in duban and "2023-08/雨溪街道_督办单" in duban
+    date = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+    for path in sheets:
+        text = docx_text(path)
+        issued = dt.date(*map(int, date.findall(text.split("附件：")[1])[0]))   # the 落款 date
+        deadline = dt.date(*map(int, date.findall(text.split("请于")[1])[0]))
+        assert cal.is_workday(issued) and cal.is_workday(deadline), path
+        assert deadline > issued, path
+        for word in ("反映问题", "联系电话：0739-5221234", "经办人：刘明远", "回执", "办理结果", "责任人", "完成日期"):
+            assert word in text, (path, word)
+        assert ("督办要求" in text) == path.stem.endswith("_督办单")
+        assert re.search(r"大信督〔2023〕\d{1,2}-\d{2}号", text)
+    assert_no_pii(month_batch["out"])
