@@ -26,7 +26,7 @@ def scoring(ctx: ReportContext) -> list[Part]:
         frame[col] = [v if isinstance(v, str) else nv.count(v) for v in frame[col]]
     text = ("评分表逐项列出三级指标的权重、目标值、实际值、得分和评分规则；"
             "由信访数据计算的指标，其口径见{附件:口径说明}。")
-    return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False)]
+    return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False, merge=("一级指标", "二级指标"))]
 
 
 @section("口径说明", "指标口径说明")
