@@ -149,7 +149,7 @@ def test_no_machinery_placeholder_or_pii_in_bulletins_and_duban(month_batch):
         for word in re.findall(r"[A-Za-z]{4,}", text):
             if word not in ALLOWED_ASCII:
                 problems.append(f"{name}: ASCII word {word}")
-        if "/" in text.replace("应受理/应答复日期", ""):
+        if "/" in re.sub(r"应受理/\s*应答复日期", "", text):  # a header, on two lines in Word
             problems.append(f"{name}: a path")
     assert not problems, problems[:10]
     assert_no_pii(folder)
