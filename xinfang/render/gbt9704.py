@@ -295,7 +295,7 @@ def tokens(text: str, header: bool = False) -> list[str]:
     """The pieces a line may break between (their concatenation is ``text`` without spaces).
 
     In a header a run of CJK characters up to :data:`WORD_MAX` long is one piece, a longer one
-    is cut after 局, 类, 性 and 访 (unless 信访局 … goes on); in body text every CJK character
+    is cut after 局, 类, 性 and 访 (unless 信访局 … goes on), and 指标 at the end is a word of its own; in body text every CJK character
     is a piece (Chinese prose breaks anywhere) except within a date or a number with its unit.
 
     >>> tokens("决算（万元）", header=True), tokens("求决类初次信访一次性化解率", header=True)
@@ -320,6 +320,8 @@ def tokens(text: str, header: bool = False) -> list[str]:
 
 
 def _cut(run: str) -> list[str]:
+    if len(run) > 2 and run.endswith("指标"):  # 一级指标, 三级指标: two words
+        return _cut(run[:-2]) + ["指标"]
     if len(run) <= WORD_MAX:
         return [run] if run else []
     parts, start = [], 0
