@@ -184,3 +184,24 @@ def test_every_duban_of_the_year_has_a_working_day_deadline_after_its_issue_and_
         assert ("督办要求" in text) == path.stem.endswith("_督办单")
         assert re.search(r"大信督〔2023〕\d{1,2}-\d{2}号", text)
     assert_no_pii(month_batch["out"])
+
+
+@pytest.mark.slow
+def test_the_bulletin_has_its_number_colophon_district_signature_and_annex_rows_in_one_unit(month_batch):
+    from docx import Document
+
+    path = month_batch["out"] / "2023-10_通报.docx"   # (November's is remade with another cut-off)
+    paras = [p.text for p in Document(path).paragraphs if p.text]
+    assert paras[:2] == ["大信联办〔2023〕10号", "关于2023年10月全区信访工作情况的通报"]
+    # 附件说明 after the body, then the 落款 with the district's name, dated the first working day
+    # after the cut-off (2023-10-31, a Tuesday): Wednesday 2023-11-01
+    i = paras.index("附件：1.各单位信访情况统计表\n2.超期件清单")
+    assert paras[i + 1:i + 3] == ["大祥区信访工作联席会议办公室", "2023年11月1日"]
+    assert paras[-2:] == ["抄送：区委办公室，区人民政府办公室，区委政法委。", "大祥区信访工作联席会议办公室\t2023年11月1日印发"]
+    # 附件1: every count of a row in 件次, 来信 + 来访 + 网上信访 = 本月
+    table = next(t for t in Document(path).tables if t.rows[0].cells[0].text == "单位")
+    header = [c.text.replace("\n", "") for c in table.rows[0].cells]
+    assert header[:6] == ["单位", "来信", "来访", "网上信访", "本月", "累计"]
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        assert int(cells[1]) + int(cells[2]) + int(cells[3]) == int(cells[4]), cells

@@ -154,3 +154,20 @@ def test_in_libreoffice_attachments_start_pages_no_blank_last_page_no_broken_wor
     lines = [line for p in pages for line in p.split("\n")]
     for word in ("年初预算", "（万元）", "决算", "完成情况", "执行率", *DATES):
         assert any(word in line for line in lines), word
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_in_libreoffice_the_district_report_attachments_start_pages_and_the_last_page_has_text(district_report, tmp_path):
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(district_report["docx"])], check=True, capture_output=True, timeout=300)
+    pdf = next(tmp_path.glob("*.pdf"))
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [re.sub(r"[ \u3000]+", "", p) for p in out.split("\f") if p.strip()]
+    starts = [p.lstrip("\n").split("\n", 1)[0] for p in pages]
+    assert [s for s in starts if s.startswith("附件")] == ["附件1", "附件2", "附件3"]
+    assert re.sub(r"[—\s\d]", "", pages[-1])
+    lines = [line for p in pages for line in p.split("\n")]
+    for word in ("年初预算", "（万元）", "决算", "执行率", "完成情况", "上年决算", "一级", "二级指标", "三级指标"):
+        assert any(word in line for line in lines), word

@@ -70,14 +70,15 @@ def test_a_duban_says_what_is_late_what_to_do_by_when_who_to_call_and_has_a_rece
     info = blocks[0]
     assert (info.title, info.number, info.date) == ("信访事项督办单", "大信督〔2023〕9-01号", "2023-10-07")
     assert "城南街道：" in text
-    assert "已超过《信访工作条例》规定的办理期限（超期未受理1件、超期未答复1件）" in text
+    assert "已超过法定办理期限（超期未受理1件、超期未答复1件），现予督办。" in text
     table = next(b for b in blocks if isinstance(b, Table))
     assert [c.text for c in table.head[0]] == ["序号", "信访件编号", "登记日期", "反映问题", "超期环节", "应办日期", "超期天数"]
     assert [c.text for c in table.body[0]] == ["1", "X-001", "2023年9月1日", "城乡建设领域求决类", "未受理", "2023年9月16日", "14"]
     assert [c.text for c in table.body[1]][3:5] == ["劳动保障领域申诉类", "未答复"]
     assert "督办要求" in text
-    assert ("请于2023年10月12日前（印发之日起5个工作日内）办结上述信访事项：超期未受理的，依法作出受理或者不予受理的决定，"
-            "并书面告知信访人；超期未答复的，出具处理意见书并答复信访人。") in text
+    assert ("请于2023年10月12日前（5个工作日内）办结：超期未受理的，依法作出受理或者不予受理的决定并告知信访人；"
+            "超期未答复的，出具处理意见书并答复信访人；确需延期的，依规办理延期手续。") in text
+    assert "加盖公章后于2023年10月12日前报送大祥区信访工作联席会议办公室；逾期未办结的，在月度通报中通报并扣分。" in text
     sign = [b for b in blocks if isinstance(b, Signature) and b.align == "right"]
     assert sign[0].lines == ("大祥区信访工作联席会议办公室", "2023年10月7日")
     assert "（经办人：刘明远，联系电话：0739-5221234）" in text
@@ -97,10 +98,10 @@ def test_a_reminder_is_not_a_duban_and_gives_each_case_its_due_date():
     blocks = sheet_blocks(ctx, sheets(ctx)[2])
     text = texts(blocks)
     assert blocks[0].title == "信访事项到期提示单" and "督办单" not in text
-    assert "答复期限即将届满。现予提示" in text
+    assert "答复期限即将届满，现予提示" in text
     table = next(b for b in blocks if isinstance(b, Table))
     assert [c.text for c in table.body[0]] == ["1", "X-004", "2023年8月22日", "住房保障领域", "2023年10月6日"]
-    assert "于2023年10月12日前（印发之日起5个工作日内）报送" in text
+    assert "于2023年10月12日前（5个工作日内）报送" in text
 
 
 def test_no_personal_data_reaches_a_sheet():

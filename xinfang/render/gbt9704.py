@@ -289,6 +289,9 @@ _BREAK_AFTER = "局类性"
 _FANG_GOES_ON = "局事量人件次率"
 #: A run of CJK characters up to this long is one word.
 WORD_MAX = 6
+#: A body cell up to this long never wraps (绩效目标合理性, 并列，前三名); a longer one may wrap,
+#: down to :data:`WORD_MAX` characters a line.
+CELL_WORD_MAX = 7
 
 
 def tokens(text: str, header: bool = False) -> list[str]:
@@ -382,7 +385,7 @@ def column_ems(table, positions) -> tuple[list[float], list[float]]:
                 min_em[c] = max(min_em[c], widest_piece)
             else:
                 max_em[c] = max(max_em[c], em)
-                short = is_number(text) or len(text) <= WORD_MAX  # 完成情况, 并列，前三名: one word
+                short = is_number(text) or len(text) <= CELL_WORD_MAX  # 完成情况, 绩效目标合理性: one word
                 floor = em if short else max(min(em, float(WORD_MAX)), widest_piece)
                 min_em[c] = max(min_em[c], floor)
     return max_em, min_em

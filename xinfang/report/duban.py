@@ -116,21 +116,19 @@ def _case_table(ctx, sheet: Sheet) -> Table:
 
 def _requirements(ctx, sheet: Sheet) -> list[str]:
     office = ctx.issuer
-    by = f"{_date(sheet.deadline)}前（印发之日起{ctx.settings.duban_days}个工作日内）"
+    by = f"{_date(sheet.deadline)}前（{ctx.settings.duban_days}个工作日内）"
     if sheet.kind == DUBAN:
         steps = set(sheet.cases["类别"])
         what = []
         if "超期未受理" in steps:
-            what.append("超期未受理的，依法作出受理或者不予受理的决定，并书面告知信访人")
+            what.append("超期未受理的，依法作出受理或者不予受理的决定并告知信访人")
         if "超期未答复" in steps:
             what.append("超期未答复的，出具处理意见书并答复信访人")
-        return [f"请于{by}办结上述信访事项：{'；'.join(what)}。",
-                "确因情况复杂不能按时办结的，依规办理延期手续，并书面说明理由和办结时限。",
-                f"请将办理结果填写附件回执，经单位负责人签字、加盖公章后，于{_date(sheet.deadline)}前报送{office}。"
-                "逾期未办结或未报送的，在月度通报中予以通报，并按月度考核办法扣分。"]
-    return ["请在各件的答复期限（见上表）届满前出具处理意见书并答复信访人，不得新增超期件。",
-            "确因情况复杂需要延长期限的，在期限届满前依规办理延期手续。",
-            f"请将办理结果填写附件回执，于{by}报送{office}；期限届满仍未答复的，转为督办。"]
+        return [f"请于{by}办结：{'；'.join(what)}；确需延期的，依规办理延期手续。",
+                f"办理结果填写附件回执，加盖公章后于{_date(sheet.deadline)}前报送{office}；"
+                "逾期未办结的，在月度通报中通报并扣分。"]
+    return ["请在各件答复期限（见上表）届满前出具处理意见书并答复信访人；确需延期的，在期限届满前依规办理延期手续。",
+            f"办理结果填写附件回执，于{by}报送{office}；期限届满仍未答复的，转为督办。"]
 
 
 def _receipt(ctx, sheet: Sheet) -> list[Block]:
@@ -158,12 +156,10 @@ def sheet_blocks(ctx, sheet: Sheet) -> list[Block]:
     cut = _date(ctx.cutoff)
     if sheet.kind == DUBAN:
         counts = "、".join(f"{k}{n}件" for k, n in c["类别"].value_counts(sort=False).items())
-        body = (f"截至{cut}，你单位承办的下列信访事项已超过《信访工作条例》规定的办理期限（{counts}）。"
-                "现予督办，请按要求办理并反馈。")
+        body = f"截至{cut}，你单位承办的下列信访事项已超过法定办理期限（{counts}），现予督办。"
         note = f"应办日期为应作出受理决定或应答复之日；超期天数计至{cut}。"
     else:
-        body = (f"截至{cut}，你单位承办的下列{len(c)}件信访事项答复期限即将届满。"
-                "现予提示，请抓紧办理，确保按期答复。")
+        body = f"截至{cut}，你单位承办的下列{len(c)}件信访事项答复期限即将届满，现予提示，请确保按期答复。"
         note = "答复期限为受理之日起60日加延期天数的最后一日。"
     settings = ctx.settings
     contact = "，".join(x for x in (f"经办人：{settings.contact}" if settings.contact else "",
