@@ -258,22 +258,26 @@ _TIMES = dict(zip(
      480, 200, 480, 541)))
 
 
-#: A viewer without 仿宋_GB2312 sets digits and letters that stand next to Chinese in its
-#: fallback (DejaVu Sans on a bare Linux with LibreOffice): the wider of the two is counted.
-_FALLBACK = {**{d: 640 for d in "0123456789"}, ".": 320, ",": 320, "%": 950, "-": 370, "/": 340, " ": 320,
-             **{u: 780 for u in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}, **{a: 620 for a in "abcdefghijklmnopqrstuvwxyz"}}
-
-
-def _ascii_em(ch: str) -> int:
-    return max(_TIMES.get(ch, 1000), _FALLBACK.get(ch, 0))
+#: The space a viewer may put between Chinese and a Latin letter or digit, in em: table cells
+#: ask for none (w:autoSpaceDE / autoSpaceDN off, which Word follows), LibreOffice puts about a
+#: fifth of an em all the same; counted, so that the widths hold in both.
+ASIAN_LATIN_GAP = 0.25
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
 def text_em(text: str, bold: bool = False) -> float:
     """Width of a text in em in the document's fonts: CJK, full-width and other non-ASCII
-    characters (set in the East Asian font) 1 em; ASCII by Times New Roman's widths, or the
-    fallback's where that is wider (see :data:`_FALLBACK`); bold 8 ％ wider, to be safe."""
-    latin = sum(_ascii_em(ch) for ch in text if ord(ch) < 128) / 1000
-    return latin * (1.08 if bold else 1.0) + sum(1.0 for ch in text if ord(ch) >= 128)
+    characters (set in the East Asian font) 1 em; ASCII by Times New Roman's widths; bold 8 ％
+    wider, to be safe; :data:`ASIAN_LATIN_GAP` at each change between Chinese and a Latin letter
+    or digit.
+
+    >>> text_em("2023年10月22日")      # 4 + 2 + 2 digits of 0.5 em, 3 characters, 5 changes
+    8.25
+    """
+    latin = sum(_TIMES.get(ch, 1000) for ch in text if ord(ch) < 128) / 1000
+    changes = sum(1 for a, b in zip(text, text[1:])
+                  if (ord(a) >= 128 and _ALNUM.match(b)) or (ord(b) >= 128 and _ALNUM.match(a)))
+    return latin * (1.08 if bold else 1.0) + sum(1.0 for ch in text if ord(ch) >= 128) + changes * ASIAN_LATIN_GAP
 
 
 #: What never breaks across lines: a date, a number with its unit (8.18个百分点, 第19名), a code
@@ -361,16 +365,20 @@ def two_line_em(pieces: list[str], bold: bool = False) -> float:
     return best
 
 
-def column_ems(table, positions) -> tuple[list[float], list[float]]:
-    """The widest (no wrapping; header cells on two lines, broken between words) and narrowest
-    acceptable width of each column of a table, in em of the cell font: a header never narrower
-    than its longest word, a date or a number with its unit never broken, other text may wrap
-    down to six characters. Word and HTML lay tables out from the same widths."""
+def column_ems(table, positions) -> tuple[list[float], list[float], list[float]]:
+    """The widest (no wrapping; header cells on two lines, broken between words), narrowest
+    wanted and narrowest possible width of each column of a table, in em of the cell font.
+
+    Possible: a header never narrower than its longest word, a date, a number with its unit or
+    a code never broken. Wanted, besides: a cell of up to :data:`CELL_WORD_MAX` characters on
+    one line, other text down to :data:`WORD_MAX` characters a line. Word and HTML lay tables
+    out from the same widths."""
     from xinfang.render.blocks import is_number
 
     ncols = len(positions[0]) if positions else 0
     max_em = [2.0] * ncols
     min_em = [2.0] * ncols
+    hard_em = [1.0] * ncols
     for r, line in enumerate(positions):
         for c, pos in enumerate(line):
             if pos is None or not pos[1] or pos[0].colspan != 1:
@@ -380,6 +388,7 @@ def column_ems(table, positions) -> tuple[list[float], list[float]]:
             pieces = tokens(text, header=head)
             em = text_em(text, head)
             widest_piece = max((text_em(p, head) for p in pieces), default=0.0)
+            hard_em[c] = max(hard_em[c], em if not head and is_number(text) else widest_piece)
             if head:
                 max_em[c] = max(max_em[c], two_line_em(pieces, True))
                 min_em[c] = max(min_em[c], widest_piece)
@@ -388,7 +397,7 @@ def column_ems(table, positions) -> tuple[list[float], list[float]]:
                 short = is_number(text) or len(text) <= CELL_WORD_MAX  # 完成情况, 绩效目标合理性: one word
                 floor = em if short else max(min(em, float(WORD_MAX)), widest_piece)
                 min_em[c] = max(min_em[c], floor)
-    return max_em, min_em
+    return max_em, min_em, hard_em
 
 
 #: Left and right margin of a table cell, in twips: Word's default (0.19 cm), or 0.1 cm in a
@@ -411,21 +420,22 @@ class TableLayout:
 
 def table_layout(table, positions) -> TableLayout:
     """The layout of a table across the text width: 小四, or 五号 when the table is wide (more
-    than 7 columns, or too wide at 小四); when even then the narrowest widths (a header's
-    longest word, a date, a number) do not fit, the narrow cell margin, then 小五."""
-    max_em, min_em = column_ems(table, positions)
+    than 7 columns, or too wide at 小四); when even then the narrowest wanted widths do not fit,
+    the narrow cell margin, then 小五, then only the narrowest possible widths (short text may
+    wrap, a header word, date, number or code still does not)."""
+    max_em, min_em, hard_em = column_ems(table, positions)
     total = twips(TEXT_WIDTH_CM)
 
     def tw(ems: list[float], size: float, margin: int) -> list[float]:
         return [w * size * 20 + 2 * margin + CELL_AIR for w in ems]
 
     size = SIZE_CELL if sum(tw(max_em, SIZE_CELL, CELL_MARGIN)) <= total and len(max_em) <= 7 else SIZE_CELL_WIDE
-    margin = CELL_MARGIN
-    for size_, margin_ in ((size, CELL_MARGIN), (size, CELL_MARGIN_NARROW), (SIZE_CELL_SMALL, CELL_MARGIN_NARROW)):
-        size, margin = size_, margin_
-        if sum(tw(min_em, size, margin)) <= total:
+    tries = [(size, CELL_MARGIN, min_em), (size, CELL_MARGIN_NARROW, min_em),
+             (SIZE_CELL_SMALL, CELL_MARGIN_NARROW, min_em), (SIZE_CELL_SMALL, CELL_MARGIN_NARROW, hard_em)]
+    for size, margin, floor in tries:  # the last one is kept even if it does not fit (then scaled)
+        if sum(tw(floor, size, margin)) <= total:
             break
-    return TableLayout(size, margin, fit_widths(tw(max_em, size, margin), total, tw(min_em, size, margin)))
+    return TableLayout(size, margin, fit_widths(tw(max_em, size, margin), total, tw(floor, size, margin)))
 
 
 def cell_lines(text: str, width_twips: int, size: float, header: bool, pad: int = 2 * CELL_MARGIN + CELL_AIR) -> list[str]:
