@@ -383,8 +383,13 @@ def column_ems(table, positions) -> tuple[list[float], list[float], list[float]]
         for c, pos in enumerate(line):
             if pos is None or not pos[1] or pos[0].colspan != 1:
                 continue
-            text = pos[0].text
             head = r < len(table.head)
+            if "\n" in pos[0].text:  # lines given (a form's blank cell): the longest decides
+                lines = pos[0].text.split("\n")
+                wide = max(text_em(line, head) for line in lines)
+                max_em[c], min_em[c], hard_em[c] = (max(x[c], wide) for x in (max_em, min_em, hard_em))
+                continue
+            text = pos[0].text
             pieces = tokens(text, header=head)
             em = text_em(text, head)
             widest_piece = max((text_em(p, head) for p in pieces), default=0.0)
@@ -443,6 +448,8 @@ def cell_lines(text: str, width_twips: int, size: float, header: bool, pad: int 
     date or a number with its unit, broken between words; one line (the renderer wraps it) for
     prose. ``pad``: the cell's margins and air, in twips."""
     room = (width_twips - pad) / (size * 20)
+    if "\n" in text:
+        return text.split("\n")
     if text_em(text, header) <= room:
         return [text]
     pieces = tokens(text, header=header)

@@ -136,7 +136,7 @@ def _receipt(ctx, sheet: Sheet) -> list[Block]:
     c = sheet.cases
     head = [[Cell(t, header=True) for t in ("序号", "信访件编号", "办理结果", "责任人", "完成日期")]]
     # room to write: the 办理结果 cell three lines high and wide, the others a few characters
-    body = [[Cell(str(i)), Cell(str(case)), Cell("\n".join([_BLANK * 9] * 3)), Cell(_BLANK * 4),
+    body = [[Cell(str(i)), Cell(str(case)), Cell("\n".join([_BLANK * 8] * 3)), Cell(_BLANK * 4),
              Cell(f"{_BLANK}年{_BLANK}月{_BLANK}日")]
             for i, case in enumerate(c["信访件编号"], start=1)]
     phone = f"（联系电话：{ctx.settings.phone}）" if ctx.settings.phone else ""
