@@ -245,6 +245,11 @@ class _DocxBuilder:
         spacing = paragraph_element(last).pPr.find(qn("w:spacing"))
         spacing.set(qn("w:after"), str(round(LINE_BODY * 20)))
 
+    def add_body(self) -> None:
+        """The document's blocks (the last table of the body is followed by a one-point line)."""
+        self._top = list(self.document.blocks)
+        self.add_blocks(self._top)
+
     def add_blocks(self, blocks: list[Block], depth: int = 0, quote: bool = False) -> None:
         for i, b in enumerate(blocks):
             if isinstance(b, Heading) and b.label:
@@ -488,7 +493,6 @@ def report_docx(document: Document) -> bytes:
     """The Word (.docx) bytes of a document; the same document gives the same bytes."""
     builder = _DocxBuilder(document)
     builder.add_title()
-    builder._top = list(document.blocks)
-    builder.add_blocks(builder._top)
+    builder.add_body()
     return builder.to_bytes()
 
