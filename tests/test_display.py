@@ -10,7 +10,7 @@ from IPython.core.formatters import DisplayFormatter
 
 from xinfang import display
 from xinfang.blocks import (
-    Cell, CodeBlock, DocumentInfo, ErrorBox, Figure, Heading, ListBlock, Paragraph, Quote, Rule, Signature,
+    Cell, CodeBlock, Colophon, DocumentInfo, ErrorBox, Figure, Heading, ListBlock, Paragraph, Quote, Rule, Signature,
     Span, Table,
 )
 from xinfang.display import BLOCK_MIMETYPE
@@ -38,6 +38,10 @@ EVERY_KIND = [
     Signature(["各乡镇街道："], align="left"),
     ErrorBox("ValueError", "坏了", "Traceback …"),
     DocumentInfo("标题", ("标", "题"), "（样例）", "2023-12-31", "分析组"),
+    DocumentInfo("通报", ("通报",), "", "2024-01-02", number="大信联办〔2023〕12号"),
+    Heading(2, "评分表", label="附件1"),
+    Paragraph([Span("附件：1.评分表"), Span("", br=True), Span("2.口径说明")], role="annex_list"),
+    Colophon(("区委办公室", "区政府办公室"), "某区信访工作联席会议办公室", "2024年1月2日"),
 ]
 
 

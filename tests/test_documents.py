@@ -96,7 +96,7 @@ def test_every_percentage_point_change_is_the_difference_of_the_shown_rates(docu
     for texts in documents.values():
         for table in Document(texts["docx_path"]).tables:
             for row in table.rows:
-                line = " | ".join(c.text for c in row.cells)
+                line = " | ".join(c.text.replace("\n", "") for c in row.cells)  # lines of a cell: one text
                 m = _RATE_ROW.search(line)
                 if not m:
                     continue

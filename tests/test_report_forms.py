@@ -37,7 +37,7 @@ def _cell(text, header=False):
 
 def _label(block):
     if isinstance(block, Heading):
-        return f"H{block.level} {block.text}"
+        return f"H{block.level} {block.full_text}"
     if isinstance(block, Paragraph):
         return "".join(s.text for s in block.spans)
     return block.caption
@@ -69,6 +69,27 @@ def test_annex_sections_are_numbered_as_attachments(fake_sections, monkeypatch):
     out = forms_mod.assemble(object(), "测试")
     assert [_label(o) for o in out["甲"][:2]] == ["H2 附件1 甲节", "正文甲"]
     assert [_label(o) for o in out["丙"][:2]] == ["H2 附件2 丙节", "正文丙"]
+    assert out["甲"][0] == Heading(2, "甲节", label="附件1")  # the label apart: a new page, then the title
+
+
+def test_the_annex_list_goes_before_the_signature_and_one_attachment_is_not_numbered(fake_sections, monkeypatch):
+    from xinfang.blocks import Signature, Span
+
+    monkeypatch.delitem(SECTIONS, "丁", raising=False)
+    section("丁", None)(lambda ctx: [Text("结尾。"), Signature(("某办公室", "2024年1月2日"))])
+    try:
+        _use_form(monkeypatch, ["甲", "丁", forms_mod.Chapter("附件", ("丙", "甲2"))])
+        monkeypatch.setitem(SECTIONS, "甲2", SECTIONS["甲"])
+        out = forms_mod.assemble(object(), "测试")
+        para = out["丁"][1]
+        assert para == Paragraph([Span("附件：1.丙节"), Span("", br=True), Span("2.甲节")], role="annex_list")
+        assert out["丁"][2] == Signature(("某办公室", "2024年1月2日"))
+        _use_form(monkeypatch, ["丁", forms_mod.Chapter("附件", ("丙",))])
+        out = forms_mod.assemble(object(), "测试")
+        assert out["丁"][1] == Paragraph("附件：丙节", role="annex_list")
+        assert out["丙"][0] == Heading(2, "丙节", label="附件")
+    finally:
+        SECTIONS.pop("丁", None)
 
 
 def test_consecutive_texts_are_one_run_of_markdown(monkeypatch):

@@ -206,3 +206,28 @@ def test_write_sample_encodings_and_bytes(tmp_path, tables):
     expected = tables["register"].astype("string").fillna("")
     pd.testing.assert_frame_equal(back.astype("string"), expected)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", back["登记日期"].iloc[0])
+
+
+def test_cases_overdue_at_2023_month_ends_change_no_figure_of_the_2023_period(register):
+    """Five cases of December 2021 settled only in 2023 (xinfang.sample.build.LONG_OVERDUE): overdue
+    at the month-ends January … August 2023, settled before the year's end, registered outside the
+    2023 period and its comparison period."""
+    import datetime as dt
+
+    import numpy as np
+
+    import xinfang
+    from xinfang.indicators.measures import overdue_frame
+
+    reg = xinfang.load_inputs(xinfang.load_params(ROOT / "params", 2023)).register  # seeds/ = build_sample()
+    ends = [dt.date(2023, m + 1, 1) - dt.timedelta(days=1) for m in range(1, 12)] + [dt.date(2023, 12, 31)]
+    counts = []
+    for end in ends:
+        f = overdue_frame(reg, np.datetime64(end, "D"))
+        counts.append(int((f["od_acc"] | f["od_rep"]).sum()))
+    # due in 2022; settled 2023-02-15, 03-20, 04-10 (decision), 06-12, 09-08
+    assert counts == [5, 4, 3, 2, 2, 1, 1, 1, 0, 0, 0, 0]
+    late = register[register["答复日期"].fillna("").str.startswith("2023") & (register["登记日期"] < "2022")]
+    late = pd.concat([late, register[register["受理日期"].fillna("").str.startswith("2023") & (register["登记日期"] < "2022")]])
+    assert sorted(late["信访件编号"]) == ["DX2021-000991", "DX2021-000996", "DX2021-000999", "DX2021-001003", "DX2021-001004"]
+    assert (late["登记日期"] < P_PREV[0]).all() and (late["登记层级"] != "国家").all()

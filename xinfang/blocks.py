@@ -18,6 +18,7 @@ block              what it prints
 :class:`Table`     a table of :class:`Cell` rows (header rows, body rows) with its caption
 :class:`Figure`    a picture with its alternative text
 :class:`Signature` the 落款 (right) or the 主送 line (left)
+:class:`Colophon`  the 版记 (抄送, 印发机关, 印发日期) at the end
 :class:`ErrorBox`  a cell that failed to run
 :class:`DocumentInfo` what the document says about itself (title, subtitle, date); prints
                    nothing and is taken out of the body when a :class:`Document` is built
@@ -35,7 +36,7 @@ from typing import Any, Iterable, Union
 
 __all__ = [
     "Span", "Heading", "Paragraph", "ListBlock", "Quote", "CodeBlock", "Rule", "Cell", "Table",
-    "Figure", "Signature", "ErrorBox", "DocumentInfo", "Block", "TocEntry", "Document",
+    "Figure", "Signature", "Colophon", "ErrorBox", "DocumentInfo", "Block", "TocEntry", "Document",
     "DEFAULT_DATE", "DEFAULT_ALT", "plain", "clean_text", "cell_text", "squash",
 ]
 
@@ -78,11 +79,16 @@ def _spans(value: Any) -> tuple[Span, ...]:
 @dataclass(frozen=True)
 class Heading:
     """A heading; ``level`` is the Markdown level (1 = ``#``, the title). ``spans`` may be
-    given as a plain string. ``anchor`` (``sec-1`` …) is given when the document is built."""
+    given as a plain string. ``anchor`` (``sec-1`` …) is given when the document is built.
+
+    ``label`` marks an attachment (附件, GB/T 9704 §7.3.8): ``"附件1"`` (or ``"附件"`` when
+    there is one), printed on its own line at the top left of a new page, the spans being the
+    attachment's title, centred below it."""
 
     level: int
     spans: tuple[Span, ...]
     anchor: str = ""
+    label: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", _spans(self.spans))
@@ -91,13 +97,22 @@ class Heading:
     def text(self) -> str:
         return plain(self.spans)
 
+    @property
+    def full_text(self) -> str:
+        """The text with its attachment label: ``附件1 绩效评价指标评分表``."""
+        return f"{self.label} {self.text}" if self.label else self.text
+
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph; ``spans`` may be given as a plain string."""
+    """A paragraph; ``spans`` may be given as a plain string.
+
+    ``role``: ``""`` body text; ``"note"`` the note under a table, set smaller;
+    ``"annex_list"`` the 附件说明 after the body (GB/T 9704 §7.3.4: "附件：1.…", hard breaks
+    between the items, which line up under the first)."""
 
     spans: tuple[Span, ...]
-    role: str = ""  # "note": the note under a table, set smaller
+    role: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", _spans(self.spans))
@@ -155,25 +170,58 @@ class Table:
         _freeze(self, "body", 2)
 
     @classmethod
-    def from_rows(cls, columns: Iterable[Any], rows: Iterable[Iterable[Any]], caption: str = "") -> "Table":
+    def from_rows(cls, columns: Iterable[Any], rows: Iterable[Iterable[Any]], caption: str = "",
+                  merge: Iterable[Any] = ()) -> "Table":
         """A table with one header row; every value as a reader sees it (:func:`cell_text`),
         runs of white space as one space (as a browser shows a cell).
 
+        ``merge`` names columns (by header text) whose equal values in consecutive rows are one
+        cell spanning those rows (一级指标, 二级指标 …), each within the runs of the columns
+        named before it: a 二级指标 never spans two 一级指标.
+
         >>> Table.from_rows(["单位", "件次"], [["城南  街道", 27], ["城北街道", None]]).body[1][1].text
         ''
+        >>> t = Table.from_rows(["一级", "二级", "分"], [["决策", "目标", 1], ["决策", "目标", 2], ["过程", "目标", 3]],
+        ...                     merge=["一级", "二级"])
+        >>> [[(c.text, c.rowspan) for c in row] for row in t.body]
+        [[('决策', 2), ('目标', 2), ('1', 1)], [('2', 1)], [('过程', 1), ('目标', 1), ('3', 1)]]
         """
         def text(value: Any) -> str:
             return squash(clean_text(cell_text(value)))
 
         columns = list(columns)
         head = [[Cell(text(c), header=True) for c in columns]] if columns else []
-        body = [[Cell(text(v)) for v in row] for row in rows]
-        return cls(text(caption), head, [row for row in body if row])
+        body = [[text(v) for v in row] for row in rows]
+        body = [row for row in body if row]
+        names = [text(c) for c in columns]
+        merged = [names.index(text(m)) for m in merge if text(m) in names]
+        spans = _row_spans(body, merged)
+        cells = [[Cell(v, rowspan=spans.get((r, c), 1)) for c, v in enumerate(row) if spans.get((r, c), 1) > 0]
+                 for r, row in enumerate(body)]
+        return cls(text(caption), head, cells)
 
     @classmethod
-    def from_frame(cls, frame: Any, caption: str = "") -> "Table":
+    def from_frame(cls, frame: Any, caption: str = "", merge: Iterable[Any] = ()) -> "Table":
         """A table of a DataFrame: its columns are the header row, its index is not shown."""
-        return cls.from_rows(frame.columns, frame.itertuples(index=False, name=None), caption)
+        return cls.from_rows(frame.columns, frame.itertuples(index=False, name=None), caption, merge)
+
+
+def _row_spans(body: list[list[str]], columns: list[int]) -> dict[tuple[int, int], int]:
+    """(row, column) → rowspan for the merged columns: n > 1 at the top of a run, 0 below it
+    (the cell is covered). Runs of equal, non-empty values; each column's runs are cut where
+    the runs of the columns before it are."""
+    spans: dict[tuple[int, int], int] = {}
+    cuts = {0, len(body)}
+    for c in columns:
+        start = 0
+        for r in range(1, len(body) + 1):
+            if r in cuts or r == len(body) or body[r][c] != body[start][c] or not body[start][c]:
+                if r - start > 1:
+                    spans[(start, c)] = r - start
+                    spans.update({(k, c): 0 for k in range(start + 1, r)})
+                start = r
+        cuts |= {r for r in range(len(body) + 1) if spans.get((r, c), 1) != 0}
+    return spans
 
 
 @dataclass(frozen=True)
@@ -201,6 +249,19 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Colophon:
+    """The 版记 at the end of a document (GB/T 9704 §7.4): 抄送 (``cc``), 印发机关 and 印发日期,
+    between full-width rules."""
+
+    cc: tuple[str, ...]
+    printer: str
+    date: str  # as printed: 2024年1月2日
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cc", tuple(str(x) for x in self.cc))
+
+
+@dataclass(frozen=True)
 class ErrorBox:
     ename: str
     evalue: str
@@ -216,25 +277,26 @@ class DocumentInfo:
     subtitle: str = ""
     date: str | None = None  # ISO date
     author: str = ""
+    number: str = ""  # 发文字号 (文号), printed centred above the title
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title_lines", tuple(self.title_lines or ()))
 
     @classmethod
     def from_metadata(cls, metadata: dict) -> "DocumentInfo":
-        """From a report's metadata (``title``, ``title_lines``, ``subtitle``, ``date``)."""
+        """From a report's metadata (``title``, ``title_lines``, ``subtitle``, ``date``, ``number``)."""
         return cls(metadata.get("title") or "", tuple(metadata.get("title_lines") or ()),
-                   metadata.get("subtitle") or "", metadata.get("date"))
+                   metadata.get("subtitle") or "", metadata.get("date"), number=metadata.get("number") or "")
 
     def items(self) -> dict:
         """The values it gives (empty ones left out)."""
         values = {"title": self.title, "title_lines": list(self.title_lines), "subtitle": self.subtitle,
-                  "date": self.date, "author": self.author}
+                  "date": self.date, "author": self.author, "number": self.number}
         return {k: v for k, v in values.items() if v}
 
 
 Block = Union[Heading, Paragraph, ListBlock, Quote, CodeBlock, Rule, Table, Figure, ErrorBox, Signature,
-              DocumentInfo]
+              Colophon, DocumentInfo]
 
 
 @dataclass(frozen=True)
@@ -256,6 +318,7 @@ class Document:
     date_given: bool  # whether a date was given (then it is printed)
     blocks: tuple[Block, ...]
     title_lines: list[str] | None = None  # the title cut into balanced lines, only between words
+    number: str | None = None  # 发文字号, printed centred above the title
 
     def __post_init__(self) -> None:
         _freeze(self, "blocks")
@@ -274,7 +337,7 @@ class Document:
         for block in self.blocks:
             if not isinstance(block, Heading) or block.level not in (2, 3):
                 continue
-            entry = TocEntry(block.anchor, block.text)
+            entry = TocEntry(block.anchor, block.full_text)
             if block.level == 3 and entries:
                 entries[-1].children.append(entry)
             else:

@@ -416,19 +416,21 @@ def batch(year, by, years, params_dir, data, workers, only, force, quiet) -> Non
 @main.command(context_settings=CONTEXT)
 @click.option("--month", required=True, help="月份 YYYY-MM，如 2023-11 / the month.")
 @click.option("--cutoff", help="截止日 YYYY-MM-DD（默认月末）/ cut-off date for overdue cases and rates (default: month end).")
-@click.option("--duban", is_flag=True, help="同时为有超期或即将到期件的单位各出一份督办单 / also write 督办单.")
+@click.option("--duban", is_flag=True, help="同时为有超期件的单位出督办单、有即将到期件的单位出提示单 / also write 督办单 and 提示单.")
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None, data: str | None) -> None:
     """月度通报 / the monthly 通报 → output/<year>/bulletins/<year>-<month>_通报.{html,docx}.
 
-    With --duban, one 督办单 per unit with overdue or soon-due cases at the cut-off, in
-    output/<year>/bulletins/督办单/<year>-<month>/<unit>.docx.
+    With --duban, a 督办单 for each unit with cases overdue at the cut-off and a 提示单 for each
+    unit with cases soon due, in output/<year>/bulletins/督办单/<year>-<month>/<unit>_督办单.docx
+    (<unit>_提示单.docx).
     """
     from .errors import BatchError
     from .monthly import parse_month
     from .params import load_params, register_override
-    from .report.bulletin import load_bulletin_context, write_duban
+    from .report.bulletin import load_bulletin_context
+    from .report.duban import write_duban
     from .run import run_report
     from .run.jobs import output_root
     from .run.bulletins import bulletin_dirs, bulletin_notebook, bulletin_parameters, check_month_has_data, cutoff_text
@@ -455,7 +457,7 @@ def bulletin(month: str, cutoff: str | None, duban: bool, params_dir: str | None
     if duban:
         written = write_duban(ctx, duban_dir)
         for path in written:
-            click.echo(f"督办单 / written: {path}")
+            click.echo(f"督办单、提示单 / written: {path}")
         if not written:
             click.echo("截止日无超期或即将到期的信访件，不出督办单 / no overdue or soon-due cases: no 督办单")
     click.echo(f"用时 / took {result.seconds:.1f} s")

@@ -11,8 +11,9 @@ Schema (version 2), one JSON object per output, ``kind`` first:
 =============  ============================================================  ================
 ``kind``       fields                                                        fallbacks
 =============  ============================================================  ================
-``heading``    ``level``, ``spans``                                          text/markdown
-``paragraph``  ``spans``, ``role`` (``"note"``: a table's note, else ``""``)  text/markdown
+``heading``    ``level``, ``spans``, ``label`` (an attachment's 附件1, if any)  text/markdown
+``paragraph``  ``spans``, ``role`` (``"note"``: a table's note; ``"annex_list"``:
+               the 附件说明; else ``""``)                                     text/markdown
 ``list``       ``ordered``, ``start``, ``items`` (each a list of blocks)     text/markdown
 ``quote``      ``blocks``                                                    text/markdown
 ``code``       ``text``                                                      text/plain
@@ -20,8 +21,10 @@ Schema (version 2), one JSON object per output, ``kind`` first:
 ``table``      ``caption``, ``head`` and ``body`` (rows of cells)            text/html
 ``figure``     ``title``, ``alt``, ``mimetype``, ``width``, ``height``       the picture
 ``signature``  ``lines``, ``align`` (``"right"``: the 落款; ``"left"``: 主送)   text/markdown
+``colophon``   ``cc``, ``printer``, ``date`` (the 版记)                        text/markdown
 ``error``      ``ename``, ``evalue``, ``traceback``                          text/plain
-``document``   ``title``, ``title_lines``, ``subtitle``, ``date``, ``author``  text/plain
+``document``   ``title``, ``title_lines``, ``subtitle``, ``date``, ``author``,
+               ``number`` (the 文号)                                          text/plain
 =============  ============================================================  ================
 
 A span is ``{"text": …}`` with ``"bold"``, ``"italic"``, ``"code"``, ``"strike"`` or ``"br"``
@@ -30,7 +33,8 @@ set to ``true`` where they hold; a cell is ``{"text": …}`` with ``"header"``, 
 reader sees. A figure's picture is not in the JSON: it is the ``image/png`` (or ``image/jpeg``)
 entry of the same bundle, base64 as every notebook image is, so that a notebook holds it once;
 ``width`` and ``height`` are CSS pixels or ``null`` (then the picture's own dpi decides).
-Every output gets ``text/plain``.
+Every output gets ``text/plain``. ``label``, ``number`` and the kind ``colophon`` were added to
+version 2 without changing it: they are optional, and a reader without them prints the rest.
 
 Examples
 --------
@@ -48,7 +52,7 @@ from dataclasses import fields
 from typing import Any
 
 from xinfang.blocks import (
-    Block, Cell, CodeBlock, DocumentInfo, ErrorBox, Figure, Heading, ListBlock, Paragraph, Quote, Rule,
+    Block, Cell, CodeBlock, Colophon, DocumentInfo, ErrorBox, Figure, Heading, ListBlock, Paragraph, Quote, Rule,
     Signature, Span, Table, cell_text,
 )
 
@@ -65,7 +69,7 @@ PNG_MIMETYPE = "image/png"
 #: The ``kind`` of each block type.
 KINDS: dict[type, str] = {
     Heading: "heading", Paragraph: "paragraph", ListBlock: "list", Quote: "quote", CodeBlock: "code",
-    Rule: "rule", Table: "table", Figure: "figure", Signature: "signature", ErrorBox: "error",
+    Rule: "rule", Table: "table", Figure: "figure", Signature: "signature", Colophon: "colophon", ErrorBox: "error",
     DocumentInfo: "document",
 }
 
@@ -97,6 +101,8 @@ def to_json(block: Block) -> dict:
     out: dict[str, Any] = {"kind": kind}
     if isinstance(block, Heading):
         out.update(level=block.level, spans=[_span_json(s) for s in block.spans])
+        if block.label:
+            out["label"] = block.label
     elif isinstance(block, Paragraph):
         out["spans"] = [_span_json(s) for s in block.spans]
         if block.role:
@@ -116,11 +122,15 @@ def to_json(block: Block) -> dict:
                    height=block.height)
     elif isinstance(block, Signature):
         out.update(lines=list(block.lines), align=block.align)
+    elif isinstance(block, Colophon):
+        out.update(cc=list(block.cc), printer=block.printer, date=block.date)
     elif isinstance(block, ErrorBox):
         out.update(ename=block.ename, evalue=block.evalue, traceback=block.traceback)
     elif isinstance(block, DocumentInfo):
         out.update(title=block.title, title_lines=list(block.title_lines), subtitle=block.subtitle,
                    date=block.date, author=block.author)
+        if block.number:
+            out["number"] = block.number
     return out
 
 
@@ -178,7 +188,8 @@ def _md_spans(spans: tuple[Span, ...]) -> str:
 def _markdown(block: Block) -> str | None:
     """The Markdown fallback of a text block; None for the others."""
     if isinstance(block, Heading):
-        return "#" * max(1, min(block.level, 6)) + " " + _md_spans(block.spans)
+        label = _MD_SPECIAL.sub(r"\\\1", block.label) + " " if block.label else ""
+        return "#" * max(1, min(block.level, 6)) + " " + label + _md_spans(block.spans)
     if isinstance(block, Paragraph):
         return _md_spans(block.spans)
     if isinstance(block, ListBlock):
@@ -193,6 +204,9 @@ def _markdown(block: Block) -> str | None:
         return "\n".join("> " + line for line in inner.split("\n"))
     if isinstance(block, Signature):
         return "\n\n".join(_MD_SPECIAL.sub(r"\\\1", line) for line in block.lines)
+    if isinstance(block, Colophon):
+        lines = ([f"抄送：{'，'.join(block.cc)}。"] if block.cc else []) + [f"{block.printer}　{block.date}印发"]
+        return "\n\n".join(_MD_SPECIAL.sub(r"\\\1", line) for line in lines)
     return None
 
 

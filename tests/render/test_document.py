@@ -101,20 +101,18 @@ DUBAN = textwrap.dedent("""
     import datetime as dt, json, sys
     from types import SimpleNamespace
     import pandas as pd
-    from xinfang.report.bulletin import write_duban
+    from xinfang.config.schema import Bulletin
+    from xinfang.report.duban import write_duban
+    from xinfang.workdays import WorkCalendar
 
     cases = pd.DataFrame({
-        "责任单位": ["城南街道", "城南街道", "城北街道"],
-        "类别": ["超期未办结", "即将到期", "超期未办结"],
+        "责任单位": ["城南街道", "城南街道", "城北街道"], "类别": ["超期未答复", "即将到期", "超期未受理"],
         "信访件编号": ["X-001", "X-002", "X-003"],
         "登记日期": [dt.date(2023, 10, 9), dt.date(2023, 12, 4), dt.date(2023, 11, 1)],
-        "应办日期": [dt.date(2023, 12, 8), dt.date(2024, 1, 3), dt.date(2023, 12, 1)],
-        "超期天数": [23, 0, 30],
-        "问题领域": ["城乡建设", "劳动社保", "农村农业"],
-    })
-    ctx = SimpleNamespace(cases=cases, settings=SimpleNamespace(duban_days=5), cutoff=dt.date(2023, 12, 31),
-                          report_date=dt.date(2024, 1, 2), issuer="某区信访局", year=2023, month=12,
-                          date_text=lambda d: f"{d.year}年{d.month}月{d.day}日")
+        "应办日期": [dt.date(2023, 12, 8), dt.date(2024, 1, 3), dt.date(2023, 11, 16)],
+        "超期天数": [23, 0, 45], "问题领域": ["城乡建设", "劳动保障", "农业农村"], "信访目的": ["求决", "申诉", "求决"]})
+    ctx = SimpleNamespace(cases=cases, settings=Bulletin(), cutoff=dt.date(2023, 12, 31), report_date=dt.date(2024, 1, 2),
+                          calendar=WorkCalendar(), issuer="某区信访局", year=2023, month=12)
     paths = write_duban(ctx, sys.argv[1])
     print(json.dumps({"paths": [p.name for p in paths],
                       "loaded": sorted(m for m in ("nbformat", "nbconvert", "nbclient") if m in sys.modules)}))
@@ -126,17 +124,11 @@ def test_duban_is_rendered_without_any_notebook(tmp_path):
 
     out = subprocess.run([sys.executable, "-c", DUBAN, str(tmp_path)], capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
-    assert result == {"paths": ["城南街道.docx", "城北街道.docx"], "loaded": []}
-    word = WordDocument(str(tmp_path / "城南街道.docx"))
+    assert result == {"paths": ["城南街道_督办单.docx", "城南街道_提示单.docx", "城北街道_督办单.docx"], "loaded": []}
+    word = WordDocument(str(tmp_path / "城南街道_督办单.docx"))
     texts = [p.text for p in word.paragraphs if p.text]
-    assert texts[:3] == ["信访事项督办单", "督办〔2023〕12-01号", "城南街道："]
-    # the earlier of C + 5 days (2024-01-05) and the soon-due date (2024-01-03)
-    assert texts[3] == ("截至2023年12月31日，你单位承办的信访事项中超期未办结1件、即将到期1件（见下表）。"
-                        "请于2024年1月3日前办结并反馈办理结果；确需延期的，依规办理延期手续。")
-    assert texts[-2:] == ["某区信访局", "2024年1月2日"]
-    rows = [[c.text for c in row.cells] for row in word.tables[0].rows]
-    assert rows[0] == ["序号", "信访件编号", "类别", "登记日期", "应办日期", "超期天数", "问题领域"]
-    assert rows[2] == ["2", "X-002", "即将到期", "2023年12月4日", "2024年1月3日", "未超期", "劳动社保"]
+    # no 机关代字 in the default params: 督办〔2023〕12-01号, above the title
+    assert texts[:3] == ["督办〔2023〕12-01号", "信访事项督办单", "城南街道："]
     assert word.core_properties.created.date() == dt.date(2024, 1, 2)
-    with zipfile.ZipFile(io.BytesIO((tmp_path / "城北街道.docx").read_bytes())) as z:
-        assert "督办〔2023〕12-02号" in z.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(io.BytesIO((tmp_path / "城北街道_督办单.docx").read_bytes())) as z:
+        assert "督办〔2023〕12-03号" in z.read("word/document.xml").decode("utf-8")

@@ -20,7 +20,8 @@ import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 from ..errors import ParameterError
 
@@ -73,7 +74,14 @@ def _finite(value: float) -> float:
     return value
 
 
+def _phone(value: str) -> str:
+    if not re.fullmatch(r"[0-9０-９()（）+\- ]{3,30}", value):
+        raise ValueError("电话号码只能含数字、括号、加号、连字符和空格 / a telephone number: digits, brackets, +, -")
+    return value
+
+
 Name = Annotated[str, AfterValidator(check_name)]
+Phone = Annotated[str, AfterValidator(_phone)]
 PathText = Annotated[str, AfterValidator(_path)]
 IsoDate = Annotated[str, AfterValidator(_iso_date)]
 Number = Annotated[float, AfterValidator(_finite)]
@@ -135,9 +143,37 @@ class Bulletin(_Model):
     due_soon_days: Annotated[int, Field(ge=0, le=60)] = Field(7, description=(
         "即将到期：答复期限在截止日后多少日之内（含）/ the due-soon window in days"))
     duban_days: Annotated[int, Field(ge=1, le=60)] = Field(5, description=(
-        "督办单的办结时限：截止日后多少日（即将到期件以其到期日为准，取较早者）/ days given to settle overdue cases"))
+        "督办单、提示单的办理时限：印发日期后第几个工作日（节假日、周末不计，见 holidays、workdays）"
+        "/ working days after the issue date given to settle and report back"))
     cutoff_days: Annotated[int, Field(ge=0, le=60)] = Field(0, description=(
-        "截止日：月末后多少日（0 为月末；命令行 --cutoff 优先）/ the cut-off, days after the month's end"))
+        "截止日：月末后多少日（0 为月末；命令行 --cutoff 优先）。通报和督办单的印发日期为截止日后的第一个工作日"
+        "（正文仍写“截至截止日”）/ the cut-off, days after the month's end; documents are dated the next working day"))
+    holidays: list[IsoDate] = Field(default_factory=list, description=(
+        "法定节假日中不是周末的休息日（ISO 日期列表，按国务院办公厅当年的节假日安排填写）；"
+        "计算印发日期和办理时限时跳过 / public holidays (days off that are not weekends)"))
+    workdays: list[IsoDate] = Field(default_factory=list, description=(
+        "调休上班的周六、周日（ISO 日期列表）；计算工作日时算作工作日 / weekend days that are working days (调休)"))
+    code: Name | None = Field(None, description=(
+        "通报的机关代字，文号为 代字〔年份〕月份号（如 大信联办〔2023〕12号）；null 不编文号 / the 通报's office code"))
+    duban_code: Name | None = Field(None, description=(
+        "督办单、提示单的机关代字，文号为 代字〔年份〕月份-序号号（如 大信督〔2023〕12-07号）；null 为“督办” "
+        "/ the office code of the 督办单"))
+    cc: list[Name] = Field(default_factory=list, description="版记：抄送机关，按顺序 / 版记: copies to")
+    printer: Name | None = Field(None, description="版记：印发机关；null 为落款单位 / 版记: the printing office")
+    contact: Name | None = Field(None, description=(
+        "督办单的经办人（发文单位的工作人员，不是信访人）/ the issuing office's officer on the 督办单"))
+    phone: Phone | None = Field(None, description=(
+        "督办单上发文单位的联系电话 / the issuing office's telephone on the 督办单"))
+
+    @model_validator(mode="after")
+    def _calendar(self) -> "Bulletin":
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            raise ValueError(f"日期既是节假日又是调休上班日 / dates both holiday and workday: {', '.join(both)}")
+        weekdays = [d for d in self.workdays if dt.date.fromisoformat(d).weekday() < 5]
+        if weekdays:
+            raise ValueError(f"workdays 只列调休上班的周六、周日 / workdays lists weekend days only: {', '.join(weekdays)}")
+        return self
 
 
 class ManualScore(_Model):
@@ -358,7 +394,7 @@ def _source(path: tuple[str, ...], origin: Mapping[tuple[str, ...], str]) -> str
 
 
 # ----------------------------------------------------------------------------- reference doc
-_LABELS = ((PathText, "路径 / path"), (IsoDate, "ISO 日期 / date"), (Name, "文字 / text"),
+_LABELS = ((PathText, "路径 / path"), (IsoDate, "ISO 日期 / date"), (Name, "文字 / text"), (Phone, "电话号码 / telephone"),
            (Number, "数 / number"), (str, "文字 / text"))
 
 

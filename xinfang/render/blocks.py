@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 
 from xinfang.blocks import (
-    CJK, DEFAULT_ALT, DEFAULT_DATE, XML_BAD, Block, Cell, CodeBlock, Document, DocumentInfo, ErrorBox, Figure,
+    CJK, DEFAULT_ALT, DEFAULT_DATE, XML_BAD, Block, Cell, CodeBlock, Colophon, Document, DocumentInfo, ErrorBox, Figure,
     Heading, ListBlock, Paragraph, Quote, Rule, Signature, Span, Table, TocEntry, clean_text, plain,
 )
 
 __all__ = [
     "Span", "Heading", "Paragraph", "ListBlock", "Quote", "CodeBlock", "Rule", "Cell",
-    "TableBlock", "FigureBlock", "SignatureBlock", "DocInfoBlock", "ErrorBox", "Block", "TocEntry",
+    "TableBlock", "FigureBlock", "SignatureBlock", "DocInfoBlock", "Colophon", "ErrorBox", "Block", "TocEntry",
     "Document", "DEFAULT_DATE", "DEFAULT_ALT", "plain", "is_number", "clean_text", "grid",
     "numeric_columns", "cell_align",
 ]

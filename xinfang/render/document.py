@@ -63,6 +63,7 @@ def build_document(blocks: Iterable[Block], metadata: Mapping[str, Any] | None =
         date_given=bool(date_value),
         blocks=tuple(body),
         title_lines=_title_lines(meta, title),
+        number=clean_text(meta.get("number")).strip() or None,
     )
 
 

@@ -23,7 +23,7 @@ from xinfang.compat import paragraph_element
 from xinfang.errors import RenderError
 from xinfang.fileio import normalize_zip
 from xinfang.render.blocks import (
-    Block, CodeBlock, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule,
+    Block, CodeBlock, Colophon, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule,
     SignatureBlock, Span, TableBlock, XML_BAD, cell_align, grid, numeric_columns,
 )
 from xinfang.render.gbt9704 import (
@@ -31,12 +31,21 @@ from xinfang.render.gbt9704 import (
     H1, H2, H3, HEADER_DISTANCE_CM, LINE_BODY, MARGIN_BOTTOM_CM, MARGIN_LEFT_CM, MARGIN_RIGHT_CM,
     MARGIN_TOP_CM, NOTE_PPR, PAGE_H_CM, PAGE_W_CM, PLAIN_PPR, QUOTE, SIGNATURE_PPR, SIZE_BODY, SIZE_CELL,
     SIZE_CELL_WIDE, SIZE_PAGE, SPACER_PPR, STYLE_IDS, SUBTITLE, TEXT_WIDTH_CM, TITLE, ZIP_DATE_TIME,
-    ParaStyle, column_ems, fit_widths, ppr_xml, rpr_xml, tc_xml, twips,
+    ANNEX_LABEL_PPR, ANNEX_LIST_PPR, ANNEX_TITLE_PPR, LAST_PPR, NUMBER_PPR, SIZE_COLOPHON,
+    ParaStyle, cell_lines, colophon_ppr, ppr_xml, rpr_xml, table_layout, tc_xml, twips,
 )
 
 __all__ = ["report_docx", "DOCX_MIMETYPE"]
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _keep(ppr: str) -> str:
+    """Paragraph properties with keep-with-next (the first child: there is no w:pStyle here)."""
+    if "<w:keepNext/>" in ppr:
+        return ppr
+    head, rest = ppr.split(">", 1)
+    return f"{head}><w:keepNext/>{rest}"
 
 
 def _set_rpr(run: Any, xml: str) -> None:
@@ -79,6 +88,7 @@ class _DocxBuilder:
 
     def __init__(self, document: Document) -> None:
         self.document = document
+        self._top: list[Block] = []
         self.doc = new_word_document()
         self._clean_template()
         self._setup_styles()
@@ -222,6 +232,8 @@ class _DocxBuilder:
 
     def add_title(self) -> None:
         r = self.document
+        if r.number:  # 发文字号: centred above the title, one empty line between (GB/T 9704 §7.2.5)
+            self._para(BODY, [Span(r.number)], ppr=NUMBER_PPR)
         spans = [Span(r.title)]
         if r.title_lines:  # balanced lines, broken only between words
             spans = [s for i, line in enumerate(r.title_lines) for s in ([Span("", br=True)] if i else []) + [Span(line)]]
@@ -233,13 +245,28 @@ class _DocxBuilder:
         spacing = paragraph_element(last).pPr.find(qn("w:spacing"))
         spacing.set(qn("w:after"), str(round(LINE_BODY * 20)))
 
+    def add_body(self) -> None:
+        """The document's blocks (the last table of the body is followed by a one-point line)."""
+        self._top = list(self.document.blocks)
+        self.add_blocks(self._top)
+
     def add_blocks(self, blocks: list[Block], depth: int = 0, quote: bool = False) -> None:
         for i, b in enumerate(blocks):
-            if isinstance(b, Heading):
+            if isinstance(b, Heading) and b.label:
+                # an attachment (GB/T 9704 §7.3.8): a new page, 附件N top left in 黑体, the
+                # title centred on the third line
+                self._para(H1, [Span(b.label)], ppr=ANNEX_LABEL_PPR)
+                self._para(TITLE, b.spans, ppr=ANNEX_TITLE_PPR)
+            elif isinstance(b, Heading):
                 spec = {1: TITLE, 2: H1, 3: H2}.get(b.level, H3)
                 self._para(spec, b.spans)
             elif isinstance(b, Paragraph) and b.role == "note":
                 self._para(BODY, b.spans, ppr=NOTE_PPR, size=SIZE_CELL)
+            elif isinstance(b, Paragraph) and b.role == "annex_list":
+                self._keep_previous()
+                self._para(BODY, b.spans, ppr=ANNEX_LIST_PPR)  # 附件说明 (§7.3.4)
+            elif isinstance(b, Colophon):
+                self.add_colophon(b)
             elif isinstance(b, Paragraph):
                 spec = QUOTE if quote else BODY
                 self._para(spec, b.spans, ppr=self._indented(depth))
@@ -258,8 +285,11 @@ class _DocxBuilder:
                 self.add_table(b)
                 following = blocks[i + 1] if i + 1 < len(blocks) else None
                 if not (isinstance(following, Paragraph) and following.role == "note"):
-                    # a paragraph after a table: Word joins tables that touch
-                    self._set_ppr(self.doc.add_paragraph(), SPACER_PPR)
+                    # a paragraph after a table: Word joins tables that touch. After the last
+                    # table of the document it is one point high, so that a table ending at the
+                    # foot of a page does not push it onto a blank page of its own.
+                    last = following is None and depth == 0 and blocks is self._top
+                    self._set_ppr(self.doc.add_paragraph(), LAST_PPR if last else SPACER_PPR)
             elif isinstance(b, FigureBlock):
                 self.add_figure(b)
             elif isinstance(b, SignatureBlock) and b.align == "left":
@@ -268,11 +298,26 @@ class _DocxBuilder:
             elif isinstance(b, SignatureBlock):
                 # 落款: one empty line, then the office and the date, right-aligned with four
                 # characters of right indent (GB/T 9704 §7.3.5)
-                self._set_ppr(self.doc.add_paragraph(), SPACER_PPR)
-                for line in b.lines:
-                    self._para(BODY, [Span(line)], ppr=SIGNATURE_PPR)
+                # kept with the last lines of the body: never alone on a page (§7.3.5.5)
+                self._keep_previous()
+                self._set_ppr(self.doc.add_paragraph(), _keep(SPACER_PPR))
+                for line in b.lines:  # and with an 附注 below (a page break before an attachment wins)
+                    self._para(BODY, [Span(line)], ppr=_keep(SIGNATURE_PPR))
             elif isinstance(b, ErrorBox):
                 self._para(BODY, [Span("【运行错误】", bold=True), Span(f"{b.ename}：{b.evalue}")])
+
+    def _keep_previous(self) -> None:
+        """Keep the paragraph written last with the next one."""
+        body = self.doc.element.body
+        last = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else body[-1]
+        if last.tag != qn("w:p") or last.pPr is None or last.pPr.find(qn("w:keepNext")) is not None:
+            return
+        style = last.pPr.find(qn("w:pStyle"))
+        el = parse_xml(f'<w:keepNext {nsdecls("w")}/>')
+        if style is not None:
+            style.addnext(el)
+        else:
+            last.pPr.insert(0, el)
 
     @staticmethod
     def _indented(depth: int) -> str | None:
@@ -305,6 +350,23 @@ class _DocxBuilder:
         except Exception as exc:  # python-docx raises several types for unreadable images
             raise RenderError(f"图片无法嵌入 Word 文件 / cannot embed an image: {exc}") from exc
 
+    def add_colophon(self, c: Colophon) -> None:
+        """The 版记 (GB/T 9704 §7.4): 抄送 and 印发机关 / 印发日期 in 4号仿宋, one character in from
+        either side, between full-width rules (thick above and below, thin between)."""
+        lines = ([("抄送：" + "，".join(c.cc) + "。", None)] if c.cc else []) + [(c.printer, f"{c.date}印发")]
+        for k, (left, right) in enumerate(lines):
+            ppr = colophon_ppr(first=k == 0, last=k == len(lines) - 1, tab=right is not None)
+            spans = [Span(left)] + ([Span("\t" + right)] if right else [])
+            p = self._para(BODY, [], ppr=ppr, size=SIZE_COLOPHON)
+            for span in spans:
+                for j, part in enumerate(span.text.split("\t")):
+                    if j:
+                        run = p.add_run()
+                        _set_rpr(run, rpr_xml(FONT_BODY, SIZE_COLOPHON))
+                        run.add_tab()
+                    if part:
+                        self._run(p, Span(part), FONT_BODY, SIZE_COLOPHON, False)
+
     def add_table(self, table: TableBlock) -> None:
         rows = table.head + table.body
         if not rows:
@@ -314,15 +376,18 @@ class _DocxBuilder:
         if ncols == 0:
             return
         numeric = numeric_columns(table)
-        max_em, min_em = column_ems(table, positions)
+        layout = table_layout(table, positions)
+        size, col_tw = layout.size, layout.widths
         total = twips(TEXT_WIDTH_CM)
-        pad = 2 * 108 + 30  # cell margins left + right, and a little air, in twips
-
-        def tw(ems: list[float], size: float) -> list[float]:
-            return [w * size * 20 + pad for w in ems]
-
-        size = SIZE_CELL if sum(tw(max_em, SIZE_CELL)) <= total and ncols <= 7 else SIZE_CELL_WIDE
-        col_tw = fit_widths(tw(max_em, size), total, tw(min_em, size))
+        n_head, n_body = len(table.head), len(positions) - len(table.head)
+        # rows kept with the next one: the header, the first two body rows (a table never
+        # leaves its caption, header and one row at the foot of a page), all of a short table,
+        # and the row before the last (no last row alone on a page)
+        keep = set(range(n_head)) | {n_head + k for k in range(min(2, n_body - 1))}
+        if n_body <= 8:
+            keep |= set(range(len(positions) - 1))
+        elif n_body > 2:
+            keep.add(len(positions) - 2)
 
         if table.caption:
             self._para(CAPTION, [Span(table.caption)])
@@ -333,10 +398,12 @@ class _DocxBuilder:
         )
         xml = [
             f'<w:tbl {nsdecls("w")}>'
-            # tblPr children in schema order: tblStyle, tblW, jc, tblBorders, tblLayout, tblLook
+            # tblPr children in schema order: tblStyle, tblW, jc, tblBorders, tblLayout, tblCellMar, tblLook
             f'<w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{total}" w:type="dxa"/>'
             f'<w:jc w:val="center"/><w:tblBorders>{edges}</w:tblBorders>'
-            '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+            '<w:tblLayout w:type="fixed"/>'
+            f'<w:tblCellMar><w:left w:w="{layout.margin}" w:type="dxa"/><w:right w:w="{layout.margin}" w:type="dxa"/>'
+            '</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
             'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
             "".join(f'<w:gridCol w:w="{tw}"/>' for tw in col_tw),
             "</w:tblGrid>",
@@ -348,7 +415,7 @@ class _DocxBuilder:
             while c < ncols:
                 pos = line[c]
                 if pos is None:
-                    xml.append(tc_xml(col_tw[c], 1, None, "left", "", size, False))
+                    xml.append(tc_xml(col_tw[c], 1, None, "left", "", size, False, r in keep))
                     c += 1
                     continue
                 cell, origin = pos
@@ -356,9 +423,12 @@ class _DocxBuilder:
                 if origin:
                     vmerge = "restart" if cell.rowspan > 1 and r + 1 < len(positions) else None
                     align = cell_align(cell, c, numeric, in_head)
-                    xml.append(tc_xml(sum(col_tw[c : c + span]), span, vmerge, align, cell.text, size, in_head))
+                    width = sum(col_tw[c : c + span])
+                    text = "\n".join(cell_lines(cell.text, width, size, in_head, layout.pad))
+                    xml.append(tc_xml(width, span, vmerge, align, text, size, in_head, r in keep))
                 else:  # the lower part of a cell spanning rows
-                    xml.append(tc_xml(sum(col_tw[c : c + span]), span, "continue", "left", None, size, False))
+                    xml.append(tc_xml(sum(col_tw[c : c + span]), span, "continue", "left", None, size, False,
+                                      r in keep))
                 c += span
             xml.append("</w:tr>")
         xml.append("</w:tbl>")
@@ -423,6 +493,6 @@ def report_docx(document: Document) -> bytes:
     """The Word (.docx) bytes of a document; the same document gives the same bytes."""
     builder = _DocxBuilder(document)
     builder.add_title()
-    builder.add_blocks(document.blocks)
+    builder.add_body()
     return builder.to_bytes()
 

@@ -18,10 +18,10 @@ import jinja2
 from markupsafe import Markup
 
 from xinfang.render.blocks import (
-    Block, CodeBlock, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
+    Block, CodeBlock, Colophon, Document, ErrorBox, FigureBlock, Heading, ListBlock, Paragraph, Quote, Rule, Span,
     TableBlock, cell_align, grid, numeric_columns, SignatureBlock,
 )
-from xinfang.render.gbt9704 import SIZE_CELL, SIZE_CELL_WIDE, TEXT_WIDTH_CM, column_ems, fit_widths, twips
+from xinfang.render.gbt9704 import CJK, table_layout, tokens
 
 __all__ = ["document_html", "blocks_html", "page_resources", "ReportHTMLExporter", "ReportPreprocessor",
            "report_html", "TEMPLATES_DIR", "TEMPLATE_NAME"]
@@ -60,16 +60,19 @@ def _colgroup(table: TableBlock) -> str:
     positions = grid(table.head + table.body)
     if not positions or not positions[0]:
         return ""
-    max_em, min_em = column_ems(table, positions)
-    total = twips(TEXT_WIDTH_CM)
-    pad = 2 * 108 + 30
-
-    def tw(ems: list[float], size: float) -> list[float]:
-        return [w * size * 20 + pad for w in ems]
-
-    size = SIZE_CELL if sum(tw(max_em, SIZE_CELL)) <= total and len(max_em) <= 7 else SIZE_CELL_WIDE
-    widths = fit_widths(tw(max_em, size), total, tw(min_em, size))
+    widths = table_layout(table, positions).widths
     return "<colgroup>" + "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths) + "</colgroup>"
+
+
+def _cell_html(text: str, header: bool) -> str:
+    """A cell's text; the words a line must not break inside (a header's words, a date, a
+    number with its unit) each in a span that does not wrap."""
+    pieces = tokens(text, header=header)
+    if "".join(pieces) != text.replace(" ", "") or all(len(p) == 1 for p in pieces):
+        return _esc(text)
+    if len(pieces) == 1 and (len(text) <= 2 or not CJK.search(text)):
+        return _esc(text)  # a number or a two-character word: nothing to keep together
+    return "".join(f'<span class="xf-nobr">{_esc(p)}</span>' if len(p) > 1 else _esc(p) for p in pieces)
 
 
 def _table_html(table: TableBlock) -> str:
@@ -97,7 +100,7 @@ def _table_html(table: TableBlock) -> str:
                     attrs += f' rowspan="{cell.rowspan}"'
                 align = cell_align(cell, col, numeric, in_head)
                 attrs += f' class="xf-{align}"'
-                out.append(f"<{tag}{attrs}>{_esc(cell.text)}</{tag}>")
+                out.append(f"<{tag}{attrs}>{_cell_html(cell.text, in_head)}</{tag}>")
             out.append("</tr>")
         out.append(f"</{section}>")
     out.append("</table></div>")
@@ -108,12 +111,15 @@ def blocks_html(blocks: list[Block]) -> str:
     """The HTML of document blocks; every text is escaped."""
     out: list[str] = []
     for b in blocks:
-        if isinstance(b, Heading):
+        if isinstance(b, Heading) and b.label:  # an attachment: a new page when printed
+            out.append(f'<h2 id="{b.anchor}" class="xf-annex"><span class="xf-annex-label">{_esc(b.label)}</span>'
+                       f'<span class="xf-annex-title">{_spans_html(b.spans)}</span></h2>')
+        elif isinstance(b, Heading):
             level = min(max(b.level, 1), 6)
             cls = ' class="xf-h1"' if level == 1 else ""
             out.append(f'<h{level} id="{b.anchor}"{cls}>{_spans_html(b.spans)}</h{level}>')
         elif isinstance(b, Paragraph):
-            cls = ' class="xf-note"' if b.role == "note" else ""
+            cls = {"note": ' class="xf-note"', "annex_list": ' class="xf-annex-list"'}.get(b.role, "")
             out.append(f"<p{cls}>{_spans_html(b.spans)}</p>")
         elif isinstance(b, ListBlock):
             tag = "ol" if b.ordered else "ul"
@@ -135,6 +141,10 @@ def blocks_html(blocks: list[Block]) -> str:
         elif isinstance(b, SignatureBlock):
             cls = "xf-signature" if b.align == "right" else "xf-address"
             out.append(f'<div class="{cls}">' + "".join(f"<p>{_esc(x)}</p>" for x in b.lines) + "</div>")
+        elif isinstance(b, Colophon):
+            cc = f'<p class="xf-cc">抄送：{_esc("，".join(b.cc))}。</p>' if b.cc else ""
+            out.append(f'<div class="xf-colophon">{cc}<p class="xf-printed"><span>{_esc(b.printer)}</span>'
+                       f'<span>{_esc(b.date)}印发</span></p></div>')
         elif isinstance(b, ErrorBox):
             tb = (
                 f"<details><summary>错误详情 / traceback</summary><pre>{_esc(b.traceback)}</pre></details>"
@@ -174,6 +184,7 @@ def page_resources(document: Document) -> dict:
         "subtitle": document.subtitle,
         "author": document.author,
         "date_text": document.date_text,
+        "number": document.number,
         "toc": document.toc,
         "body": Markup(blocks_html(document.blocks)),  # noqa: S704 (escaped above)
     }

@@ -23,7 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from xinfang.display import BLOCK_MIMETYPE, PNG_MIMETYPE, VERSION
 from xinfang.errors import RenderError
 from xinfang.render.blocks import (
-    DEFAULT_ALT, Block, Cell, CodeBlock, Document, DocumentInfo, ErrorBox, FigureBlock, Heading, ListBlock,
+    DEFAULT_ALT, Block, Cell, CodeBlock, Colophon, Document, DocumentInfo, ErrorBox, FigureBlock, Heading, ListBlock,
     Paragraph, Quote, Rule, SignatureBlock, Span, TableBlock, clean_text,
 )
 from xinfang.render.document import build_document
@@ -159,9 +159,10 @@ def _children(items: Any, data: dict, metadata: dict) -> list[Block]:
 def _from_json(block: dict, data: dict, metadata: dict) -> list[Block] | None:
     kind = block.get("kind")
     if kind == "heading":
-        return [Heading(int(block["level"]), _spans_of(block.get("spans")))]
+        return [Heading(int(block["level"]), _spans_of(block.get("spans")), label=_text(block.get("label")))]
     if kind == "paragraph":
-        return [Paragraph(_spans_of(block.get("spans")), "note" if block.get("role") == "note" else "")]
+        role = block.get("role")
+        return [Paragraph(_spans_of(block.get("spans")), role if role in ("note", "annex_list") else "")]
     if kind == "list":
         items = [_children(item, data, metadata) for item in block.get("items") or []]
         return [ListBlock(bool(block.get("ordered")), int(block.get("start", 1)), items)]
@@ -188,11 +189,15 @@ def _from_json(block: dict, data: dict, metadata: dict) -> list[Block] | None:
     if kind == "signature":
         lines = [_text(x).strip() for x in block.get("lines") or [] if _text(x).strip()]
         return [SignatureBlock(lines, "left" if block.get("align") == "left" else "right")]
+    if kind == "colophon":
+        return [Colophon([_text(x) for x in block.get("cc") or []], _text(block.get("printer")),
+                         _text(block.get("date")))]
     if kind == "error":
         return [ErrorBox(_text(block.get("ename")), _text(block.get("evalue")), _text(block.get("traceback")))]
     if kind == "document":
         return [DocumentInfo(_text(block.get("title")), [_text(x) for x in block.get("title_lines") or []],
-                             _text(block.get("subtitle")), block.get("date") or None, _text(block.get("author")))]
+                             _text(block.get("subtitle")), block.get("date") or None, _text(block.get("author")),
+                             _text(block.get("number")))]
     return None
 
 

@@ -6,13 +6,13 @@ year's period (:mod:`xinfang.monthly`), and computes, as of the cut-off date C:
 * the catalogue of the month, of 1月至本月, of the month before (环比) for the district and
   every unit (the catalogue's own ``previous`` is the same month a year earlier: 同比);
 * the 月度考核 of every unit (:mod:`xinfang.scoring.assessment`);
-* the overdue and soon-due cases at C (no personal data: 信访件编号, unit, dates, 问题领域).
+* the overdue and soon-due cases at C (no personal data: 信访件编号, unit, dates, 问题领域,
+  信访目的).
 
 The sections of the form 月度通报 (:mod:`xinfang.report.sections.bulletin`) only read a
-:class:`BulletinContext`. :func:`duban_document` gives each unit's 督办单 as a document of
-blocks (:mod:`xinfang.blocks`), written in-process by :func:`write_duban` through
-:func:`~xinfang.render.document.render_document` with the same GB/T 9704 renderer: no
-notebook, no kernel.
+:class:`BulletinContext`. The 通报 and its 督办单 are dated the first working day after C
+(:mod:`xinfang.workdays`; the text says "截至C"). :mod:`xinfang.report.duban` makes each
+unit's 督办单 and 提示单 from the same context, rendered in-process: no notebook, no kernel.
 """
 from __future__ import annotations
 
@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nv
-from ..blocks import Block, Document, DocumentInfo, Heading, Paragraph, Signature, Table
 from ..config.schema import Bulletin, ReportParams
 from ..errors import ParameterError
 from ..periods import Period, parse_date
 from ..result import Indicator
+from ..workdays import WorkCalendar
 
 FORM = "月度通报"
 OVERDUE_KINDS = {"od_acc": "超期未受理", "od_rep": "超期未答复", "ds_rep": "即将到期"}
@@ -88,12 +88,24 @@ class BulletinContext:
         return f"{self.year}-{self.month:02d}_通报"
 
     @property
+    def calendar(self) -> WorkCalendar:
+        """Working days: weekends, params ``bulletin.holidays`` and ``bulletin.workdays``."""
+        return WorkCalendar.of(self.settings.holidays, self.settings.workdays)
+
+    @property
     def report_date(self) -> dt.date:
-        return self.cutoff + dt.timedelta(days=1)
+        """印发日期 of the 通报 and its 督办单: the first working day after the cut-off."""
+        return self.calendar.next_workday(self.cutoff)
+
+    @property
+    def number(self) -> str:
+        """文号: ``<bulletin.code>〔year〕month号``, or empty without a 机关代字."""
+        code = self.settings.code
+        return f"{code}〔{self.year}〕{self.month}号" if code else ""
 
     def metadata(self) -> dict:
         return {"title": self.title, "title_lines": [self.title], "subtitle": "",
-                "date": self.report_date.isoformat()}
+                "date": self.report_date.isoformat(), "number": self.number}
 
     @property
     def min_base(self) -> int:
@@ -147,7 +159,7 @@ def default_cutoff(params: ReportParams, period: Period) -> dt.date:
 
 def overdue_cases(register: pd.DataFrame, cutoff: dt.date, due_soon_days: int) -> pd.DataFrame:
     """The cases overdue or soon due at ``cutoff``: 信访件编号, 责任单位, 登记日期, 类别, 应办日期,
-    超期天数 (days past the due date at C; 0 for a soon-due case), 问题领域. No personal data.
+    超期天数 (days past the due date at C; 0 for a soon-due case), 问题领域, 信访目的. No personal data.
     Ordered by unit (register order), then due date, then 信访件编号."""
     from ..indicators.measures import overdue_frame
 
@@ -163,6 +175,7 @@ def overdue_cases(register: pd.DataFrame, cutoff: dt.date, due_soon_days: int) -
         "应办日期": due.to_numpy(),
         "超期天数": [max((cutoff - d).days, 0) for d in due],
         "问题领域": register.loc[keep, "domain"].astype(object).to_numpy(),
+        "信访目的": register.loc[keep, "purpose"].astype(object).to_numpy(),
     })
     order = {u: i for i, u in enumerate(register["unit"].cat.categories)}
     frame["_u"] = frame["责任单位"].map(order)
@@ -217,86 +230,6 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
     return BulletinContext(params, inputs, int(month), period, cum, prev, c, district, district_cum,
                            previous_results, per_unit, per_unit_cum, volumes, trend, assessment,
                            cases, missing=list(inputs.missing))
-
-
-# ============================================================================================
-# 督办单
-
-
-def duban_units(ctx: BulletinContext) -> list[str]:
-    """Units with overdue or soon-due cases at the cut-off, in register order."""
-    return list(dict.fromkeys(ctx.cases["责任单位"]))
-
-
-def duban_number(ctx: BulletinContext, unit: str) -> str:
-    """督办单编号: 〔year〕month-sequence, the sequence in register order of the units concerned."""
-    seq = duban_units(ctx).index(unit) + 1
-    return f"督办〔{ctx.year}〕{ctx.month}-{seq:02d}号"
-
-
-def duban_deadline(ctx: BulletinContext, unit: str) -> dt.date:
-    """请于…前办结并反馈: C + ``bulletin.duban_days``, or the earliest soon-due date if earlier."""
-    days = ctx.settings.duban_days
-    deadline = ctx.cutoff + dt.timedelta(days=days)
-    soon = ctx.cases[(ctx.cases["责任单位"] == unit) & (ctx.cases["类别"] == "即将到期")]
-    if len(soon):
-        deadline = min(deadline, min(soon["应办日期"]))
-    return deadline
-
-
-def duban_blocks(ctx: BulletinContext, unit: str) -> list[Block]:
-    """The blocks of one unit's 督办单 (title, 编号, addressee, body, case table, 落款)."""
-    cases = ctx.cases[ctx.cases["责任单位"] == unit]
-    n_over = int((cases["类别"] != "即将到期").sum())
-    n_soon = int((cases["类别"] == "即将到期").sum())
-    title = "信访事项督办单"
-    parts = []
-    if n_over:
-        parts.append(f"超期未办结{n_over}件")
-    if n_soon:
-        parts.append(f"即将到期{n_soon}件")
-    deadline = duban_deadline(ctx, unit)
-    body = (f"截至{ctx.date_text(ctx.cutoff)}，你单位承办的信访事项中{'、'.join(parts)}（见下表）。"
-            f"请于{ctx.date_text(deadline)}前办结并反馈办理结果；确需延期的，依规办理延期手续。")
-    rows = zip(
-        range(1, len(cases) + 1),
-        cases["信访件编号"].to_list(),
-        cases["类别"].to_list(),
-        [ctx.date_text(d) for d in cases["登记日期"]],
-        [ctx.date_text(d) for d in cases["应办日期"]],
-        [str(d) if k != "即将到期" else "未超期" for d, k in zip(cases["超期天数"], cases["类别"])],
-        cases["问题领域"].to_list(),
-    )
-    columns = ["序号", "信访件编号", "类别", "登记日期", "应办日期", "超期天数", "问题领域"]
-    return [DocumentInfo(title, (title,), duban_number(ctx, unit), ctx.report_date.isoformat()),
-            Heading(1, title), Paragraph(f"{unit}："), Paragraph(body),
-            Table.from_rows(columns, rows, "督办事项清单"),
-            Signature((ctx.issuer, ctx.date_text(ctx.report_date)))]
-
-
-def duban_document(ctx: BulletinContext, unit: str) -> Document:
-    """One unit's 督办单 as a document (no notebook, no kernel)."""
-    from ..render.document import build_document
-
-    return build_document(duban_blocks(ctx, unit))
-
-
-def write_duban(ctx: BulletinContext, out_dir: str | Path) -> list[Path]:
-    """Write ``<out_dir>/<unit>.docx`` for every unit with overdue or soon-due cases; remove
-    the 督办单 of units that have none any more. Returns the paths written."""
-    from ..fileio import safe_filename
-    from ..render.document import render_document
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for unit in duban_units(ctx):
-        paths = render_document(duban_document(ctx, unit), out_dir, safe_filename(unit), formats=("docx",))
-        written.append(paths["docx"])
-    for stale in out_dir.glob("*.docx"):
-        if stale not in written:
-            stale.unlink()
-    return written
 
 
 def load_bulletin(year: int, month: int, params_dir: str | Path | None = None, *,

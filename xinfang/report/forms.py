@@ -15,7 +15,7 @@ from typing import Union
 import yaml
 
 from ..errors import ParameterError
-from ..blocks import Block, Heading, Paragraph, Table, clean_text, squash
+from ..blocks import Block, Heading, Paragraph, Signature, Span, Table, clean_text, squash
 from ..markdown import markdown_blocks
 from .context import ReportContext
 from .sections import SECTIONS, ChartPart, Part, Sub, TablePart, Text
@@ -73,11 +73,13 @@ def form_for(ctx: ReportContext) -> str:
 
 
 class _Numbers:
-    def __init__(self) -> None:
+    def __init__(self, annexes: int = 0) -> None:
         self.chapter = self.sub = self.item = self.annex = self.table = self.figure = 0
+        self.annexes = annexes  # how many attachments the document has (one is not numbered)
 
     def heading(self, level: str, title: str) -> Heading:
-        """A numbered heading: chapter 一、 (level 2), sub （一） (3), item 1. (4), annex 附件1 (2)."""
+        """A numbered heading: chapter 一、 (level 2), sub （一） (3), item 1. (4), annex (2, labelled
+        附件1, or 附件 when it is the only one: GB/T 9704 §7.3.4)."""
         if level == "chapter":
             self.chapter += 1
             self.sub = 0
@@ -91,7 +93,7 @@ class _Numbers:
             return Heading(4, f"{self.item}. {title}")
         self.annex += 1
         self.sub = 0
-        return Heading(2, f"附件{self.annex} {title}")
+        return Heading(2, title, label=annex_label(self.annex, self.annexes))
 
 
 #: The level of a Sub inside a section of each level.
@@ -124,9 +126,9 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
             parts = SECTIONS[entry].build(ctx)
             if parts:
                 placed.append((entry, "chapter", None, parts))
-    numbers = _Numbers()
-    cites: dict[tuple[str, str], int] = {}
     annexes = [name for name, level, _, _ in placed if level == "annex"]
+    numbers = _Numbers(len(annexes))
+    cites: dict[tuple[str, str], int] = {}
     cites.update({("附件", name): i for i, name in enumerate(annexes, start=1)})
     numbered: list[tuple[str, str, str | None, list[Part]]] = []
     for name, level, chapter, parts in placed:
@@ -174,7 +176,7 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
             if isinstance(part, Sub):
                 outputs.append(numbers.heading(_BELOW[level], part.title))
             elif isinstance(part, TablePart):
-                outputs.append(Table.from_frame(part.frame, part.caption))
+                outputs.append(Table.from_frame(part.frame, part.caption, part.merge))
                 note = squash(clean_text(part.note))
                 if note:
                     outputs.append(Paragraph(note, role="note"))
@@ -182,4 +184,38 @@ def assemble(ctx: ReportContext, form: str | None = None) -> dict[str, list[Outp
                 outputs.append(part)
         flush()
         result[name] = outputs
+    _annex_list(result, placed, [SECTIONS[name].title_for(ctx) or name for name in annexes])
     return result
+
+
+def annex_label(n: int, total: int) -> str:
+    """附件1, 附件2 …; 附件 alone when there is one attachment."""
+    return "附件" if total == 1 else f"附件{n}"
+
+
+def annex_list(titles: list[str]) -> Paragraph | None:
+    """附件说明 (GB/T 9704 §7.3.4): "附件：1.评分表", the next items on lines of their own, lined
+    up under the first (the renderers indent them); one attachment is not numbered."""
+    if not titles:
+        return None
+    if len(titles) == 1:
+        return Paragraph(f"附件：{titles[0]}", role="annex_list")
+    spans: list[Span] = []
+    for i, title in enumerate(titles, start=1):
+        if i > 1:
+            spans.append(Span("", br=True))
+        spans.append(Span(f"{'附件：' if i == 1 else ''}{i}.{title}"))
+    return Paragraph(spans, role="annex_list")
+
+
+def _annex_list(result: dict[str, list[Output]], placed: list, titles: list[str]) -> None:
+    """Put the 附件说明 after the body, before the 落款: in the section just before the first
+    attachment, ahead of its right-aligned Signature (or at its end)."""
+    para = annex_list(titles)
+    names = [name for name, *_ in placed]
+    first = next((i for i, (_, level, *_) in enumerate(placed) if level == "annex"), None)
+    if para is None or not first:
+        return
+    outputs = result[names[first - 1]]
+    at = next((i for i, o in enumerate(outputs) if isinstance(o, Signature) and o.align == "right"), len(outputs))
+    outputs.insert(at, para)

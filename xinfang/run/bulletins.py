@@ -96,12 +96,13 @@ def plan_months(year: int, params_dir: Path, *, register: str | None = None, sou
 
 def finish_bulletin(parameters: Mapping, duban_dir: str | Path) -> dict[str, Path]:
     """Write the month's 督办单 (in-process, no kernel); returns ``{"督办单:<unit>": path}``."""
-    from ..report.bulletin import load_bulletin_context, write_duban
+    from ..report.bulletin import load_bulletin_context
+    from ..report.duban import write_duban
 
     ctx = load_bulletin_context(parameters["year"], parameters["month"], parameters["params_dir"],
                                 cutoff=parameters.get("cutoff"), register=parameters.get("register"),
                                 cache_dir=parameters.get("cache_dir"), figures=False)
-    return {f"{DUBAN}:{p.stem}": p for p in write_duban(ctx, duban_dir)}
+    return {f"{DUBAN}:{p.stem}": p for p in write_duban(ctx, duban_dir)}  # <unit>_督办单 / <unit>_提示单
 
 
 def check_month_has_data(ctx) -> None:

@@ -29,7 +29,7 @@ def scoring(ctx: ReportContext) -> list[Part]:
     if card.not_applicable:
         text += ("统计期内没有相应信访件、或上年同期基数过小的指标为“不适用”，不计入满分，"
                  "总分按适用指标的满分折合百分制。")
-    return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False)]
+    return [Text(text), TablePart(frame, "绩效评价指标评分表", numbered=False, merge=("一级指标", "二级指标"))]
 
 
 @section("口径说明", "指标口径说明")

@@ -62,6 +62,7 @@ class TablePart:
     numbered: bool = True
     note: str = ""
     name: str | None = None        # for citations: {表:name}
+    merge: tuple[str, ...] = ()    # columns whose repeated values are merged cells (一级指标, 二级指标)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import narrative as nv
+from ...blocks import Colophon
 from .base import DocInfo, Heading, Part, Signature, Sub, TablePart, Text, section
 
 RATES = (("handling.timely_acceptance", "及时受理率"), ("handling.on_time_reply", "按期答复率"),
@@ -242,6 +243,13 @@ def bulletin_signature(ctx) -> list[Part]:
     return [Signature((ctx.issuer, f"{d.year}年{d.month}月{d.day}日"))]
 
 
+@section("版记")
+def colophon(ctx) -> list[Part]:
+    """版记 (GB/T 9704 §7.4): 抄送 (params ``bulletin.cc``), 印发机关 (``bulletin.printer``, else the
+    落款) and 印发日期 (the date of the 通报)."""
+    return [Colophon(tuple(ctx.settings.cc), ctx.settings.printer or ctx.issuer, ctx.date_text(ctx.report_date))]
+
+
 @section("各单位统计表", "各单位信访情况统计表")
 def unit_statistics(ctx) -> list[Part]:
     from ...monthly import volume
@@ -250,16 +258,18 @@ def unit_statistics(ctx) -> list[Part]:
     rows = []
     for u, r in ctx.per_unit.items():
         v = volume(reg, ctx.period, u)
-        rows.append({"单位": u, "来信": v["来信"], "来访人次": v["来访人次"], "网上信访": v["网上信访"],
+        # every count in 件次 (来访 counted per registration, as 来信 and 网上信访): 来信 + 来访 +
+        # 网上信访 = 本月, a row adds up
+        rows.append({"单位": u, "来信": v["来信"], "来访": v["来访批次"], "网上信访": v["网上信访"],
                      "本月": v["件次"], "累计": ctx.per_unit_cumulative[u]["total.registrations"].value,
                      **{label: _rate(ctx, r[key]) for key, label in RATE_COLUMNS}})
     frame = pd.DataFrame(rows)
-    total = {"单位": "合计", **{c: int(frame[c].sum()) for c in ("来信", "来访人次", "网上信访", "本月", "累计")},
+    total = {"单位": "合计", **{c: int(frame[c].sum()) for c in ("来信", "来访", "网上信访", "本月", "累计")},
              **{label: _rate(ctx, ctx.results[key]) for key, label in RATE_COLUMNS}}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     return [TablePart(frame, f"{ctx.month}月各单位信访情况统计表",
-                      note="来信、网上信访、本月、累计为登记件次；各率按本月登记的信访件、截至截止日的办理情况计算，"
-                           "“无”表示本月无应办件。")]
+                      note="来信、来访、网上信访、本月、累计均为登记件次（来信、来访、网上信访之和为本月）；"
+                           "各率按本月登记的信访件、截至截止日的办理情况计算，“无”表示本月无应办件。")]
 
 
 RATE_COLUMNS = (("handling.timely_acceptance", "及时受理率"), ("handling.on_time_reply", "按期答复率"),
