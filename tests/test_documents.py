@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import ROOT, XINFANG, copy_params, docx_text, html_text
 
 DISTRICT = "大祥区_{year}_整体支出绩效评价报告"
@@ -40,15 +39,12 @@ def documents(tmp_path_factory) -> dict[str, dict]:
         docs[f"自评报告{year}"] = _texts(stem)
     for unit in sorted((out / "2023" / "units").glob("*.html")):
         docs[unit.stem] = _texts(unit.with_suffix(""))
-    # form B: the same year with form: 评价报告
-    form_b = base / "params_b"
-    copy_params(form_b, base / "output_b")
-    doc = yaml.safe_load((form_b / "2023.yaml").read_text(encoding="utf-8"))
-    doc["form"] = "评价报告"
-    (form_b / "2023.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    _run("report", "--year", "2023", "--params", str(form_b), cwd=base)
-    stem = base / "output_b" / "2023" / DISTRICT.format(year=2023)
-    docs["评价报告2023"] = _texts(stem)
+    # form B: the same year and output folder with --form 评价报告, beside form A
+    form_a = out / "2023" / DISTRICT.format(year=2023)
+    before = {suffix: (form_a.parent / f"{form_a.name}{suffix}").read_bytes() for suffix in (".html", ".docx")}
+    _run("report", "--year", "2023", "--form", "评价报告", "--params", str(params), cwd=base)
+    docs["评价报告2023"] = _texts(form_a.parent / f"{form_a.name}_评价报告")
+    docs["评价报告2023"]["自评报告 before"] = before
     return docs
 
 
@@ -126,6 +122,16 @@ def test_form_a_carries_every_figure_and_fact_of_the_original(documents, fmt):
                     "三、存在问题", "四、下步打算", "附件1", "附件2", "附件3"):
         assert heading in text, heading
     assert "大祥区信访局\n2024年1月1日" in text.replace("\r", "") or "2024年1月1日" in text
+
+
+@pytest.mark.slow
+def test_the_evaluation_report_is_written_beside_the_self_assessment_and_leaves_it_in_place(documents):
+    """``report --form 评价报告`` writes its own files; the 自评报告 of the same year stays, byte for byte."""
+    form_a = documents["自评报告2023"]["docx_path"]
+    before = documents["评价报告2023"]["自评报告 before"]
+    assert documents["评价报告2023"]["docx_path"].name == "大祥区_2023_整体支出绩效评价报告_评价报告.docx"
+    assert form_a.read_bytes() == before[".docx"]
+    assert form_a.with_suffix(".html").read_bytes() == before[".html"]
 
 
 @pytest.mark.slow
