@@ -316,6 +316,11 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     # the cache, so the notebook's kernel does not parse the register a second time
     rep = load_report(year, pdir, unit, register=data, cache_dir=cache, form=form)
     require_data(rep.context)
+    late = rep.context.late_figures()
+    if late:  # the params date the report before data its figures count
+        click.echo(f"注意 / warning: 成文日期 {rep.context.report_date} 早于数据截至日 {rep.context.as_of}，"
+                   f"按成文日期计算将改变：{'、'.join(late)} / the report date precedes acceptances or "
+                   "replies these figures count", err=True)
     out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
     result = run_report(REPORT_NOTEBOOK,

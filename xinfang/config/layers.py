@@ -184,7 +184,9 @@ TITLE_CHARS_PER_LINE = 20
 
 
 def _report_date(params: Mapping, period: Period):
-    """The date a report is signed: params ``report_date``, else the day after the period."""
+    """The date a report is signed as the params alone say it: ``report_date``, else the day
+    after the period (a report's own date, :attr:`ReportContext.report_date`, also looks at the
+    data: it is never before the latest date its figures use)."""
     value = plain(params).get("report_date")
     return dt.date.fromisoformat(str(value)) if value else period.end + dt.timedelta(days=1)
 
@@ -234,6 +236,7 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     # kind of report, never inside a word (GB/T 9704 §7.3.3: balanced lines)
     lines = [who, kind] if len(title) > TITLE_CHARS_PER_LINE else [title]
     period = Period.of(params["period_start"], params["period_end"])
-    metadata = {"title": title, "title_lines": lines, "subtitle": f"统计期：{period.label}",
-                "date": _report_date(params, period).isoformat()}
+    metadata = {"title": title, "title_lines": lines, "subtitle": f"统计期：{period.label}"}
+    if params.get("report_date"):  # else the report dates itself from its data (its DocumentInfo)
+        metadata["date"] = _report_date(params, period).isoformat()
     return ReportIdentity(title, stem, metadata)
