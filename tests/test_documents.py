@@ -61,6 +61,9 @@ FORBIDDEN = [
     ("a file name", re.compile(r"\w+\.(?:yaml|yml|md|csv|xlsx|ipynb)\b")),
     ("a hash", re.compile(r"\b[0-9a-f]{16,}\b")),
     ("an indicator code", re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_]+)?\b")),
+    ("a row count of an input file", re.compile(r"行）")),
+    ("an expression", re.compile(r"=是")),
+    ("a file the reader does not have", re.compile(r"指标汇总表")),
 ]
 
 
