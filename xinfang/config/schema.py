@@ -198,6 +198,31 @@ class Evaluation(_Model):
         return self
 
 
+class Profile(_Model):
+    """``profile``: the facts of 部门概况 (each optional; what is not given is left out)."""
+
+    setup: str | None = Field(None, description="机构设置（一句，如 区人民政府工作部门，正科级）/ the bureau's standing")
+    departments: list[Name] = Field(default_factory=list, description="内设机构名称 / internal departments")
+    staff_authorised: Annotated[int, Field(ge=0, le=100_000)] | None = Field(None, description="编制数（名）/ authorised posts")
+    staff_actual: Annotated[int, Field(ge=0, le=100_000)] | None = Field(None, description="实有人数（名）/ staff in post")
+    functions: list[str] = Field(default_factory=list, description="主要职能，每项一句 / main functions, one sentence each")
+
+
+class Money(_Model):
+    """One line of ``finance.revenue`` or ``finance.expenditure``, in 万元."""
+
+    item: Name = Field(description="项目（如 财政拨款收入、基本支出——人员经费）/ the line")
+    amount: Number = Field(description="本年决算数（万元）/ this year, 万元")
+    last_year: Number | None = Field(None, description="上年决算数（万元）/ last year, 万元")
+
+
+class Finance(_Model):
+    """``finance``: revenue and expenditure by kind, each with last year (万元)."""
+
+    revenue: list[Money] = Field(default_factory=list, description="收入，按类别 / revenue by kind")
+    expenditure: list[Money] = Field(default_factory=list, description="支出，按类别（基本支出、项目支出）/ expenditure by kind")
+
+
 class ManualScore(_Model):
     """One entry of ``manual_scores``: ``{score, evidence}``, or the bare score."""
 
@@ -301,6 +326,9 @@ class Params(_Model):
     manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
         "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))
     text: Text = Field(default_factory=Text, description="分析人员撰写的 Markdown 文件 / analyst-written Markdown")
+    profile: Profile = Field(default_factory=Profile, description=(
+        "部门概况：机构设置、内设机构、编制数和实有人数、主要职能；写了 text.profile 时以其为准 / the bureau's facts"))
+    finance: Finance = Field(default_factory=Finance, description="收入支出决算，各项与上年比较 / revenue and expenditure")
     evaluation: Evaluation = Field(default_factory=Evaluation, description=(
         "评价报告：评价机构、评价组、时间、方法和现场核查 / the 评价报告's evaluator and its work"))
     bulletin: Bulletin = Field(default_factory=Bulletin, description="月度通报与督办单 / the monthly bulletin")
@@ -331,7 +359,8 @@ class ReportParams(Params):
 
 #: the models of the mappings with a fixed key set, by key path (for "did you mean")
 MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text, ("findings",): Findings,
-                                                   ("bulletin",): Bulletin, ("evaluation",): Evaluation}
+                                                   ("bulletin",): Bulletin, ("evaluation",): Evaluation,
+                                                   ("profile",): Profile, ("finance",): Finance}
 
 _TYPES = {
     "string_type": "须为文字 / must be text",
