@@ -124,7 +124,8 @@ def test_form_a_carries_every_figure_and_fact_of_the_original(documents, fmt):
     for heading in ("一、基本情况", "（一）部门概况", "绩效目标完成情况", "综合评价结论", "二、主要做法",
                     "三、存在问题", "四、下步打算", "附件1", "附件2", "附件3"):
         assert heading in text, heading
-    assert "大祥区信访局\n2024年1月1日" in text.replace("\r", "") or "2024年1月1日" in text
+    # dated the last reply its figures count (2024-03-14 in the sample), not New Year's Day
+    assert "2024年3月14日" in text and "2024年1月1日" not in text
 
 
 @pytest.mark.slow
@@ -135,6 +136,26 @@ def test_the_evaluation_report_is_written_beside_the_self_assessment_and_leaves_
     assert documents["评价报告2023"]["docx_path"].name == "大祥区_2023_整体支出绩效评价报告_评价报告.docx"
     assert form_a.read_bytes() == before[".docx"]
     assert form_a.with_suffix(".html").read_bytes() == before[".html"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_form_b_carries_every_figure_of_the_original_before_its_attachments_and_is_signed_by_the_evaluator(documents, fmt):
+    text = documents["评价报告2023"][fmt]
+    body = text[:text.index("附件：1.")]   # the body ends with the 附件说明, before the 落款 and the attachments
+    missing = [f for f in ORIGINAL_FIGURES if f not in body]
+    assert not missing, missing
+    signature = text[text.index("附件：1."):text.index("绩效评价指标评分表", text.index("附件：1.") + 20)]
+    assert "大祥区财政局绩效评价工作组" in signature and "2024年3月29日" in signature
+    assert "主要做法、存在问题和下步打算" not in body
+
+
+@pytest.mark.slow
+def test_form_a_has_the_self_assessment_table_as_its_first_attachment(documents):
+    text = documents["自评报告2023"]["docx"]
+    assert "附件：1.部门整体支出绩效自评表" in text
+    for header in ("年度总体目标", "实际完成情况", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"):
+        assert header in text, header
 
 
 @pytest.mark.slow
