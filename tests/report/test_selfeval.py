@@ -51,6 +51,8 @@ def test_unscored_leaves_say_so_and_stay_out_of_the_sum():
     assert frame.loc["预算执行率", ["得分", "偏差原因分析及改进措施"]].tolist() == ["未评分", "未评分：未提供预算执行表。"]
     assert frame.loc["绩效目标合理性", ["实际完成值", "得分"]].tolist() == ["未评定", "未评分"]
     assert frame.loc["进京登记人次变化率", "偏差原因分析及改进措施"] == "无可比数据：上年同期早于数据起始日期，未评分。"
+    # 0％ against 100％: 100 个百分点 of the printed rates, written whole
+    assert frame.loc["治重化积化解率", "偏差原因分析及改进措施"] == "原因：治重化积化解率0％，未达到年度指标值（100％），低于目标值100个百分点。"
     scored = [Decimal(repr(float(v))) for v in frame["得分"].iloc[:-1] if not isinstance(v, str)]
     # 6 + 6 + 5 + 7 + 0 + 5.01 + 8 + 2.86 = 39.87
     assert sum(scored) == Decimal("39.87") == Decimal(repr(float(frame["得分"].iloc[-1])))

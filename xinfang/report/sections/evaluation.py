@@ -11,6 +11,7 @@ from ... import narrative as nv
 from ..context import ReportContext
 from .base import DocInfo, Heading, Part, Signature, Sub, TablePart, Text, section
 from .figures import _targets_frame, _targets_sentence
+from .selfeval import gap_text, leaf_causes
 
 
 @section("年度绩效目标", "年度绩效目标")
@@ -127,7 +128,7 @@ def analysis(ctx: ReportContext) -> list[Part]:
     if card is None:
         return []
     parts: list[Part] = []
-    causes = _causes(ctx)
+    causes = leaf_causes(ctx)
     for g in card.groups():
         n = len(g.leaves)
         if not g.scored_weight:
@@ -156,23 +157,6 @@ def _unscored(leaves) -> str:
     return unscored_text(leaves)
 
 
-def _causes(ctx: ReportContext) -> dict[str, str]:
-    """Indicator key → what the findings say about it (the figures, without the points lost)."""
-    from ..findings import findings
-
-    return {f.key: f.text.split("，评分失")[0] for f in findings(ctx) if f.kind != "lost_points"}
-
-
-def _gap(ctx: ReportContext, s) -> str:
-    """How far the measured value is from its target, in words ("低于目标值1.19个百分点")."""
-    if s.field != "value" or not s.is_rate or s.target is None:
-        return ""
-    diff = nv.shown_percent(s.actual) - nv.shown_percent(s.target)
-    if diff == 0:
-        return ""
-    return f"，{'低于' if diff < 0 else '高于'}目标值{abs(diff):f}个百分点"
-
-
 def _lost_line(ctx: ReportContext, s, causes: dict[str, str]) -> str:
     """One leaf that lost points: what the figures show (the finding of its indicator), the
     measured value against the target, and the 扣分理由; a manual leaf its 评分依据 and 扣分理由."""
@@ -187,7 +171,7 @@ def _lost_line(ctx: ReportContext, s, causes: dict[str, str]) -> str:
     cause = causes.get(s.indicator or "", "")
     cause = f"{cause.rstrip('。')}。" if cause else ""
     target = {"≥": "不低于", "≤": "不高于"}.get(s.target_text[:1], "") + target
-    why = f"扣分理由：实际值{actual}，目标值{target}{_gap(ctx, s)}"
+    why = f"扣分理由：实际值{actual}，目标值{target}{gap_text(s)}"
     return f"{head}：{cause}{why}，按评分标准扣{nv.count(round(s.lost, 2))}分。"
 
 

@@ -40,6 +40,28 @@ def goals(ctx: ReportContext) -> tuple[str, str]:
     return goal, "；".join(t for t in (done, score) if t) + "。"
 
 
+def leaf_causes(ctx: ReportContext) -> dict[str, str]:
+    """Indicator key → what the findings say of it (a rise, overdue cases, 进京登记 …), without
+    the points lost; a target missed or a leaf's own lost points say nothing the leaf's value
+    and target do not (:func:`gap_text`)."""
+    from ..findings import findings
+
+    return {f.key: f.text.split("，评分失")[0] for f in findings(ctx) if f.kind not in ("lost_points", "target_missed")}
+
+
+def gap_text(s) -> str:
+    """How far a rate leaf's shown value is from its target, in 个百分点 of the printed rates
+    ("，低于目标值2.45个百分点", "，低于目标值100个百分点"); "" for a change or a count."""
+    if s.field != "value" or not s.is_rate or s.target is None or s.actual is None:
+        return ""
+    diff = nv.shown_percent(s.actual) - nv.shown_percent(s.target)
+    if diff == 0:
+        return ""
+    points = abs(diff)
+    shown = f"{points.to_integral_value():f}" if points == points.to_integral_value() else f"{points:f}"
+    return f"，{'低于' if diff < 0 else '高于'}目标值{shown}个百分点"
+
+
 def _deviation(ctx: ReportContext, s, causes: dict[str, str], lines: dict[str, str]) -> str:
     if s.status == NOT_APPLICABLE or s.status == NO_COMPARISON:
         return s.unscored_reason.rstrip("。") + "。"
@@ -52,7 +74,7 @@ def _deviation(ctx: ReportContext, s, causes: dict[str, str], lines: dict[str, s
     target = _SIGN.get(s.target_text[:1], "") + s.target_text.lstrip("≥≤").replace("%", ctx.sign)
     cause = causes.get(s.indicator or "")
     text = (f"原因：{cause.rstrip('。')}。" if cause else
-            f"原因：{s.level3}{s.actual_text.replace('%', ctx.sign)}，未达到年度指标值（{target}）。")
+            f"原因：{s.level3}{s.actual_text.replace('%', ctx.sign)}，未达到年度指标值（{target}）{gap_text(s)}。")
     if s.indicator in lines:
         text += f"改进措施：{lines[s.indicator].rstrip('。')}。"
     return text
@@ -65,9 +87,8 @@ def self_assessment(ctx: ReportContext) -> pd.DataFrame | None:
     if card is None:
         return None
     from ..context import rectification_lines
-    from ..findings import findings
 
-    causes = {f.key: f.text.split("，评分失")[0] for f in findings(ctx) if f.kind != "lost_points"}
+    causes = leaf_causes(ctx)
     lines = rectification_lines(ctx.params)
     rows = []
     for s in card.leaves:
