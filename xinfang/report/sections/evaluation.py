@@ -116,7 +116,7 @@ def indicator_system(ctx: ReportContext) -> list[Part]:
                            s.target_text.replace("%", ctx.sign) if s.rule != "manual" else "",
                            s.rule_text.replace("%", ctx.sign)] for s in card.leaves],
                          columns=["一级指标", "二级指标", "三级指标", "权重", "目标值", "评分规则"])
-    return [Text(text), TablePart(frame, "绩效评价指标体系", name="体系")]
+    return [Text(text), TablePart(frame, "绩效评价指标体系", name="体系", merge=("一级指标", "二级指标"))]
 
 
 @section("绩效指标分析", "绩效指标分析")
