@@ -161,7 +161,10 @@ def test_manifest_and_indicators_xlsx(run4):
     for info in entry["files"].values():
         assert sha(run4["out"] / "2023" / info["path"]) == info["sha256"]
     wb = load_workbook(run4["out"] / "2023" / "indicators.xlsx", read_only=True)
-    assert wb.sheetnames == ["全区指标", "各单位指标", "排名", "得分排名", "口径", "明细"]
+    assert wb.sheetnames == ["全区指标", "各单位指标", "排名", "得分排名", "自评表", "口径", "明细"]
+    self_table = list(wb["自评表"].values)
+    assert self_table[0][:3] == ("一级指标", "二级指标", "三级指标") and len(self_table) == 1 + 19 + 1
+    assert self_table[-1][0] == "合计" and self_table[-1][6] == 78.03  # the district's 总分
     rows = list(wb["各单位指标"].values)
     head = rows[0]
     by_unit = {r[0]: r for r in rows[1:]}

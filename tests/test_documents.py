@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import ROOT, XINFANG, copy_params, docx_text, html_text
 
 DISTRICT = "大祥区_{year}_整体支出绩效评价报告"
@@ -40,15 +39,12 @@ def documents(tmp_path_factory) -> dict[str, dict]:
         docs[f"自评报告{year}"] = _texts(stem)
     for unit in sorted((out / "2023" / "units").glob("*.html")):
         docs[unit.stem] = _texts(unit.with_suffix(""))
-    # form B: the same year with form: 评价报告
-    form_b = base / "params_b"
-    copy_params(form_b, base / "output_b")
-    doc = yaml.safe_load((form_b / "2023.yaml").read_text(encoding="utf-8"))
-    doc["form"] = "评价报告"
-    (form_b / "2023.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    _run("report", "--year", "2023", "--params", str(form_b), cwd=base)
-    stem = base / "output_b" / "2023" / DISTRICT.format(year=2023)
-    docs["评价报告2023"] = _texts(stem)
+    # form B: the same year and output folder with --form 评价报告, beside form A
+    form_a = out / "2023" / DISTRICT.format(year=2023)
+    before = {suffix: (form_a.parent / f"{form_a.name}{suffix}").read_bytes() for suffix in (".html", ".docx")}
+    _run("report", "--year", "2023", "--form", "评价报告", "--params", str(params), cwd=base)
+    docs["评价报告2023"] = _texts(form_a.parent / f"{form_a.name}_评价报告")
+    docs["评价报告2023"]["自评报告 before"] = before
     return docs
 
 
@@ -65,6 +61,9 @@ FORBIDDEN = [
     ("a file name", re.compile(r"\w+\.(?:yaml|yml|md|csv|xlsx|ipynb)\b")),
     ("a hash", re.compile(r"\b[0-9a-f]{16,}\b")),
     ("an indicator code", re.compile(r"\b[a-z_]+\.[a-z_]+(?:\.[a-z_]+)?\b")),
+    ("a row count of an input file", re.compile(r"行）")),
+    ("an expression", re.compile(r"=是")),
+    ("a file the reader does not have", re.compile(r"指标汇总表")),
 ]
 
 
@@ -125,7 +124,38 @@ def test_form_a_carries_every_figure_and_fact_of_the_original(documents, fmt):
     for heading in ("一、基本情况", "（一）部门概况", "绩效目标完成情况", "综合评价结论", "二、主要做法",
                     "三、存在问题", "四、下步打算", "附件1", "附件2", "附件3"):
         assert heading in text, heading
-    assert "大祥区信访局\n2024年1月1日" in text.replace("\r", "") or "2024年1月1日" in text
+    # dated the last reply its figures count (2024-03-14 in the sample), not New Year's Day
+    assert "2024年3月14日" in text and "2024年1月1日" not in text
+
+
+@pytest.mark.slow
+def test_the_evaluation_report_is_written_beside_the_self_assessment_and_leaves_it_in_place(documents):
+    """``report --form 评价报告`` writes its own files; the 自评报告 of the same year stays, byte for byte."""
+    form_a = documents["自评报告2023"]["docx_path"]
+    before = documents["评价报告2023"]["自评报告 before"]
+    assert documents["评价报告2023"]["docx_path"].name == "大祥区_2023_整体支出绩效评价报告_评价报告.docx"
+    assert form_a.read_bytes() == before[".docx"]
+    assert form_a.with_suffix(".html").read_bytes() == before[".html"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_form_b_carries_every_figure_of_the_original_before_its_attachments_and_is_signed_by_the_evaluator(documents, fmt):
+    text = documents["评价报告2023"][fmt]
+    body = text[:text.index("附件：1.")]   # the body ends with the 附件说明, before the 落款 and the attachments
+    missing = [f for f in ORIGINAL_FIGURES if f not in body]
+    assert not missing, missing
+    signature = text[text.index("附件：1."):text.index("绩效评价指标评分表", text.index("附件：1.") + 20)]
+    assert "大祥区财政局绩效评价工作组" in signature and "2024年3月29日" in signature
+    assert "主要做法、存在问题和下步打算" not in body
+
+
+@pytest.mark.slow
+def test_form_a_has_the_self_assessment_table_as_its_first_attachment(documents):
+    text = documents["自评报告2023"]["docx"]
+    assert "附件：1.部门整体支出绩效自评表" in text
+    for header in ("年度总体目标", "实际完成情况", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"):
+        assert header in text, header
 
 
 @pytest.mark.slow

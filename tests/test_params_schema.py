@@ -5,7 +5,7 @@ import pytest
 
 from conftest import ROOT
 from xinfang.errors import ParameterError
-from xinfang.config.doc import params_doc
+from xinfang.config.schema_doc import params_doc
 from xinfang.params_schema import check
 from xinfang.params_yaml import load_yaml
 

@@ -25,6 +25,7 @@ def params_cell() -> nbformat.NotebookNode:
         "unit = None               # 责任单位；None 为全区报告",
         "register = None           # 登记表路径；None 用参数中的 data.register",
         "cache_dir = None          # 批量运行时的解析缓存目录",
+        "form = None               # 报告形式（自评报告、评价报告）；None 用参数中的 form",
     ])
     return new_code_cell(src, metadata={"tags": ["parameters", "remove_cell"]})
 
@@ -37,7 +38,7 @@ def report() -> nbformat.NotebookNode:
                           "各节的内容与顺序见 xinfang/report/forms.yaml。 -->", metadata={"tags": ["remove_cell"]}),
         params_cell(),
         new_code_cell("import xinfang.report as xr\n\n"
-                      "report = xr.load_report(year, params_dir, unit, register=register, cache_dir=cache_dir)"),
+                      "report = xr.load_report(year, params_dir, unit, register=register, cache_dir=cache_dir, form=form)"),
         new_code_cell("report.show()"),
     ]
     for i, cell in enumerate(nb.cells):

@@ -292,11 +292,14 @@ def sample(out_dir: str) -> None:
 @click.option("--params", "params_dir", type=click.Path(file_okay=False), help=PARAMS_HELP)
 @click.option("--data", type=click.Path(dir_okay=False), help="登记表 / register (default: from params).")
 @click.option("--unit", help="只出某一单位的报告 / one unit's report instead of the district's.")
-def report(year: int, params_dir: str | None, data: str | None, unit: str | None) -> None:
+@click.option("--form", help="报告形式：自评报告（全区默认）或评价报告；非默认形式写入文件名 / the report form "
+                             "(default: params 'form'); a form other than the default is named in the file name.")
+def report(year: int, params_dir: str | None, data: str | None, unit: str | None, form: str | None) -> None:
     """区级年度报告 / the district's annual report → output/<year>/ (.ipynb, .html, .docx).
 
     The inputs are validated before any notebook runs; bad input exits 2 with every problem
-    listed and nothing written.
+    listed and nothing written. ``--form 评价报告`` writes <district>_<year>_整体支出绩效评价报告_评价报告.*
+    beside the 自评报告, which it leaves as it is.
     """
     from .run import REPORT_NOTEBOOK, report_parameters, run_report
     from .errors import BatchError
@@ -304,18 +307,25 @@ def report(year: int, params_dir: str | None, data: str | None, unit: str | None
     from .report import load_report, require_data
 
     pdir = _params_dir(params_dir)
-    params = load_params(pdir, year, unit, register_override(data))
+    overrides = (register_override(data) or {}) | ({"form": form} if form else {})
+    params = load_params(pdir, year, unit, overrides)
     _say_gaps(params, "unit" if unit else "district")
     root = resolve(params, params.output)
     cache = root / ".cache"
     # validates inputs and params before any kernel starts, and leaves the validated tables in
     # the cache, so the notebook's kernel does not parse the register a second time
-    rep = load_report(year, pdir, unit, register=data, cache_dir=cache)
+    rep = load_report(year, pdir, unit, register=data, cache_dir=cache, form=form)
     require_data(rep.context)
+    late = rep.context.late_figures()
+    if late:  # the params date the report before data its figures count
+        click.echo(f"注意 / warning: 成文日期 {rep.context.report_date} 早于数据截至日 {rep.context.as_of}，"
+                   f"按成文日期计算将改变：{'、'.join(late)} / the report date precedes acceptances or "
+                   "replies these figures count", err=True)
     out_dir = root / str(year) / ("units" if unit else "")
     click.echo(f"生成 / running: {rep.title}")
     result = run_report(REPORT_NOTEBOOK,
-                        report_parameters(year, pdir, rep.unit, data, cache), out_dir, rep.file_stem, rep.metadata(),
+                        report_parameters(year, pdir, rep.unit, data, cache, form), out_dir, rep.file_stem,
+                        rep.metadata(),
                         progress=sys.stderr.isatty())
     if result.status != "ok":
         raise BatchError(f"报告生成失败 / report failed: {result.error}"

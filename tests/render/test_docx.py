@@ -166,7 +166,7 @@ def test_in_libreoffice_the_district_report_attachments_start_pages_and_the_last
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = [re.sub(r"[ \u3000]+", "", p) for p in out.split("\f") if p.strip()]
     starts = [p.lstrip("\n").split("\n", 1)[0] for p in pages]
-    assert [s for s in starts if s.startswith("附件")] == ["附件1", "附件2", "附件3"]
+    assert [s for s in starts if s.startswith("附件")] == ["附件1", "附件2", "附件3", "附件4"]
     assert re.sub(r"[—\s\d]", "", pages[-1])
     lines = [line for p in pages for line in p.split("\n")]
     for word in ("年初预算", "（万元）", "决算", "执行率", "完成情况", "上年决算", "一级", "二级指标", "三级指标"):

@@ -184,7 +184,9 @@ TITLE_CHARS_PER_LINE = 20
 
 
 def _report_date(params: Mapping, period: Period):
-    """The date a report is signed: params ``report_date``, else the day after the period."""
+    """The date a report is signed as the params alone say it: ``report_date``, else the day
+    after the period (a report's own date, :attr:`ReportContext.report_date`, also looks at the
+    data: it is never before the latest date its figures use)."""
     value = plain(params).get("report_date")
     return dt.date.fromisoformat(str(value)) if value else period.end + dt.timedelta(days=1)
 
@@ -213,6 +215,8 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     '2023年大祥区城南街道信访工作绩效评价报告'
     >>> report_identity(p).metadata["subtitle"]
     '统计期：2022年12月28日至2023年12月31日'
+    >>> report_identity(p | {"form": "评价报告"}).file_stem
+    '大祥区_2023_整体支出绩效评价报告_评价报告'
     """
     params = plain(params)
     year, district = params["year"], params["district"]
@@ -224,11 +228,15 @@ def report_identity(params: Mapping, unit: str | None = None) -> ReportIdentity:
     else:
         who, kind = f"{year}年{params.get('city', '')}{params.get('bureau') or district}", "整体支出绩效评价报告"
         stem = safe_filename(f"{district}_{year}_整体支出绩效评价报告")
+    form = params.get("form")
+    if form and form != ("单位报告" if unit else "自评报告"):
+        stem = safe_filename(f"{stem}_{form}")  # both forms side by side: the default keeps its name
     title = who + kind
     # a 2号 title holds 20 characters a line: a longer one breaks between the issuer and the
     # kind of report, never inside a word (GB/T 9704 §7.3.3: balanced lines)
     lines = [who, kind] if len(title) > TITLE_CHARS_PER_LINE else [title]
     period = Period.of(params["period_start"], params["period_end"])
-    metadata = {"title": title, "title_lines": lines, "subtitle": f"统计期：{period.label}",
-                "date": _report_date(params, period).isoformat()}
+    metadata = {"title": title, "title_lines": lines, "subtitle": f"统计期：{period.label}"}
+    if params.get("report_date"):  # else the report dates itself from its data (its DocumentInfo)
+        metadata["date"] = _report_date(params, period).isoformat()
     return ReportIdentity(title, stem, metadata)

@@ -5,9 +5,9 @@ file is written) against :class:`Params`, a pydantic model with every key's type
 pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` that names, for each
 failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
 
-The field descriptions are the reference documentation: :func:`xinfang.config.doc.write_doc` renders them, with the
-code's defaults beside the values of the sample ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
-fails when that file is stale).
+The field descriptions are the reference documentation: :func:`xinfang.config.schema_doc.write_doc`
+renders them, with the code's defaults beside the values of the sample ``params/defaults.yaml``, into
+``docs/参数说明.md`` (``make docs``; a test fails when that file is stale).
 """
 from __future__ import annotations
 
@@ -176,6 +176,53 @@ class Bulletin(_Model):
         return self
 
 
+class Evaluation(_Model):
+    """``evaluation``: who evaluated the bureau's 整体支出 and how (the 评价报告 form)."""
+
+    agency: Name | None = Field(None, description=(
+        "评价机构或评价组名称，评价报告由其落款；null 为落款单位（signature）或被评价单位 / the evaluating body"))
+    team: list[Name] = Field(default_factory=list, description=(
+        "评价组成员，每项一人，写职务和所在单位（如 组长：区财政局绩效管理股负责人）/ the evaluation team"))
+    start: IsoDate | None = Field(None, description="评价工作开始日期（ISO 日期）/ the evaluation's first day")
+    end: IsoDate | None = Field(None, description=(
+        "评价工作结束日期；评价报告未写 report_date 时以此为成文日期 / the evaluation's last day"))
+    methods: list[str] = Field(default_factory=list, description=(
+        "评价方法，每项一句（如 查阅预算批复、决算和会计凭证）；空列表用通用表述 / the methods, one sentence each"))
+    site_visits: list[Name] = Field(default_factory=list, description=(
+        "现场核查的单位（单位名册中的名称）；空列表为未开展现场核查 / the units visited on site"))
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Evaluation":
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"评价结束日期 {self.end} 早于开始日期 {self.start} / end before start")
+        return self
+
+
+class Profile(_Model):
+    """``profile``: the facts of 部门概况 (each optional; what is not given is left out)."""
+
+    setup: str | None = Field(None, description="机构设置（一句，如 区人民政府工作部门，正科级）/ the bureau's standing")
+    departments: list[Name] = Field(default_factory=list, description="内设机构名称 / internal departments")
+    staff_authorised: Annotated[int, Field(ge=0, le=100_000)] | None = Field(None, description="编制数（名）/ authorised posts")
+    staff_actual: Annotated[int, Field(ge=0, le=100_000)] | None = Field(None, description="实有人数（名）/ staff in post")
+    functions: list[str] = Field(default_factory=list, description="主要职能，每项一句 / main functions, one sentence each")
+
+
+class Money(_Model):
+    """One line of ``finance.revenue`` or ``finance.expenditure``, in 万元."""
+
+    item: Name = Field(description="项目（如 财政拨款收入、基本支出——人员经费）/ the line")
+    amount: Number = Field(description="本年决算数（万元）/ this year, 万元")
+    last_year: Number | None = Field(None, description="上年决算数（万元）/ last year, 万元")
+
+
+class Finance(_Model):
+    """``finance``: revenue and expenditure by kind, each with last year (万元)."""
+
+    revenue: list[Money] = Field(default_factory=list, description="收入，按类别 / revenue by kind")
+    expenditure: list[Money] = Field(default_factory=list, description="支出，按类别（基本支出、项目支出）/ expenditure by kind")
+
+
 class ManualScore(_Model):
     """One entry of ``manual_scores``: ``{score, evidence}``, or the bare score."""
 
@@ -264,7 +311,9 @@ class Params(_Model):
     targets: dict[Annotated[str, AfterValidator(_target_key)], Annotated[Number, AfterValidator(_not_negative)]] = Field(default_factory=dict, description=(
         "目标值（小数），key 为指标目录的 key；逐项合并，下层只改写所列指标，并替代评分框架中同一指标的目标值 / targets by indicator key (merged key by key; they replace the framework's target of the same indicator)"))
     form: str | None = Field(None, description="报告形式（xinfang/report/forms.yaml）：自评报告或评价报告；null：全区为自评报告，单位为单位报告 / report form")
-    report_date: IsoDate | None = Field(None, description="成文日期（落款），ISO 日期；null 为统计期结束的次日 / the date in the 落款")
+    report_date: IsoDate | None = Field(None, description=(
+        "成文日期（落款），ISO 日期；null：全区报告取统计期结束次日与数据截至日（统计期内登记件最晚的受理、答复日期）"
+        "中较晚者，评价报告不早于 evaluation.end，单位报告为统计期结束次日；早于数据截至日时提示哪些指标会变 / the date in the 落款"))
     signature: Name | None = Field(None, description="落款单位；null 为被评价单位 / the issuing office in the 落款")
     findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
     rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
@@ -277,6 +326,11 @@ class Params(_Model):
     manual_scores: dict[str, Annotated[ManualScore, BeforeValidator(_bare_score)]] = Field(default_factory=dict, description=(
         "人工评分：三级指标 id → {score, evidence}；整体替换 / manual scores by leaf id (replaced whole)"))
     text: Text = Field(default_factory=Text, description="分析人员撰写的 Markdown 文件 / analyst-written Markdown")
+    profile: Profile = Field(default_factory=Profile, description=(
+        "部门概况：机构设置、内设机构、编制数和实有人数、主要职能；写了 text.profile 时以其为准 / the bureau's facts"))
+    finance: Finance = Field(default_factory=Finance, description="收入支出决算，各项与上年比较 / revenue and expenditure")
+    evaluation: Evaluation = Field(default_factory=Evaluation, description=(
+        "评价报告：评价机构、评价组、时间、方法和现场核查 / the 评价报告's evaluator and its work"))
     bulletin: Bulletin = Field(default_factory=Bulletin, description="月度通报与督办单 / the monthly bulletin")
     output: PathText = Field("../output", description="报告输出目录 / where reports are written")
 
@@ -305,7 +359,8 @@ class ReportParams(Params):
 
 #: the models of the mappings with a fixed key set, by key path (for "did you mean")
 MODELS: dict[tuple[str, ...], type[BaseModel]] = {(): Params, ("data",): Data, ("text",): Text, ("findings",): Findings,
-                                                   ("bulletin",): Bulletin}
+                                                   ("bulletin",): Bulletin, ("evaluation",): Evaluation,
+                                                   ("profile",): Profile, ("finance",): Finance}
 
 _TYPES = {
     "string_type": "须为文字 / must be text",

@@ -49,11 +49,11 @@ class Spec:
 def _campaign_specs(tag: str, label: str, batches: str) -> list[Spec]:
     return [
         Spec(f"campaign.{tag}.assigned", f"治重化积{label}交办件数", "件", Measure(f"{tag}_assigned"), None,
-             f"治重化积交办件中交办批次为{batches}的件数", "campaign"),
+             f"治重化积交办件中{label}交办的信访事项件数", "campaign"),
         Spec(f"campaign.{tag}.reported", f"治重化积{label}汇报率", "%", Measure(f"{tag}_reported"), Measure(f"{tag}_assigned"),
-             f"交办批次{batches}中是否汇报=是的件数 ÷ 交办件数", "campaign"),
+             f"{label}交办件中已向交办机关汇报办理情况的件数 ÷ {label}交办件数", "campaign"),
         Spec(f"campaign.{tag}.resolved", f"治重化积{label}审核化解率", "%", Measure(f"{tag}_resolved"), Measure(f"{tag}_assigned"),
-             f"交办批次{batches}中审核化解=是的件数 ÷ 交办件数", "campaign"),
+             f"{label}交办件中经审核认定已化解、且化解日期不晚于统计期末的件数 ÷ {label}交办件数", "campaign"),
         Spec(f"campaign.{tag}.repeated", f"治重化积{label}再次信访率", "%", Measure(f"{tag}_repeated"), Measure(f"{tag}_resolved"),
              "已化解事项中，同一信访事项编号在化解日期之后、统计期末之前（含）又有登记的件数 ÷ 已化解件数",
              "campaign"),
@@ -108,7 +108,7 @@ CATALOGUE: tuple[Spec, ...] = (
     Spec("beijing.persons", "进京上访人次", "人次", Measure.BJ_PERSONS, None,
          "进京上访台账中日期在统计期内的人数之和", "beijing", yoy=True),
     Spec("beijing.registered", "进京上访在国家信访局登记人次", "人次", Measure.BJ_REGISTERED, None,
-         "进京上访台账中日期在统计期内、是否登记为是的人数之和", "beijing", yoy=True),
+         "进京上访台账中日期在统计期内、已在国家信访局登记的人数之和", "beijing", yoy=True),
     Spec("overdue.acceptance", "超期未受理（件）", "件", Measure.OD_ACC, None,
          f"截止日（默认统计期末，月度通报可另定）登记在案的全部信访件（不限统计期）中，截止日前（含）未作出受理决定、"
          f"且登记日期后{ACCEPT_DAYS}日已早于截止日的件数；恰于截止日到期的不计"),
@@ -117,7 +117,7 @@ CATALOGUE: tuple[Spec, ...] = (
          "（不限统计期）；恰于截止日到期的不计"),
     Spec("due_soon.reply", "即将到期未答复（件）", "件", Measure.DS_REP, None,
          f"截止日前（含）已受理、尚未答复，答复期限（受理日期后{REPLY_DAYS}日加延期天数）在截止日至其后"
-         f"{DUE_SOON_DAYS}日之内（含两端；天数可在参数中调整）的件数（不限统计期）"),
+         f"{DUE_SOON_DAYS}日之内（含两端）的件数（不限统计期）"),
 )
 SPECS: dict[str, Spec] = {s.key: s for s in CATALOGUE}
 KEYS: tuple[str, ...] = tuple(SPECS)

@@ -139,7 +139,9 @@ def require_data(context: ReportContext) -> None:
 
 def load_report(year: int, params_dir: str | Path = "params", unit: str | None = None, *,
                 register: str | None = None, cache_dir: str | Path | None = None,
-                overrides: Mapping | None = None) -> Report:
-    """Load parameters and inputs, compute the catalogue, and lay the report out by its form."""
+                overrides: Mapping | None = None, form: str | None = None) -> Report:
+    """Load parameters and inputs, compute the catalogue, and lay the report out by its form
+    (``form``, as ``xinfang report --form``, replaces the params' ``form``)."""
+    overrides = dict(overrides or {}) | ({"form": form} if form else {})
     return Report(load_context(year, params_dir, unit, register=register, cache_dir=cache_dir,
                                overrides=overrides))

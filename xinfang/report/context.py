@@ -6,6 +6,7 @@ and every unit, the budget part and the scorecard — loaded once, read by every
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -90,8 +91,8 @@ class ReportContext:
         return self.identity.file_stem
 
     def metadata(self) -> dict:
-        """Notebook metadata for the renderer: title, 统计期 and the date."""
-        return self.identity.metadata
+        """Notebook metadata for the renderer: title, 统计期 and the date (:attr:`report_date`)."""
+        return self.identity.metadata | {"date": self.report_date.isoformat()}
 
     # ----------------------------------------------------------------- figures as words
     def label(self, key: str) -> str:
@@ -146,11 +147,34 @@ class ReportContext:
         return shown >= nv.shown_percent(self.targets[key])
 
     @property
-    def report_date(self):
-        """The date the report is signed: params ``report_date``, else the day after the period."""
-        from ..params import _report_date
+    def as_of(self) -> dt.date:
+        """The latest date the figures use: the period's end, or a later acceptance or reply of a
+        case registered in the period (及时受理率 and 按期答复率 count them)."""
+        return data_as_of(self.inputs.register, self.period)
 
-        return _report_date(self.params, self.period)
+    @property
+    def report_date(self) -> dt.date:
+        """The date the report is signed: params ``report_date``; else the day after the period,
+        or for the district the as-of date of the figures when that is later (:attr:`as_of`), and
+        for the 评价报告 no earlier than the end of the evaluation (``evaluation.end``). (A unit
+        report keeps the day after the period: its rectification deadlines count from it, and
+        a unit's kernel in a batch sees only its own rows.)"""
+        if self.params.report_date:
+            return dt.date.fromisoformat(self.params.report_date)
+        days = [self.period.end + dt.timedelta(days=1)] + ([] if self.unit else [self.as_of])
+        if self.params.form == "评价报告" and self.params.evaluation.end:
+            days.append(dt.date.fromisoformat(self.params.evaluation.end))
+        return max(days)
+
+    def late_figures(self) -> list[str]:
+        """The figures that a report dated params ``report_date`` states before their data were
+        complete: the names of those whose acceptances or replies fall after that date."""
+        if not self.params.report_date:
+            return []
+        day = dt.date.fromisoformat(self.params.report_date)
+        return [self.label(key) for key, column in (("handling.timely_acceptance", "accepted_on"),
+                                                    ("handling.on_time_reply", "replied_on"))
+                if data_as_of(self.inputs.register, self.period, column) > day]
 
     # ----------------------------------------------------------------- derived views
     def scoped_register(self) -> pd.DataFrame:
@@ -213,6 +237,18 @@ class ReportContext:
         if path is None or not path.exists():
             return None
         return escape_raw_html(path.read_text(encoding="utf-8").strip())
+
+
+def data_as_of(register: pd.DataFrame, period: Period, column: str | None = None) -> dt.date:
+    """The period's end, or the latest acceptance or reply date (``column``: only that one) of
+    the registrations in the period, when later."""
+    inside = period.contains(register["registered_on"])
+    latest = period.end
+    for name in (column,) if column else ("accepted_on", "replied_on"):
+        day = register.loc[inside, name].max()
+        if pd.notna(day) and day.date() > latest:
+            latest = day.date()
+    return latest
 
 
 _RAW_HTML_START = re.compile(r"(?<!\\)((?:\\\\)*)<")

@@ -63,11 +63,15 @@ class RunResult:
 
 
 def report_parameters(year: int, params_dir: Path, unit: str | None = None, register: str | None = None,
-                      cache_dir: Path | None = None) -> dict:
-    """The papermill parameters of a report notebook (plain types only)."""
-    return {"year": int(year), "params_dir": str(Path(params_dir).resolve()), "unit": unit,
-            "register": str(Path(register).resolve()) if register else None,
-            "cache_dir": str(Path(cache_dir).resolve()) if cache_dir else None}
+                      cache_dir: Path | None = None, form: str | None = None) -> dict:
+    """The papermill parameters of a report notebook (plain types only); ``form`` is given only
+    when the command line chose one (else the notebook takes the params' ``form``)."""
+    out = {"year": int(year), "params_dir": str(Path(params_dir).resolve()), "unit": unit,
+           "register": str(Path(register).resolve()) if register else None,
+           "cache_dir": str(Path(cache_dir).resolve()) if cache_dir else None}
+    if form:
+        out["form"] = form
+    return out
 
 
 def execute(notebook: Path, parameters: dict, *, cwd: Path | None = None, timeout: int = 600,

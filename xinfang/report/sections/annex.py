@@ -40,16 +40,17 @@ def calibers(ctx: ReportContext) -> list[Part]:
         frac = f"{ind.numerator}/{ind.denominator}" if ind.is_rate and ind.denominator else ""
         rows.append([ctx.label(key), value, frac, ind.caliber])
     frame = pd.DataFrame(rows, columns=["指标", "本期值", "分子/分母", "口径"])
-    used = "、".join(f"{f['table']}（{f['rows']}行）" for f in ctx.inputs.files if f.get("rows") is not None)
+    tables = [f["table"] for f in ctx.inputs.files]
+    others = [t for t in tables if t != "信访事项登记表"]
+    used = "信访事项登记表" + (f"，以及{'、'.join(others)}" if others else "")
     missing = f"未提供{'、'.join(ctx.inputs.missing)}，相应内容从略。" if ctx.inputs.missing else ""
-    text = (f"本报告的数据取自{ctx.params.district}信访信息系统导出的{used}。{missing}"
+    text = (f"本报告的数据为{ctx.params.district}信访信息系统导出的{used}。{missing}"
             f"统计期为{ctx.period.label}，同比期为{ctx.period.previous().label}；"
             "统计期内登记指登记日期在统计期内（含首尾两日）。"
             "“件人次”为来信件次、网上信访件次与来访人次之和。分母为0的比率无法计算，表中留空。"
             "信访人姓名、证件号码、联系电话、住址等个人信息在读取数据时即已剔除，不进入本报告。"
             "每项指标所依据的具体信访件（计入分母的每一件，并注明是否计入分子及其理由，不含个人信息），"
-            "可向区信访局统计人员索取该指标的案件清单逐件核对；指标汇总表中另附到国家信访局信访量、"
-            "在国家信访局登记、求决类初次信访和来信重复四项指标的明细。")
+            f"可向{ctx.bureau}统计人员索取该指标的案件清单逐件核对。")
     return [Text(text), TablePart(frame, "指标口径说明", numbered=False)]
 
 

@@ -29,10 +29,16 @@ def title(ctx: ReportContext) -> list[Part]:
 
 @section("部门概况", "部门概况")
 def profile(ctx: ReportContext) -> list[Part]:
-    """职能, 机构 and 人员 (the analyst's text, else what the params say)."""
+    """职能, 机构 and 人员 (the analyst's text, else the facts of params ``profile``, else one
+    general sentence)."""
+    from .profile import profile_parts
+
     text = ctx.analyst_text("profile")
     if text:
         return [Text(text)]
+    parts = profile_parts(ctx)
+    if parts:
+        return [Text(f"{ctx.bureau}是{ctx.params.district}负责信访工作的部门。")] + parts
     return [Text(f"{ctx.bureau}是{ctx.params.district}负责信访工作的部门，承担全区信访事项的登记、受理、"
                  "交办、转送、督查督办和信访形势分析研判等职责，统筹协调全区各乡镇街道和区直部门的信访工作。")]
 

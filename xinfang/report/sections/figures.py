@@ -264,9 +264,13 @@ def _chart_beijing_units(ctx: ReportContext, title: str) -> charts.Chart:
 # ----------------------------------------------------------------- 预算执行
 @section("预算执行", "年度预算及执行情况")
 def budget(ctx: ReportContext) -> list[Part]:
-    """The budget indicators in one paragraph, the 预算执行 table (其中 and 合计) and its chart."""
+    """收入 and 支出 against last year (params ``finance``, where given), then the budget
+    indicators in one paragraph, the 预算执行 table (其中 and 合计) and its chart."""
+    from .profile import finance_parts
+
+    money = finance_parts(ctx)
     if ctx.budget is None:
-        return [Text(f"未提供预算执行表，{ctx.bureau}年度预算及执行情况在本报告中从略。")]
+        return money + [Text(f"未提供预算执行表，{ctx.bureau}年度预算执行情况在本报告中从略。")]
     from ...budget import budget_display, budget_rows
 
     b, sign, table = ctx.budget.results, ctx.sign, ctx.budget.table
@@ -290,7 +294,7 @@ def budget(ctx: ReportContext) -> list[Part]:
         clauses.append(f"政府采购执行率{nv.percent(b['budget.procurement_rate'].value, sign=sign)}")
     text = "，".join(clauses) + "（见{表:预算}、{图:预算}）。“三公”经费和政府采购分别包含在基本支出和项目支出之中。"
     frame = budget_display(table, percent=sign).rename(columns=lambda c: c if c in ("项目", "执行率") else f"{c}（万元）")
-    return [Text(text), TablePart(frame, "预算执行情况", name="预算"),
+    return money + [Text(text), TablePart(frame, "预算执行情况", name="预算"),
             ChartPart(lambda t: charts.budget_parts(budget_rows(table), title=t), "预算执行情况（万元）", name="预算")]
 
 
