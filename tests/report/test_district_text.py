@@ -29,3 +29,10 @@ def test_the_2022_campaign_stands_as_of_its_period_end():
     ctx = load_report(2022, ROOT / "params").context
     resolved = ctx.results["campaign.b12.resolved"]
     assert (resolved.numerator, resolved.denominator) == (0, 126)
+
+
+def test_a_whole_gap_is_written_whole():
+    from xinfang.report.sections import findings
+
+    found = findings(load_report(2022, ROOT / "params").context)
+    assert "治重化积第一、二批审核化解率0％，低于目标值100％，差100个百分点，评分失8分（满分8分）。" in found

@@ -111,7 +111,8 @@ def _targets(ctx: ReportContext) -> list[Finding]:
             shown = nv.shown_percent(nv.exact_rate(ctx.results[key]))
             gap = nv.shown_percent(target) - shown
             brief = f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}"
-            out.append(Finding("target_missed", key, f"{brief}，差{gap:f}个百分点", float(gap),
+            gap_text = f"{gap:f}" if gap != gap.to_integral_value() else f"{int(gap)}"  # 100, not 100.00
+            out.append(Finding("target_missed", key, f"{brief}，差{gap_text}个百分点", float(gap),
                                {"value": ctx.results[key].value, "target": target}, brief))
     return out
 
