@@ -167,6 +167,38 @@ def ranking_sentence(a: pd.DataFrame) -> str:
     return text + "。"
 
 
+def praised(ctx) -> pd.DataFrame:
+    """The units the 通报 praises: those marked 前三名 by the 月度考核, best first.
+
+    Empty (no 表扬) when there is no assessment, when the district registered nothing in the month,
+    when every unit has the same score, or when the 前三名 (ties included) are not fewer than
+    ``bulletin.praise_share`` of the units ranked: a place shared by most units is the norm, not a
+    distinction. A unit with nothing to judge in the month (no registration, no overdue case at the
+    cut-off) is never praised for it.
+    """
+    a = ctx.assessment
+    if a is None or not len(a) or not ctx.volumes["本月"]["件次"] or a["得分"].nunique() == 1:
+        return a.iloc[0:0] if a is not None else pd.DataFrame()
+    top = a[a["标记"] == "前三名"]
+    if len(top) >= ctx.settings.praise_share * len(a):
+        return top.iloc[0:0]
+    judged = [bool(ctx.per_unit[u]["total.registrations"].value) or ctx.overdue_count(ctx.per_unit[u]) > 0
+              for u in top["单位"]]
+    return top[judged]
+
+
+@section("表扬", "通报表扬")
+def praise(ctx) -> list[Part]:
+    """表扬: the best units of the 月度考核 (:func:`praised`), with their scores and places."""
+    best = praised(ctx)
+    if not len(best):
+        return []
+    full = (best["扣分"] == 0).all()
+    why = "各项考核均未扣分" if full else "考核得分位列全区前三"
+    return [Text(f"根据本月考核结果，{_names(best)}{why}，予以通报表扬。"
+                 "希望受到表扬的单位保持成绩，其他单位对照查找差距。")]
+
+
 def _names(frame: pd.DataFrame) -> str:
     """Units grouped by rank: 甲、乙（100.00分，并列第1名），丙（97.00分，第3名）."""
     out = []
