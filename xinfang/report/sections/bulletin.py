@@ -249,7 +249,7 @@ def bulletin_findings(ctx) -> list[BulletinFinding]:
         acc, rep = ctx.results["overdue.acceptance"].value or 0, ctx.results["overdue.reply"].value or 0
         key = "overdue.reply" if rep else "overdue.acceptance"
         out.append(BulletinFinding(key, f"存在超期件。截至{ctx.date_text(ctx.cutoff)}，全区超期未受理{_cnt(acc, '件')}、"
-                                        f"超期未答复{_cnt(rep, '件')}，涉及{_listed(over, '件')}，清单见附件。"))
+                                        f"超期未答复{_cnt(rep, '件')}，涉及{_listed(over, '件')}，清单见{{附件:超期件清单}}。"))
     for key, label in RATES:
         ind = ctx.results[key]
         if ctx.below_target(ind):
