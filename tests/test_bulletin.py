@@ -60,7 +60,7 @@ def test_month_volume_by_channel_and_level_with_mom_and_yoy(tmp_path, units):
     assert _vs(ctx, 4, 1, "件次", "同比") == "同比上升300.00％"         # (4 − 1) ÷ 1 (only 100％ and 0％ are whole)
     ctx.min_base = 10                                                     # below the base: in counts
     assert _vs(ctx, 4, 2, "件次", "环比") == "环比由2件次增至4件次"
-    assert _vs(ctx, 4, 0, "件次", "环比") == "环比由0件次增至4件次"
+    assert _vs(ctx, 4, 0, "件次", "环比") == "环比增加4件次"              # a zero side: the change itself
 
 
 def test_assessment_score_and_rank_with_a_tie():

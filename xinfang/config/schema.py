@@ -272,6 +272,9 @@ class Params(_Model):
     findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
     rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
     case_list_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(20, description="单位报告每份案件清单最多列出的条数，其余计数从略 / rows per case list")
+    unit_calibers: Literal["short", "none"] = Field("short", description=(
+        "单位报告的指标口径：short 为简短附件（只列本报告主要指标的口径）；none 不附口径，注明见全区报告 "
+        "/ the calibers in unit reports: a short annex, or left to the district report"))
     rectification_days: Annotated[int, Field(ge=1, le=365)] = Field(30, description=(
         "整改期限：单位报告成文日期后若干日内整改到位并书面报送 / days after the report date to fix and report back"))
     rectification_report_to: str | None = Field(None, description=(
