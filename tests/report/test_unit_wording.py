@@ -66,3 +66,14 @@ def test_unit_calibers_none_leaves_the_annex_to_the_district_report(tmp_path):
     assert "其口径见全区绩效评价报告的指标口径说明。" in scoring(report.context)[0].markdown
     district = load_report(YEAR, params).context            # the district report keeps its full table
     assert len(calibers(district)[1].frame) == len(district.results)
+
+
+def test_a_finding_never_states_the_same_change_twice():
+    # 火车南站街道: 到国家信访局信访量 above the median and rising (37 against 32: +15.63％) is also the
+    # leaf of the score table that lost points; the change is said once, then the points
+    from xinfang.report.findings import findings
+
+    ctx = load_report(YEAR, ROOT / "params", "火车南站街道").context
+    text = next(f.text for f in findings(ctx) if f.key == "national.volume")
+    assert text == ("到国家信访局信访量37件人次，高于乡镇街道中位水平（居中的两个单位为30件人次、33件人次），"
+                    "同比上升15.63％，评分失1.25分（满分8分）")

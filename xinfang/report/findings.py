@@ -153,7 +153,9 @@ def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
         elif s.indicator in by_key:
             i = by_key[s.indicator]
             f = found[i]
-            change = f"；{ctx.yoy(s.indicator)}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group") else ""
+            said = ctx.yoy(s.indicator)
+            change = (f"；{said}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group")
+                      and said not in f.text else "")  # never the same change twice in one sentence
             found[i] = Finding(f.kind, f.key, f"{f.text}{change}，{_points(s)}", float(s.lost),
                                f.figures | {"lost": s.lost}, f.brief)
         else:
