@@ -77,3 +77,12 @@ def test_a_finding_never_states_the_same_change_twice():
     text = next(f.text for f in findings(ctx) if f.key == "national.volume")
     assert text == ("到国家信访局信访量37件人次，高于乡镇街道中位水平（居中的两个单位为30件人次、33件人次），"
                     "同比上升15.63％，评分失1.25分（满分8分）")
+
+
+def test_a_unit_with_one_domain_is_not_told_it_is_100_percent_of_itself():
+    from xinfang.report.sections.unit import _domains_sentence
+
+    # 区教育局: every one of its 69 registrations of 2023 is about 教育就学
+    ctx = load_report(YEAR, ROOT / "params", "区教育局").context
+    assert _domains_sentence(ctx) == "统计期内本单位登记的69件次均属教育就学领域（见{图:单位领域}）。"
+    assert ctx.results["total.registrations"].value == 69

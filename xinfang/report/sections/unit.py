@@ -137,6 +137,9 @@ def _domains_sentence(ctx: ReportContext) -> str:
     total = int(counts.sum())
     if not total:
         return "统计期内本单位没有登记信访事项。"
+    if (counts > 0).sum() == 1:   # one domain: "占100％" of itself says nothing
+        return (f"统计期内本单位登记的{nv.count(total, '件次')}均属{literal(counts.index[0])}领域"
+                "（见{图:单位领域}）。")
     top = counts.sort_values(ascending=False, kind="stable").head(3)
     named = "、".join(f"{literal(d)}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
                       for d, n in top.items() if n)
