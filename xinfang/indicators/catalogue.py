@@ -117,7 +117,7 @@ CATALOGUE: tuple[Spec, ...] = (
          "（不限统计期）；恰于截止日到期的不计"),
     Spec("due_soon.reply", "即将到期未答复（件）", "件", Measure.DS_REP, None,
          f"截止日前（含）已受理、尚未答复，答复期限（受理日期后{REPLY_DAYS}日加延期天数）在截止日至其后"
-         f"{DUE_SOON_DAYS}日之内（含两端；天数可在参数中调整）的件数（不限统计期）"),
+         f"{DUE_SOON_DAYS}日之内（含两端）的件数（不限统计期）"),
 )
 SPECS: dict[str, Spec] = {s.key: s for s in CATALOGUE}
 KEYS: tuple[str, ...] = tuple(SPECS)
