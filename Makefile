@@ -60,7 +60,7 @@ notebooks: $(STAMP)  ## rewrite notebooks/*.ipynb from tools/make_notebooks.py (
 
 docs: $(STAMP)  ## regenerate docs/数据字典.md, 指标口径.md and 参数说明.md from the code (tests check they are current)
 	$(BIN)/python tools/make_docs.py
-	$(BIN)/python -m xinfang.config.schema_doc docs/参数说明.md params/defaults.yaml
+	$(BIN)/python -m xinfang.config.doc docs/参数说明.md params/defaults.yaml
 
 sample: $(STAMP)  ## regenerate seeds/ sample data
 	$(BIN)/xinfang sample --out seeds

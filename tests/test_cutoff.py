@@ -87,6 +87,6 @@ def test_the_command_lists_what_the_indicator_counts_on_the_sample(tmp_path, key
     frame = pd.DataFrame(rows[1:], columns=rows[0])
     assert len(frame) == doc["indicators"][key]["value"] == about["合计"]
     assert about["截止日"] == "2023-06-30"
-    # by hand (seeds/README.md, 跨年超期件): at 2023-06-30 only DX2021-000991 (雨溪街道, replied on
-    # 2023-09-08) is overdue, a reply; nothing awaits acceptance; two replies fall due within 7 days
+    # by hand: one of the sample's December-2021 cases settled only in 2023 is still unanswered at
+    # 2023-06-30 (DX2021-000991, due 2022-02-04); two replies fall due within 7 days
     assert {"overdue.acceptance": 0, "overdue.reply": 1, "due_soon.reply": 2}[key] == len(frame)

@@ -166,7 +166,8 @@ def test_report_and_batch_run_on_what_init_wrote(tmp_path, export):
     # 江口镇 and 区人社局 accept and reply late in the export: their 整改要求 say so
     rectification = yaml.safe_load((folder / "rectification.yaml").read_text(encoding="utf-8"))
     unit_text = docx_text(out / "units" / "江口镇.docx")
-    assert "整改要求" in unit_text and rectification["handling.on_time_reply"].rstrip("。") in unit_text  # (the line ends with its deadline)
+    # each 整改要求 line carries the params' line for its indicator (inside the unit's own sentence)
+    assert "整改要求" in unit_text and rectification["handling.on_time_reply"].rstrip("。") in unit_text
     assert leaked_values(other.pii_values(), _all_text(tmp_path / "output")) == []
 
 
@@ -176,13 +177,13 @@ def test_init_writes_the_sample_values_but_names_and_data(tmp_path, export):
     init_district(tmp_path / "params", export, district="青山区")
     mine = yaml.safe_load((tmp_path / "params" / "defaults.yaml").read_text(encoding="utf-8"))
     sample = yaml.safe_load((ROOT / "params" / "defaults.yaml").read_text(encoding="utf-8"))
-    names = ("district", "city", "bureau", "data")
+    names = ("district", "city", "bureau", "data", "bulletin")
     assert list(mine) == list(sample)
-    # the bulletin's office names are the district's own: its 机关代字, 经办人 and telephone are left
-    # for the analyst to fill in, and the 落款 carries the district's name
-    office = ("code", "duban_code", "contact", "phone")
-    assert mine["bulletin"]["signature"] == "青山区信访工作联席会议办公室"
-    assert all(mine["bulletin"][k] is None for k in office)
-    for doc in (mine, sample):
-        doc["bulletin"] = {k: v for k, v in doc["bulletin"].items() if k not in (*office, "signature")}
     assert {k: v for k, v in mine.items() if k not in names} == {k: v for k, v in sample.items() if k not in names}
+    # the 通报's own names are the district's: its office, and what only the bureau can fill in
+    own = ("signature", "code", "duban_code", "cc", "contact", "phone")
+    assert list(mine["bulletin"]) == list(sample["bulletin"])
+    assert ({k: v for k, v in mine["bulletin"].items() if k not in own}
+            == {k: v for k, v in sample["bulletin"].items() if k not in own})
+    assert mine["bulletin"]["signature"] == "青山区信访工作联席会议办公室"
+    assert [mine["bulletin"][k] for k in own[1:]] == [None, None, [], None, None]

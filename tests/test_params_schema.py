@@ -5,7 +5,8 @@ import pytest
 
 from conftest import ROOT
 from xinfang.errors import ParameterError
-from xinfang.params_schema import check, params_doc
+from xinfang.config.doc import params_doc
+from xinfang.params_schema import check
 from xinfang.params_yaml import load_yaml
 
 BASE = {"district": "测试区", "units": "units.yaml", "data": {"register": "r.csv"}}

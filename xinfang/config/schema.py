@@ -5,9 +5,9 @@ file is written) against :class:`Params`, a pydantic model with every key's type
 pydantic's errors into one bilingual :class:`~xinfang.errors.ParameterError` that names, for each
 failure, the file that set the key, the key path and the fix ("did you mean" for unknown keys).
 
-The field descriptions are the reference documentation: :mod:`xinfang.config.schema_doc` renders
-them, with the code's defaults beside the values of the sample ``params/defaults.yaml``, into
-``docs/参数说明.md`` (``make docs``; a test fails when that file is stale).
+The field descriptions are the reference documentation: :func:`xinfang.config.doc.write_doc` renders them, with the
+code's defaults beside the values of the sample ``params/defaults.yaml``, into ``docs/参数说明.md`` (``make docs``; a test
+fails when that file is stale).
 """
 from __future__ import annotations
 

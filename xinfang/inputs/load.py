@@ -12,7 +12,6 @@ the parameters name.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from ..fileio import atomic_path, sha256_file, write_bytes_atomic
 from ..params import resolve
 from ..periods import Period
 from .arrow import CACHE_FORMAT, arrow_of, frame_of, meta_of, with_meta  # noqa: F401  (the cache's codec)
+from .cachefiles import HASHES, private_dir, table_path, units_path
 from .read import read_table
 from .slices import read_slice, slices_path, unit_rows, write_slices
 from .tables import TABLE_NAMES
@@ -38,7 +38,6 @@ from .validate_budget import BudgetTable, validate_budget_table
 log = logging.getLogger("xinfang")
 
 #: The sha256 memo of a cache folder (:class:`HashMemo`).
-HASHES = "hashes.json"
 #: A file changed less than this before it was hashed may change again unseen by its stat.
 _RACY_NS = 2_000_000_000
 
@@ -74,16 +73,10 @@ def _cache_path(cache_dir: Path | None, kind: str, sha: str, units_sha: str,
                 columns: Mapping[str, str] | None = None) -> Path | None:
     if cache_dir is None:
         return None
-    mapped = f":{json.dumps(sorted(columns.items()), ensure_ascii=False)}" if columns else ""
-    key = hashlib.sha256(f"{kind}:{sha}:{units_sha}:{pd.__version__}:{CACHE_FORMAT}{mapped}".encode()).hexdigest()[:32]
-    return cache_dir / f"{kind}-{key}.arrow"
+    return table_path(cache_dir, kind, f"{sha}:{units_sha}:{pd.__version__}:{CACHE_FORMAT}", columns)
 
 
-def _private_dir(folder: Path) -> None:
-    """Create ``folder`` readable by its owner only (0700; where POSIX modes exist)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if os.name == "posix" and (folder.stat().st_mode & 0o777) != 0o700:
-        os.chmod(folder, 0o700)
+_private_dir = private_dir
 
 
 def write_cache(path: Path, table: pd.DataFrame | BudgetTable, kind: str) -> None:
@@ -274,8 +267,7 @@ def _cached_units(path: Path, cache_dir: Path | None) -> tuple[UnitRegister, Cal
         sha = memo.sha256(path)
     except OSError:
         return read_units(path), nothing  # not there: read_units says so
-    key = hashlib.sha256(f"units:{sha}:{__version__}:1".encode()).hexdigest()[:32]
-    cache = cache_dir / f"units-{key}.json"
+    cache = units_path(cache_dir, sha, __version__)
     try:
         doc = json.loads(cache.read_text(encoding="utf-8"))
         units = UnitRegister(doc["district"], tuple(Unit(n, k, c, tuple(a)) for n, k, c, a in doc["units"]),

@@ -18,6 +18,7 @@ does not write the file (2,000 notebooks would write it at once).
 """
 from __future__ import annotations
 
+
 import logging
 from pathlib import Path
 
@@ -26,17 +27,15 @@ import pandas as pd
 
 from ..fileio import atomic_path
 from .arrow import arrow_of, frame_of, meta_of, with_meta
+from .cachefiles import SLICES_SUFFIX, slices_path  # noqa: F401  (the protocol's names)
 
 log = logging.getLogger("xinfang")
 
-SUFFIX = ".units.arrow"
+SUFFIX = SLICES_SUFFIX  # the per-unit file: <register cache>.units.arrow
 #: The column holding each row's index in the whole register.
 INDEX = "__index__"
 
 
-def slices_path(cache: Path) -> Path:
-    """The per-unit file beside the cache file of a register."""
-    return cache.with_name(cache.stem + SUFFIX)
 
 
 #: Categoricals of identifiers (a province has 800,000 信访事项编号): a unit's rows keep only

@@ -78,11 +78,17 @@ def case_book_name(stem: str) -> str:
 def write_case_book(parameters: Mapping, out_dir: str | Path, stem: str) -> dict[str, Path]:
     """Write every list of the unit whole, one sheet each, beside its report (a post-step of the
     unit job: it runs in the worker after the notebook). Returns ``{"案件清单": path}``."""
+    from ..config.layers import load_params, register_override
     from ..fileio import write_xlsx
-    from .context import load_context
+    from ..inputs import load_inputs
+    from ..inputs.slices import unit_rows
 
-    ctx = load_context(parameters["year"], parameters["params_dir"], parameters["unit"],
-                       register=parameters.get("register"), cache_dir=parameters.get("cache_dir"))
-    lists = context_case_lists(ctx)
+    # the unit's rows alone (from the batch's per-unit cache), not the whole report's context
+    unit, cache_dir = parameters["unit"], parameters.get("cache_dir")
+    params = load_params(parameters["params_dir"], parameters["year"], unit, register_override(parameters.get("register")))
+    inputs = load_inputs(params, cache_dir=cache_dir, unit=unit if cache_dir else None)
+    unit = inputs.units.canonical(unit) or unit
+    register = inputs.register if cache_dir else unit_rows(inputs.register, unit)
+    lists = unit_case_lists(register, inputs.period, inputs.period.end, params.bulletin.due_soon_days)
     path = write_xlsx({name: lists[name] for name in LISTS}, Path(out_dir) / case_book_name(stem))
     return {"案件清单": path}

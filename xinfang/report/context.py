@@ -6,6 +6,7 @@ and every unit, the budget part and the scorecard — loaded once, read by every
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -258,6 +259,10 @@ def load_context(year: int, params_dir: str | Path | None = None, unit: str | No
                                  f"(可用 / valid: {'、'.join(inputs.units.names)})")
         unit = canonical
     handoff = load_handoff(cache_dir, inputs)  # a batch computed it once for every unit
+    if handoff is None and cache_dir is not None:
+        logging.getLogger("xinfang").info(
+            "未找到批量任务交接的指标文件，本报告自行计算全部单位的指标 / no hand-off in %s: the catalogue is "
+            "computed here", cache_dir)
     scores = None
     if handoff is not None:
         district, per_unit, active = handoff.district, handoff.per_unit, handoff.active

@@ -56,7 +56,10 @@ def catalogue_key(inputs) -> str:
 
 
 def catalogue_path(cache_dir: str | Path, inputs) -> Path:
-    return Path(cache_dir) / f"catalogue-{catalogue_key(inputs)}.jsonl"
+    """The hand-off file of ``inputs`` in ``cache_dir`` (:mod:`xinfang.inputs.cachefiles`)."""
+    from ..inputs.cachefiles import catalogue_path as path
+
+    return path(cache_dir, catalogue_key(inputs))
 
 
 def _rows(results: Mapping[str, Indicator], shared: Mapping[str, dict]) -> list[list]:

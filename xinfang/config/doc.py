@@ -1,5 +1,6 @@
-"""``docs/参数说明.md``: the params reference, rendered from the schema's field descriptions
-(:mod:`xinfang.config.schema`) beside the values of the sample ``params/defaults.yaml``."""
+"""docs/参数说明.md, the reference of every params key, generated from the schema
+(:mod:`xinfang.config.schema`) and a defaults file: ``python -m xinfang.config.doc [DOC [DEFAULTS]]``
+(``make docs``); a test checks the file is current."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,8 @@ from typing import Any, Literal, Mapping
 
 from pydantic import BaseModel
 
-from .schema import IsoDate, Name, Number, Params, PathText, Phone, _path, check_name
+from .schema import *  # noqa: F401,F403  (the models and types the reference walks)
+from .schema import IsoDate, Name, Number, Params, PathText, Phone, ReportParams, _path, check_name  # noqa: F401
 
 _LABELS = ((PathText, "路径 / path"), (IsoDate, "ISO 日期 / date"), (Name, "文字 / text"), (Phone, "电话号码 / telephone"),
            (Number, "数 / number"), (str, "文字 / text"))
@@ -56,8 +58,8 @@ def params_doc(defaults: Mapping[str, Any]) -> str:
     no layer sets the key), the value in ``defaults`` (the parsed ``params/defaults.yaml`` of the
     sample district) and its meaning (the schema's field descriptions)."""
     lines = ["# 参数说明 / parameters", "",
-             "<!-- 由 `make docs`（python -m xinfang.config.schema_doc）从参数模式生成，请勿手改。",
-             "     Generated from the params schema and params/defaults.yaml; do not edit. -->", "",
+             "<!-- 由 `make docs`（python -m xinfang.config.doc）从参数模式生成，请勿手改。",
+             "     Generated from xinfang/config/schema.py and params/defaults.yaml; do not edit. -->", "",
              "参数按层合并，后者优先：`params/defaults.yaml` → `params/<年度>.yaml` → "
              "`params/<年度>/<单位>.yaml` → 命令行。`manual_scores` 整体替换，其余映射（包括 `targets`）逐项合并。"
              "未知参数、类型错误、不存在的文件都会在生成任何报告之前报错（退出码 2）。"
@@ -111,7 +113,7 @@ def write_doc(path: str | Path = "docs/参数说明.md", defaults: str | Path = 
     return path
 
 
-if __name__ == "__main__":  # python -m xinfang.config.schema_doc [docs/参数说明.md [params/defaults.yaml]]
+if __name__ == "__main__":  # python -m xinfang.config.doc [docs/参数说明.md [params/defaults.yaml]]
     import sys
 
     print(write_doc(*sys.argv[1:3]))
