@@ -194,7 +194,13 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
     >>> change(12, 1, unit="件次", min_base=10), change(3, 8, unit="人次", min_base=10)
     ('同比由1件次增至12件次', '同比由8人次减至3人次')
     >>> change(5, 5, unit="件", min_base=10), change(4, 0, unit="件", min_base=10)
-    ('同比持平', '同比由0件增至4件')
+    ('同比持平', '同比增加4件')
+
+    A zero on either side is said as the change itself ("由1人次减至0人次" repeats the figure
+    the sentence has just given):
+
+    >>> change(0, 1, unit="人次", min_base=10)
+    '同比减少1人次'
     """
     if _is_missing(current) or _is_missing(previous):
         return NO_COMPARISON
@@ -204,6 +210,8 @@ def change(current: Number | None, previous: Number | None, *, decimals: int = 2
     if min_base is not None and prev < _to_decimal(min_base):
         if cur == prev:
             return "同比持平"
+        if cur == 0 or prev == 0:
+            return f"同比{'增加' if cur > prev else '减少'}{count(abs(current - previous), unit)}"
         word = "增至" if cur > prev else "减至"
         return f"同比由{count(previous, unit)}{word}{count(current, unit)}"
     if prev == 0:

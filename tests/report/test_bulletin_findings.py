@@ -13,7 +13,7 @@ def test_a_trend_is_said_only_on_a_month_of_at_least_the_minimum_base():
     said = 0
     for month in range(1, 13):
         ctx = load_bulletin_context(2023, month, ROOT / "params")
-        for key, text in bulletin_findings(ctx):
+        for key, text in bulletin_findings(ctx):  # (key, text) records
             if text.startswith("部分单位信访量连续两个月上升。"):
                 said += 1
                 months = [int(n) for n in re.findall(r"（\d+件次、\d+件次、(\d+)件次）", text)]

@@ -158,6 +158,9 @@ class Bulletin(_Model):
     duban_code: Name | None = Field(None, description=(
         "督办单、提示单的机关代字，文号为 代字〔年份〕月份-序号号（如 大信督〔2023〕12-07号）；null 为“督办” "
         "/ the office code of the 督办单"))
+    praise_share: Annotated[Number, Field(gt=0, le=1)] = Field(0.5, description=(
+        "表扬：考核前三名（含并列）的单位少于参加排名单位的这一比例时才予以表扬（0.5 即少于一半）；"
+        "人人并列或多数并列时不表扬 / praise the 前三名 only when they are fewer than this share of the units"))
     cc: list[Name] = Field(default_factory=list, description="版记：抄送机关，按顺序 / 版记: copies to")
     printer: Name | None = Field(None, description="版记：印发机关；null 为落款单位 / 版记: the printing office")
     contact: Name | None = Field(None, description=(
@@ -318,6 +321,9 @@ class Params(_Model):
     findings: Findings = Field(default_factory=Findings, description="问题的判定门槛 / when a figure is called a problem")
     rectification: PathText | None = Field(None, description="整改要求 YAML：指标 key → 一条整改要求；报告对每个问题列出对应的一条 / rectification lines by indicator")
     case_list_limit: Annotated[int, Field(ge=1, le=10_000)] = Field(20, description="单位报告每份案件清单最多列出的条数，其余计数从略 / rows per case list")
+    unit_calibers: Literal["short", "none"] = Field("short", description=(
+        "单位报告的指标口径：short 为简短附件（只列本报告主要指标的口径）；none 不附口径，注明见全区报告 "
+        "/ the calibers in unit reports: a short annex, or left to the district report"))
     rectification_days: Annotated[int, Field(ge=1, le=365)] = Field(30, description=(
         "整改期限：单位报告成文日期后若干日内整改到位并书面报送 / days after the report date to fix and report back"))
     rectification_report_to: str | None = Field(None, description=(

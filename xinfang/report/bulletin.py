@@ -217,7 +217,8 @@ def load_bulletin_context(year: int, month: int, params_dir: str | Path | None =
                                pd.DataFrame(), None, cases, missing=list(inputs.missing))
     kw = {"campaign": None, "beijing": inputs.beijing, "cutoff": c, "due_soon_days": days}
     district, per_unit = compute_all(reg, period, units, **kw)
-    district_cum, per_unit_cum = compute_all(reg, cum, units, **kw)
+    # 1月至本月, with the 治重化积 table (as of C: a matter resolved after the cut-off is still open)
+    district_cum, per_unit_cum = compute_all(reg, cum, units, **{**kw, "campaign": inputs.campaign})
     previous_results = compute_catalogue(reg, prev, beijing=inputs.beijing)
     volumes = {"本月": volume(reg, period), "上月": volume(reg, prev), "上年同月": volume(reg, period.previous()),
                "累计": volume(reg, cum), "上年累计": volume(reg, cum.previous())}

@@ -72,6 +72,19 @@ def peer_median(ctx: ReportContext, key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+def median_text(ctx: ReportContext, key: str, unit: str) -> str:
+    """The peers' median as a reader says it: "中位数31件人次"; a median between two middle
+    values (an even number of peers) is no count of anything ("31.5件人次"), so those two are
+    named instead: "中位水平（居中的两个单位为31件人次、32件人次）"."""
+    every = ctx.unit_values(key)
+    values = sorted(every[u] for u in ctx.peers() if every[u] is not None)
+    median = statistics.median(values)
+    if float(median).is_integer():
+        return f"中位数{nv.count(int(median), unit)}"
+    low, high = values[len(values) // 2 - 1], values[len(values) // 2]
+    return f"中位水平（居中的两个单位为{nv.count(low, unit)}、{nv.count(high, unit)}）"
+
+
 def rank_among_nonzero(ctx: ReportContext, key: str) -> str | None:
     """"第N位" / "并列第N位" of the unit among its peers with a non-zero ``key``, most first;
     None when it has none, is alone, or has the fewest (the best place is not a problem)."""
@@ -141,7 +154,9 @@ def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
         elif s.indicator in by_key:
             i = by_key[s.indicator]
             f = found[i]
-            change = f"；{ctx.yoy(s.indicator)}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group") else ""
+            said = ctx.yoy(s.indicator)
+            change = (f"；{said}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group")
+                      and said not in f.text else "")  # never the same change twice in one sentence
             found[i] = Finding(f.kind, f.key, f"{f.text}{change}，{_points(s)}", float(s.lost),
                                f.figures | {"lost": s.lost}, f.brief)
         else:
@@ -214,7 +229,7 @@ def _above_peers(ctx: ReportContext, reported: set[str]) -> list[Finding]:
         if ind.previous is not None and ind.comparable and ind.value < ind.previous:
             continue  # it fell: an achievement, not a problem
         rose = ind.previous is not None and ind.comparable and ind.value > ind.previous
-        text = (f"{_name(ctx, key)}{nv.count(ind.value, ind.unit)}，高于{kind}中位数{nv.count(median, ind.unit)}"
+        text = (f"{_name(ctx, key)}{nv.count(ind.value, ind.unit)}，高于{kind}{median_text(ctx, key, ind.unit)}"
                 + (f"，{ctx.yoy(key)}" if rose else ""))
         out.append(Finding("above_peers", key, text, float(ind.value - median), {"value": ind.value, "median": median},
                            f"{_name(ctx, key)}{nv.count(ind.value, ind.unit)}"))

@@ -2,7 +2,9 @@
 
 A unit starts from ``base`` (100) and loses points item by item; each item reads one catalogue
 key and scores it with a rule of the framework (:mod:`xinfang.scoring.rules`), and its deduction
-is ``weight − item score`` (so it never exceeds the item's weight). Scores are rounded to two
+is ``weight − item score`` (so it never exceeds the item's weight). The rule ``scaled`` is the
+assessment's own: its deduction grows with every further case and never reaches the weight (see
+:meth:`AssessmentItem.deduction`), so that many cases still tell units apart. Scores are rounded to two
 decimals (ROUND_HALF_UP) per item; ties share a rank (并列); the top and bottom three are marked.
 
 File format
@@ -20,6 +22,13 @@ File format
         per: 1
         points: 5
         weight: 30               # the most this item can cost
+      - name: 超期未受理
+        indicator: overdue.acceptance
+        rule: scaled             # weight × n ÷ (n + half): grows with every case, never the weight
+        better: lower
+        target: 0
+        half: 20                 # the count that costs half the weight
+        weight: 40
 
 An undefined value (a rate with no denominator) or a missing table costs nothing: there was
 nothing to judge. Every deduction is listed with its reason (扣分说明).
@@ -40,10 +49,10 @@ from .rules import deduction_score, ratio_score, reversed_score, threshold_score
 
 __all__ = ["Assessment", "AssessmentItem", "load_assessment", "parse_assessment", "assess", "MARK_TOP", "MARK_BOTTOM"]
 
-RULES = ("deduction", "threshold", "ratio", "reversed")
+RULES = ("deduction", "scaled", "threshold", "ratio", "reversed")
 MARK_TOP, MARK_BOTTOM = "前三名", "后三名"
 _CENT = Decimal("0.01")
-_ITEM_FIELDS = {"name", "indicator", "rule", "better", "target", "per", "points", "weight"}
+_ITEM_FIELDS = {"name", "indicator", "rule", "better", "target", "per", "points", "weight", "half"}
 
 
 @dataclass(frozen=True)
@@ -59,12 +68,32 @@ class AssessmentItem:
     per: Decimal = Decimal(1)
     points: Decimal = Decimal(1)
     percent: bool = False               # the target was written as "95%"
+    half: Decimal | None = None         # scaled: the count (in ``per``) that costs half the weight
 
     def deduction(self, ind: Indicator | None) -> Decimal | None:
-        """Points lost on ``ind`` (None: nothing to judge, no deduction)."""
+        """Points lost on ``ind`` (None: nothing to judge, no deduction).
+
+        Notes
+        -----
+        ``scaled``: with n = the excess over the target in units of ``per`` (below it for
+        ``better: higher``), the deduction is ``weight × n ÷ (n + half)``: 0 at n = 0, half the
+        weight at n = half, strictly more for every further case and never the whole weight. A
+        capped per-case deduction stops telling units apart once every unit is past the cap (a
+        district with many overdue cases); this one does not, and for a few cases it costs about
+        what ``weight ÷ half × 2`` per case would (weight 40, half 20: 1.90 for one case, 8 for five).
+
+        >>> item = AssessmentItem("超期未受理", "overdue.acceptance", "scaled", Decimal(40), Decimal(0),
+        ...                       "lower", half=Decimal(20))
+        >>> [str(item.deduction(Indicator("overdue.acceptance", "超期未受理", n))) for n in (0, 1, 20, 72)]
+        ['0.00', '1.90', '20.00', '31.30']
+        """
         actual = _actual(ind)
         if actual is None:
             return None
+        if self.rule == "scaled":
+            gap = actual - self.target if self.better == "lower" else self.target - actual
+            n = max(gap, Decimal(0)) / self.per
+            return (self.weight * n / (n + self.half)).quantize(_CENT, ROUND_HALF_UP)
         if self.rule == "deduction":
             if self.better == "lower":
                 score = deduction_score(-actual, -self.target, self.weight, self.per, self.points)
@@ -126,7 +155,15 @@ def parse_assessment(doc: Mapping, file: str = "assessment", keys: tuple[str, ..
         if weight <= 0 or per <= 0 or points < 0:
             raise ParameterError(f"{file}: {where}: weight、per 须为正数，points 不能为负 / weight and per must be "
                                  "positive, points not negative")
-        items.append(AssessmentItem(str(raw.get("name") or key), key, rule, weight, target, better, per, points, pct))
+        half = None
+        if rule == "scaled" or "half" in raw:
+            if rule != "scaled":
+                raise ParameterError(f"{file}: {where}: half 只用于 rule: scaled / half is for rule scaled only")
+            half, _ = _parse_number(raw.get("half"), file, where, "half", percent=False)
+            if half <= 0:
+                raise ParameterError(f"{file}: {where}: half 须为正数 / half must be positive")
+        items.append(AssessmentItem(str(raw.get("name") or key), key, rule, weight, target, better, per, points, pct,
+                                    half))
     return Assessment(str(doc.get("name") or "月度考核"), base, tuple(items))
 
 

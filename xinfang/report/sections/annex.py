@@ -24,8 +24,10 @@ def scoring(ctx: ReportContext) -> list[Part]:
         frame = frame.iloc[[i for i, s in enumerate(card.leaves) if id(s) in keep]].reset_index(drop=True)
     for col in ("权重", "得分"):
         frame[col] = [v if isinstance(v, str) else nv.count(v) for v in frame[col]]
+    from .unit import caliber_reference
+
     text = ("评分表逐项列出三级指标的权重、目标值、实际值、得分和评分规则；"
-            "由信访数据计算的指标，其口径见{附件:口径说明}。")
+            f"由信访数据计算的指标，其口径见{caliber_reference(ctx)}。")
     if card.not_applicable:
         text += ("统计期内没有相应信访件、或上年同期基数过小的指标为“不适用”，不计入满分，"
                  "总分按适用指标的满分折合百分制。")
@@ -34,6 +36,10 @@ def scoring(ctx: ReportContext) -> list[Part]:
 
 @section("口径说明", "指标口径说明")
 def calibers(ctx: ReportContext) -> list[Part]:
+    if ctx.unit:  # a unit report: a short annex or none (params unit_calibers)
+        from .unit import unit_calibers
+
+        return unit_calibers(ctx)
     rows = []
     for key, ind in ctx.results.items():
         value = ctx.pct(key) if ind.is_rate else nv.count(ind.value, ind.unit)

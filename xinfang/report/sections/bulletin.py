@@ -7,6 +7,8 @@ its target; counts (进京登记, 超期件) only when above zero.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 
 from ... import narrative as nv
@@ -167,6 +169,38 @@ def ranking_sentence(a: pd.DataFrame) -> str:
     return text + "。"
 
 
+def praised(ctx) -> pd.DataFrame:
+    """The units the 通报 praises: those marked 前三名 by the 月度考核, best first.
+
+    Empty (no 表扬) when there is no assessment, when the district registered nothing in the month,
+    when every unit has the same score, or when the 前三名 (ties included) are not fewer than
+    ``bulletin.praise_share`` of the units ranked: a place shared by most units is the norm, not a
+    distinction. A unit with nothing to judge in the month (no registration, no overdue case at the
+    cut-off) is never praised for it.
+    """
+    a = ctx.assessment
+    if a is None or not len(a) or not ctx.volumes["本月"]["件次"] or a["得分"].nunique() == 1:
+        return a.iloc[0:0] if a is not None else pd.DataFrame()
+    top = a[a["标记"] == "前三名"]
+    if len(top) >= ctx.settings.praise_share * len(a):
+        return top.iloc[0:0]
+    judged = [bool(ctx.per_unit[u]["total.registrations"].value) or ctx.overdue_count(ctx.per_unit[u]) > 0
+              for u in top["单位"]]
+    return top[judged]
+
+
+@section("表扬", "通报表扬")
+def praise(ctx) -> list[Part]:
+    """表扬: the best units of the 月度考核 (:func:`praised`), with their scores and places."""
+    best = praised(ctx)
+    if not len(best):
+        return []
+    full = (best["扣分"] == 0).all()
+    why = "各项考核均未扣分" if full else "考核得分位列全区前三"
+    return [Text(f"根据本月考核结果，{_names(best)}{why}，予以通报表扬。"
+                 "希望受到表扬的单位保持成绩，其他单位对照查找差距。")]
+
+
 def _names(frame: pd.DataFrame) -> str:
     """Units grouped by rank: 甲、乙（100.00分，并列第1名），丙（97.00分，第3名）."""
     out = []
@@ -178,37 +212,86 @@ def _names(frame: pd.DataFrame) -> str:
     return "，".join(out)
 
 
-def bulletin_findings(ctx) -> list[tuple[str, str]]:
-    """(indicator key, finding) pairs of the month, each gated so that it holds."""
+class BulletinFinding(NamedTuple):
+    """One finding of the month: the indicator it concerns and its sentence in 存在问题."""
+
+    key: str
+    text: str
+
+
+def _by_unit(ctx, key: str) -> dict[str, int]:
+    """Units with a non-zero month value of ``key``, in register order, each with its count."""
+    return {u: int(r[key].value) for u, r in ctx.per_unit.items() if r[key].value}
+
+
+def _listed(counts: dict[str, int], unit: str) -> str:
+    return "、".join(f"{u}{_cnt(n, unit)}" for u, n in counts.items())
+
+
+def bulletin_findings(ctx) -> list[BulletinFinding]:
+    """The findings of the month, each gated so that it holds."""
     out = []
-    t = ctx.unit_trend
-    # a trend on trivial counts (0, 1, 2 件次) is noise: only units whose month reaches the minimum base
-    rising = t[(t["本月"] > t["上月"]) & (t["上月"] > t["前两月"]) & (t["本月"] >= ctx.min_base)]
+    rising = _rising(ctx)
     if len(rising):
         names = "、".join(f"{u}（{a}件次、{b}件次、{c}件次）" for u, (a, b, c) in
                          zip(rising.index, rising[["前两月", "上月", "本月"]].itertuples(index=False, name=None)))
-        out.append(("total.registrations", f"部分单位信访量连续两个月上升。{names}。"))
-    bj = {u: r["beijing.registered"].value for u, r in ctx.per_unit.items() if r["beijing.registered"].value}
+        out.append(BulletinFinding("total.registrations", f"部分单位信访量连续两个月上升。{names}。"))
+    bj = _by_unit(ctx, "beijing.registered")
     if bj:
-        names = "、".join(f"{u}{_cnt(n, '人次')}" for u, n in bj.items())
-        out.append(("beijing.registered",
-                    f"出现进京登记。本月在国家信访局登记{_cnt(sum(bj.values()), '人次')}，涉及{names}。"))
-    cg = {u: r["visits.city_group_batches"].value for u, r in ctx.per_unit.items() if r["visits.city_group_batches"].value}
+        out.append(BulletinFinding("beijing.registered", f"出现进京登记。本月在国家信访局登记{_cnt(sum(bj.values()), '人次')}，"
+                                                         f"涉及{_listed(bj, '人次')}。"))
+    cg = _by_unit(ctx, "visits.city_group_batches")
     if cg:
-        names = "、".join(f"{u}{_cnt(n, '批次')}" for u, n in cg.items())
-        out.append(("visits.city_group_batches", f"发生到市集访。本月到市集访{_cnt(sum(cg.values()), '批次')}，涉及{names}。"))
+        out.append(BulletinFinding("visits.city_group_batches", f"发生到市集访。本月到市集访{_cnt(sum(cg.values()), '批次')}，"
+                                                                f"涉及{_listed(cg, '批次')}。"))
     over = {u: ctx.overdue_count(r) for u, r in ctx.per_unit.items() if ctx.overdue_count(r)}
     if over:
-        names = "、".join(f"{u}{_cnt(n, '件')}" for u, n in over.items())
         acc, rep = ctx.results["overdue.acceptance"].value or 0, ctx.results["overdue.reply"].value or 0
         key = "overdue.reply" if rep else "overdue.acceptance"
-        out.append((key, f"存在超期件。截至{ctx.date_text(ctx.cutoff)}，全区超期未受理{_cnt(acc, '件')}、"
-                         f"超期未答复{_cnt(rep, '件')}，涉及{names}，清单见附件。"))
+        out.append(BulletinFinding(key, f"存在超期件。截至{ctx.date_text(ctx.cutoff)}，全区超期未受理{_cnt(acc, '件')}、"
+                                        f"超期未答复{_cnt(rep, '件')}，涉及{_listed(over, '件')}，清单见{{附件:超期件清单}}。"))
     for key, label in RATES:
         ind = ctx.results[key]
         if ctx.below_target(ind):
-            out.append((key, f"{label}未达到目标。本月{label}{ctx.pct(ind)}，"
-                             f"低于目标值{nv.percent(ctx.targets[key], sign=ctx.sign)}。"))
+            out.append(BulletinFinding(key, f"{label}未达到目标。本月{label}{ctx.pct(ind)}，"
+                                            f"低于目标值{nv.percent(ctx.targets[key], sign=ctx.sign)}。"))
+    return out
+
+
+def _rising(ctx) -> pd.DataFrame:
+    """Units whose 件次 rose two months running, on a month of at least ``findings.min_base``
+    (a trend on 0, 1, 2 件次 is noise)."""
+    t = ctx.unit_trend
+    return t[(t["本月"] > t["上月"]) & (t["上月"] > t["前两月"]) & (t["本月"] >= ctx.min_base)]
+
+
+def requirement_subjects(ctx) -> list[tuple[str, str]]:
+    """(indicator key, what the requirement answers, in the month's own figures), one per
+    finding, the overdue finding split by kind, and the cases falling due soon."""
+    out = []
+    day = ctx.date_text(ctx.cutoff)
+    for f in bulletin_findings(ctx):
+        if f.key == "total.registrations":
+            rising = _rising(ctx)
+            out.append((f.key, f"{'、'.join(rising.index)}信访量连续两个月上升（本月分别为"
+                               f"{'、'.join(_cnt(n, '件次') for n in rising['本月'])}）"))
+        elif f.key == "beijing.registered":
+            bj = _by_unit(ctx, f.key)
+            out.append((f.key, f"本月在国家信访局登记{_cnt(sum(bj.values()), '人次')}（{_listed(bj, '人次')}）"))
+        elif f.key == "visits.city_group_batches":
+            cg = _by_unit(ctx, f.key)
+            out.append((f.key, f"本月到市集访{_cnt(sum(cg.values()), '批次')}（{_listed(cg, '批次')}）"))
+        elif f.key.startswith("overdue."):
+            for key, label in (("overdue.acceptance", "超期未受理"), ("overdue.reply", "超期未答复")):
+                n = _by_unit(ctx, key)
+                if n:
+                    out.append((key, f"截至{day}{label}{_cnt(sum(n.values()), '件')}（{_listed(n, '件')}）"))
+        else:
+            ind, label = ctx.results[f.key], dict(RATES)[f.key]
+            out.append((f.key, f"本月{label}{ctx.pct(ind)}、低于目标值{nv.percent(ctx.targets[f.key], sign=ctx.sign)}"))
+    soon = _by_unit(ctx, "due_soon.reply")
+    if soon:
+        out.append(("due_soon.reply", f"截至{day}即将到期未答复{_cnt(sum(soon.values()), '件')}（{_listed(soon, '件')}）"))
     return out
 
 
@@ -217,17 +300,16 @@ def problems(ctx) -> list[Part]:
     found = bulletin_findings(ctx)
     if not found:
         return [Text("本月各项指标均达到目标，未发现需要通报的突出问题。")]
-    return [Text("\n".join(f"{i}. {text}" for i, (_, text) in enumerate(found, start=1)))]
+    return [Text("\n".join(f"{i}. {f.text}" for i, f in enumerate(found, start=1)))]
 
 
 @section("工作要求", "工作要求")
 def requirements(ctx) -> list[Part]:
-    """One 整改要求 line per indicator that has a finding (or soon-due cases), then the analyst's text."""
+    """One line per finding of the month: what it answers, in the month's own figures (units and
+    counts), then the params' 整改要求 line of its indicator (``rectification``); a finding whose
+    indicator has no line is left out. The analyst's text for the month follows."""
     lines = ctx.rectification()
-    keys = [k for k, _ in bulletin_findings(ctx)]
-    if ctx.results["due_soon.reply"].value:
-        keys.append("due_soon.reply")
-    chosen = [lines[k] for k in dict.fromkeys(keys) if k in lines]
+    chosen = [f"针对{subject}的情况，{lines[key]}" for key, subject in requirement_subjects(ctx) if key in lines]
     parts: list[Part] = []
     if chosen:
         parts.append(Text("\n".join(f"{i}. {text}" for i, text in enumerate(chosen, start=1))))
@@ -294,4 +376,4 @@ def overdue_list(ctx) -> list[Part]:
     return [TablePart(frame, f"截至{ctx.date_text(ctx.cutoff)}超期件清单")]
 
 
-__all__ = ["bulletin_findings", "unit_table", "Sub"]
+__all__ = ["BulletinFinding", "bulletin_findings", "praised", "requirement_subjects", "unit_table", "Sub"]

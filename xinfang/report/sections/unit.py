@@ -24,6 +24,8 @@ UNIT_KEYS = ("national.volume", "national.letters", "national.visits", "national
              "handling.participation", "handling.satisfaction", "resolution.demand_first",
              "resolution.national_online_first", "resolution.national_letters_first", "repeat.national_letters",
              "beijing.registered", "visits.city_group_persons", "visits.city_individual_persons")
+#: The rank column of the unit's figures: counts where more is worse, so the first place is the most.
+RANK_HEADER = "同类单位中的位次（第1位为最多）"
 #: Counts where more is worse: compared with the peers' median.
 WORSE_WHEN_MORE = ("national.volume", "total.registrations", "national.first_demand", "visits.city_group_persons")
 
@@ -78,7 +80,7 @@ def overall(ctx: ReportContext) -> list[Part]:
     rank = score_rank(ctx)
     if rank:
         place, n, tied = rank
-        text += f"，在全区{n}个{kind}中{'并列' if tied else ''}居第{place}位"
+        text += f"，得分在全区{n}个{kind}中{'并列' if tied else ''}居第{place}位（第1位得分最高）"
     return [Text(text + "。等级按百分制划分：90分以上为“优”，80分至90分为“良”，60分至80分为“中”，60分以下为“差”。")]
 
 
@@ -108,7 +110,7 @@ def figures(ctx: ReportContext) -> list[Part]:
             whole = nv.count(dist.value)
         rank = rank_text(ctx, key) if key in WORSE_WHEN_MORE + ("beijing.registered",) else ""
         rows.append([ctx.label(key), now, prev, change if change != nv.NO_COMPARISON else "", whole, rank or ""])
-    frame = pd.DataFrame(rows, columns=["指标", "本单位", "上年同期", "同比", "全区", "同类单位排名（由多到少）"])
+    frame = pd.DataFrame(rows, columns=["指标", "本单位", "上年同期", "同比", "全区", RANK_HEADER])
     note = ""
     repeat = ctx.results["repeat.national_letters"]
     if repeat.denominator and repeat.value > 1:
@@ -135,6 +137,9 @@ def _domains_sentence(ctx: ReportContext) -> str:
     total = int(counts.sum())
     if not total:
         return "统计期内本单位没有登记信访事项。"
+    if (counts > 0).sum() == 1:   # one domain: "占100％" of itself says nothing
+        return (f"统计期内本单位登记的{nv.count(total, '件次')}均属{literal(counts.index[0])}领域"
+                "（见{图:单位领域}）。")
     top = counts.sort_values(ascending=False, kind="stable").head(3)
     named = "、".join(f"{literal(d)}{nv.count(int(n), '件次')}（占{nv.ratio_percent(int(n), total, sign=ctx.sign)}）"
                       for d, n in top.items() if n)
@@ -240,3 +245,32 @@ def _listed(frame: pd.DataFrame, limit: int, what: str, caption: str) -> list[Pa
     if n > limit:
         text += f"，下表列出最近的{limit}条，全部{n}条见随本报告印发的案件清单（Excel）"
     return [Text(text + "。"), TablePart(frame.head(limit), caption, numbered=False)]
+
+
+#: Keys whose calibers the short annex of a unit report gives, beside :data:`UNIT_KEYS`.
+CUTOFF_KEYS = ("overdue.acceptance", "overdue.reply", "due_soon.reply")
+
+
+def caliber_reference(ctx: ReportContext) -> str:
+    """Where a report sends its reader for the calibers: its own attachment, or (a unit report
+    with params ``unit_calibers: none``) the district report's."""
+    if ctx.unit and ctx.params.unit_calibers == "none":
+        return "全区绩效评价报告的指标口径说明"
+    return "{附件:口径说明}"
+
+
+def unit_calibers(ctx: ReportContext) -> list[Part]:
+    """The 口径 annex of a unit report (params ``unit_calibers``): ``short`` gives the caliber of
+    each indicator the report shows and nothing else (the full table of every indicator, with its
+    numerator and denominator, is the district report's); ``none`` leaves the annex out."""
+    if ctx.params.unit_calibers == "none":
+        return []
+    rows = []
+    for key in UNIT_KEYS + CUTOFF_KEYS:
+        ind = ctx.results[key]
+        if ind.value is None or (ind.is_rate and not ind.denominator):
+            continue
+        rows.append([ctx.label(key), ind.caliber])
+    text = (f"下表列出本报告所用指标的口径（统计期{ctx.period.label}，同比期{ctx.period.previous().label}；"
+            "信访人个人信息在读取数据时即已剔除）。全部指标的口径及分子、分母见全区绩效评价报告的指标口径说明。")
+    return [Text(text), TablePart(pd.DataFrame(rows, columns=["指标", "口径"]), "指标口径", numbered=False)]
