@@ -23,7 +23,8 @@ def ctx_of(beijing, registrations=None, share=0.5):
                 for u, n, r in zip(UNITS, beijing, registrations)}
     return SimpleNamespace(assessment=assess(ONE_ITEM, per_unit), per_unit=per_unit,
                            volumes={"本月": {"件次": sum(registrations)}},
-                           settings=SimpleNamespace(praise_share=share), overdue_count=lambda r: 0)
+                           settings=SimpleNamespace(praise_share=share), overdue_count=lambda r: 0,
+                           sign="％")
 
 
 def text(ctx) -> str:
@@ -46,9 +47,11 @@ def test_a_tie_is_praised_whole_and_full_marks_are_said_as_such():
 
 
 def test_no_praise_for_a_tie_of_most_units_everyone_or_a_month_without_registrations():
-    assert praise(ctx_of([0, 0, 0, 0, 1, 1, 2, 3])) == []     # 4 of 8 share the first place: not fewer than half
-    assert praise(ctx_of([0] * 8)) == []                      # everyone 100
-    assert praise(ctx_of([0, 1, 2, 3, 4, 5, 6, 6], registrations=[0] * 8)) == []
+    # 4 of 8 share the first place: not fewer than half; the part says so instead of praising
+    assert praised(ctx_of([0, 0, 0, 0, 1, 1, 2, 3])).empty
+    assert text(ctx_of([0, 0, 0, 0, 1, 1, 2, 3])) == "本月考核得分位列前三（含并列）的单位有4个，占参加考核单位（8个）的50.00％，不单独通报表扬。"
+    assert text(ctx_of([0] * 8)) == "本月参加考核的8个单位考核得分相同，不单独通报表扬。"   # everyone 100
+    assert praise(ctx_of([0, 1, 2, 3, 4, 5, 6, 6], registrations=[0] * 8)) == []       # nothing to judge
     # a share of 0.6 lets four of eight (4 < 4.8) be praised
     assert list(praised(ctx_of([0, 0, 0, 0, 1, 1, 2, 3], share=0.6))["单位"]) == ["甲", "乙", "丙", "丁"]
 
@@ -67,3 +70,9 @@ def test_praise_on_the_sample_names_only_a_minority_and_every_name_is_marked_in_
         assert set(best["单位"]) <= set(a.loc[a["标记"] == "前三名", "单位"])
         shown += bool(len(best))
     assert shown   # some month of the sample has a 表扬
+
+
+def test_every_sample_month_has_its_praise_part_praising_or_saying_why_not():
+    for month in range(1, 13):
+        (part,) = praise(load_bulletin_context(2023, month, ROOT / "params"))
+        assert part.markdown.startswith(("根据本月考核结果，", "本月考核得分位列前三（含并列）的单位有")), (month, part.markdown)

@@ -194,7 +194,17 @@ def praise(ctx) -> list[Part]:
     """表扬: the best units of the 月度考核 (:func:`praised`), with their scores and places."""
     best = praised(ctx)
     if not len(best):
-        return []
+        a = ctx.assessment
+        if a is None or not len(a) or not ctx.volumes["本月"]["件次"]:
+            return []  # nothing to judge: no 表扬 part
+        # the part says why no unit is singled out: a place most units share is no distinction
+        top = a[a["标记"] == "前三名"]
+        if a["得分"].nunique() == 1:
+            return [Text(f"本月参加考核的{len(a)}个单位考核得分相同，不单独通报表扬。")]
+        if len(top) >= ctx.settings.praise_share * len(a):
+            return [Text(f"本月考核得分位列前三（含并列）的单位有{len(top)}个，占参加考核单位（{len(a)}个）的"
+                         f"{nv.ratio_percent(len(top), len(a), sign=ctx.sign)}，不单独通报表扬。")]
+        return []  # the first places went to units with nothing to judge
     full = (best["扣分"] == 0).all()
     why = "各项考核均未扣分" if full else "考核得分位列全区前三"
     return [Text(f"根据本月考核结果，{_names(best)}{why}，予以通报表扬。"
