@@ -7,8 +7,10 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
+from conftest import XINFANG, copy_params
 from lxml import etree
 
 from xinfang.blocks import Cell, Colophon, DocumentInfo, Heading, Paragraph, Signature, Span, Table
@@ -171,3 +173,37 @@ def test_in_libreoffice_the_district_report_attachments_start_pages_and_the_last
     lines = [line for p in pages for line in p.split("\n")]
     for word in ("年初预算", "（万元）", "决算", "执行率", "完成情况", "上年决算", "一级", "二级指标", "三级指标"):
         assert any(word in line for line in lines), word
+
+
+def _pdf_pages(docx: Path, tmp_path: Path) -> tuple[list[str], str]:
+    """The pages of ``docx`` as LibreOffice prints them (pdftotext -layout, spaces removed) and the
+    whole text in reading order without any whitespace."""
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=300)
+    pdf = tmp_path / (docx.stem + ".pdf")
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[ \u3000]+", "", p) for p in layout.split("\f") if p.strip()], re.sub(r"\s+", "", flat)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")),
+                    reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_in_libreoffice_both_forms_print_every_table_row_and_start_each_attachment_on_a_page(district_report, tmp_path):
+    from docx import Document
+
+    params = copy_params(tmp_path / "params", tmp_path / "output")  # the shared report's folder stays as it is
+    proc = subprocess.run([*XINFANG, "report", "--year", "2023", "--form", "评价报告", "--params", str(params)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    evaluation = tmp_path / "output" / "2023" / "大祥区_2023_整体支出绩效评价报告_评价报告.docx"
+    for docx, attachments in ((district_report["docx"], 4), (evaluation, 3)):
+        pages, flat = _pdf_pages(docx, tmp_path)
+        starts = [p.lstrip("\n").split("\n", 1)[0] for p in pages]
+        assert [s for s in starts if s.startswith("附件")] == [f"附件{i}" for i in range(1, attachments + 1)], docx.name
+        assert re.sub(r"[—\s\d]", "", pages[-1]), docx.name       # the last page has text, not only its number
+        rows = [row for table in Document(str(docx)).tables for row in table.rows]
+        assert len(rows) > 100
+        for row in rows:  # every row is printed: its first cell's text is in the PDF
+            first = re.sub(r"\s+", "", row.cells[0].text)
+            assert first in flat, (docx.name, first)
