@@ -18,7 +18,7 @@ from xinfang.inputs import load_inputs
 from xinfang.params import load_params
 from xinfang.workbook import DETAIL_KEYS, workbook_sheets
 
-SHEETS = ["全区指标", "各单位指标", "排名", "得分排名", "口径", "明细"]
+SHEETS = ["全区指标", "各单位指标", "排名", "得分排名", "自评表", "口径", "明细"]
 
 
 def build(params_dir: Path, year: int, path: Path) -> Path:

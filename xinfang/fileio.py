@@ -73,16 +73,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
-    try:  # POSIX; a no-op where a directory cannot be opened
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    _fsync_dir(path.parent)
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> Path:

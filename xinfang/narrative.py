@@ -28,7 +28,7 @@ from numbers import Integral, Real
 
 from xinfang.result import Indicator
 
-__all__ = ["UNDEFINED", "NO_COMPARISON", "RISE_WORDS", "rise_word", "percent", "shown_percent", "ratio_percent", "change", "rate_change",
+__all__ = ["UNDEFINED", "NO_COMPARISON", "RISE_WORDS", "rise_word", "percent", "points", "shown_percent", "ratio_percent", "change", "rate_change",
            "count", "phrase", "exact_rate"]
 
 #: How an undefined figure is written.
@@ -134,6 +134,16 @@ def _percent_text(shown: Decimal, sign: str) -> str:
     if abs(shown) in (0, 100):
         return f"{int(shown)}{sign}"
     return f"{shown:f}{sign}"
+
+
+def points(difference: Decimal) -> str:
+    """A difference of two shown percentages in 个百分点, without its sign, written as a
+    percentage is (100 and 0 whole).
+
+    >>> points(Decimal("-8.18")), points(Decimal("100.00")), points(Decimal("10.00"))
+    ('8.18', '100', '10.00')
+    """
+    return _percent_text(abs(difference), "")
 
 
 def shown_percent(value: Number | None, decimals: int = 2) -> Decimal | None:
@@ -266,11 +276,11 @@ def rate_change(current_rate: Number | None, previous_rate: Number | None, *,
     """
     if _is_missing(current_rate) or _is_missing(previous_rate):
         return NO_COMPARISON
-    points = shown_percent(current_rate, decimals) - shown_percent(previous_rate, decimals)
-    if points == 0:
+    diff = shown_percent(current_rate, decimals) - shown_percent(previous_rate, decimals)
+    if diff == 0:
         return "持平"
-    word = "上升" if points > 0 else "下降"
-    return f"{word}{abs(points):f}个百分点"
+    word = "上升" if diff > 0 else "下降"
+    return f"{word}{points(diff)}个百分点"
 
 
 def count(n: Number | None, unit: str = "", *, thousands: bool = False) -> str:

@@ -251,7 +251,8 @@ def workbook_sheets(params, inputs, district: Mapping | None = None, per_unit: M
                     active: Sequence[str] | None = None) -> dict[str, Sheet]:
     """The sheets of ``indicators.xlsx`` for a year's params and inputs, as the batch writes it:
     the catalogue of the district and of every unit is computed here unless the caller (a
-    batch, which has it already) passes it; the framework and targets come from ``params``."""
+    batch, which has it already) passes it; the framework and targets come from ``params``. With a
+    framework, the district's 自评表 follows 得分排名."""
     from .config.layers import resolve
     from .indicators import compute_all, units_with_data
 
@@ -264,10 +265,18 @@ def workbook_sheets(params, inputs, district: Mapping | None = None, per_unit: M
     from .scoring import load_framework
     from .scoring.policy import report_targets, scoring_policy
 
+    from .report.sections.selfeval import self_assessment_sheet
+
     framework = resolve(params, params.framework)
     leaves = load_framework(framework, list(KEYS) + list(BUDGET_KEYS)).leaves if framework and framework.is_file() else ()
-    return indicator_sheets(inputs, district, per_unit, active, framework,
-                            targets=report_targets(params, leaves, district), policy=scoring_policy(params))
+    sheets = indicator_sheets(inputs, district, per_unit, active, framework,
+                              targets=report_targets(params, leaves, district), policy=scoring_policy(params))
+    sheet = self_assessment_sheet(params, inputs, district, per_unit, active)
+    if sheet is not None:  # the 部门整体支出绩效自评表 of the district's 自评报告, after the scores
+        names = list(sheets)
+        at = names.index("得分排名") + 1
+        sheets = dict(list(sheets.items())[:at] + [("自评表", sheet)] + list(sheets.items())[at:])
+    return sheets
 
 
 def case_sheets(cases) -> dict[str, Sheet]:

@@ -74,7 +74,7 @@ def test_a_finding_never_states_the_same_change_twice():
     from xinfang.report.findings import findings
 
     ctx = load_report(YEAR, ROOT / "params", "火车南站街道").context
-    text = next(f.text for f in findings(ctx) if f.key == "national.volume")
+    text = next(f.sentence for f in findings(ctx) if f.key == "national.volume")
     assert text == ("到国家信访局信访量37件人次，高于乡镇街道中位水平（居中的两个单位为30件人次、33件人次），"
                     "同比上升15.63％，评分失1.25分（满分8分）")
 

@@ -137,7 +137,10 @@ class ReportContext:
         was given (the score table scores against the same values: :mod:`xinfang.scoring.policy`)."""
         from ..scoring.policy import report_targets
 
-        return report_targets(self.params, self.scorecard.leaves if self.scorecard is not None else (), self.results)
+        if "_targets" not in self.__dict__:
+            leaves = self.scorecard.leaves if self.scorecard is not None else ()
+            self.__dict__["_targets"] = report_targets(self.params, leaves, self.results)
+        return dict(self.__dict__["_targets"])
 
     def meets_target(self, key: str) -> bool | None:
         """Whether the displayed value reaches its target (None: no target or no value)."""

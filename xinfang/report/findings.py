@@ -42,8 +42,9 @@ OTHER_GROWTH_KEYS = ("visits.city_individual_persons",)
 @dataclass(frozen=True)
 class Finding:
     """One problem the figures show: ``key`` is the indicator key (or the leaf id of a manual or
-    budget leaf), ``text`` the sentence documents print, ``severity`` orders findings of a kind
-    (larger first), ``figures`` the numbers it rests on."""
+    budget leaf), ``text`` what the figures show, ``points`` the points its leaf lost in the score
+    table ("评分失2.4分（满分8分）", or ""), ``severity`` orders findings (larger first),
+    ``figures`` the numbers it rests on. Documents print :attr:`sentence`."""
 
     kind: str
     key: str
@@ -51,6 +52,12 @@ class Finding:
     severity: float = 0.0
     figures: dict = field(default_factory=dict, compare=False)
     brief: str = ""      # the figures in a clause ("本单位超期未答复2件"), for the 整改要求 line
+    points: str = ""
+
+    @property
+    def sentence(self) -> str:
+        """What documents print: the finding, then the points it cost."""
+        return f"{self.text}，{self.points}" if self.points else self.text
 
     @property
     def clause(self) -> str:
@@ -124,8 +131,7 @@ def _targets(ctx: ReportContext) -> list[Finding]:
             shown = nv.shown_percent(nv.exact_rate(ctx.results[key]))
             gap = nv.shown_percent(target) - shown
             brief = f"{ctx.label(key)}{ctx.pct(key)}，低于目标值{nv.percent(target, sign=ctx.sign)}"
-            gap_text = f"{gap:f}" if gap != gap.to_integral_value() else f"{int(gap)}"  # 100, not 100.00
-            out.append(Finding("target_missed", key, f"{brief}，差{gap_text}个百分点", float(gap),
+            out.append(Finding("target_missed", key, f"{brief}，差{nv.points(gap)}个百分点", float(gap),
                                {"value": ctx.results[key].value, "target": target}, brief))
     return out
 
@@ -157,14 +163,13 @@ def _lost(ctx: ReportContext, found: list[Finding]) -> list[Finding]:
             said = ctx.yoy(s.indicator)
             change = (f"；{said}" if s.field == "yoy" and f.kind not in ("high_growth", "city_group")
                       and said not in f.text else "")  # never the same change twice in one sentence
-            found[i] = Finding(f.kind, f.key, f"{f.text}{change}，{_points(s)}", float(s.lost),
-                               f.figures | {"lost": s.lost}, f.brief)
+            found[i] = Finding(f.kind, f.key, f"{f.text}{change}", float(s.lost),
+                               f.figures | {"lost": s.lost}, f.brief, _points(s))
         else:
-            text = (f"{s.level3}{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}，"
-                    + _points(s))
+            text = f"{s.level3}{s.actual_text.replace('%', ctx.sign)}，目标值{s.target_text.replace('%', ctx.sign)}"
             brief = f"{s.level3}{s.actual_text.replace('%', ctx.sign)}（目标值{s.target_text.replace('%', ctx.sign)}）"
             out.append(Finding("lost_points", s.indicator, text, float(s.lost),
-                               {"score": s.score, "weight": s.weight, "lost": s.lost}, brief))
+                               {"score": s.score, "weight": s.weight, "lost": s.lost}, brief, _points(s)))
     for level1, leaves in groups.items():
         items = []
         for s in leaves:
@@ -277,7 +282,15 @@ def _city_group(ctx: ReportContext) -> list[Finding]:
 def findings(ctx: ReportContext) -> list[Finding]:
     """Every finding of the report's entity (``ctx.unit``, or the district), by severity:
     overdue cases first, then the findings that cost points in the score table (most points
-    first), then the others by kind (:data:`KINDS`) and size."""
+    first), then the others by kind (:data:`KINDS`) and size. Computed once per context: every
+    section that states a problem reads the same list."""
+    cache = ctx.__dict__
+    if "_findings" not in cache:
+        cache["_findings"] = tuple(_findings(ctx))
+    return list(cache["_findings"])
+
+
+def _findings(ctx: ReportContext) -> list[Finding]:
     found = _targets(ctx) + _growth(ctx)
     if ctx.unit:
         found += _above_peers(ctx, {f.key for f in found})

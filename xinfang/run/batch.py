@@ -294,15 +294,7 @@ def _write_indicators(year: int, ctx: dict, manifest: Manifest, sources: str, fo
     if (not force and entry.get("key") == key and path.is_file()
             and sha256_file(path) == entry.get("sha256")):
         return path, None
-    sheets = workbook_sheets(params, ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"])
-    from ..report.sections.selfeval import self_assessment_sheet
-
-    sheet = self_assessment_sheet(params, ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"])
-    if sheet is not None:  # the 部门整体支出绩效自评表 of the district's 自评报告, after the scores
-        names = list(sheets)
-        at = names.index("得分排名") + 1 if "得分排名" in names else len(names)
-        sheets = dict(list(sheets.items())[:at] + [("自评表", sheet)] + list(sheets.items())[at:])
-    write_xlsx(sheets, path)
+    write_xlsx(workbook_sheets(params, ctx["inputs"], ctx["district"], ctx["per_unit"], ctx["active"]), path)
     return path, {"path": path.name, "sha256": sha256_file(path), "key": key, "finished": now()}
 
 

@@ -71,8 +71,25 @@ def _sum(values) -> float:
     return float(sum((Decimal(repr(v)) for v in values), Decimal(0)))
 
 
+class _Statuses:
+    """The leaves of a scorecard or of one 一级指标 by status (:mod:`xinfang.scoring.leaf`)."""
+
+    leaves: tuple[LeafScore, ...]
+
+    @property
+    def unscored(self) -> tuple[LeafScore, ...]:
+        """The leaves left unscored (no comparison data, input missing), each with its
+        ``unscored_reason``; leaves that do not apply are not among them."""
+        return tuple(s for s in self.leaves if not s.scored and s.applies)
+
+    @property
+    def not_applicable(self) -> tuple[LeafScore, ...]:
+        """The leaves that do not apply to this entity (不适用), left out of its 满分."""
+        return tuple(s for s in self.leaves if not s.applies)
+
+
 @dataclass(frozen=True)
-class Level1Score:
+class Level1Score(_Statuses):
     """One 一级指标 (决策 / 过程 / 产出 / 效益) for the 绩效指标分析.
 
     ``score`` is the sum of its scored leaves, out of ``scored_weight`` (= ``weight`` when every
@@ -93,21 +110,13 @@ class Level1Score:
         return tuple(s for s in self.leaves if s.lost_points)
 
     @property
-    def unscored(self) -> tuple[LeafScore, ...]:
-        return tuple(s for s in self.leaves if not s.scored and s.applies)
-
-    @property
-    def not_applicable(self) -> tuple[LeafScore, ...]:
-        return tuple(s for s in self.leaves if not s.applies)
-
-    @property
     def lost_total(self) -> float:
         """Points lost on the scored leaves (scored_weight − score)."""
         return _sum([self.scored_weight, -self.score])
 
 
 @dataclass(frozen=True)
-class Scorecard:
+class Scorecard(_Statuses):
     """Scores of all leaves, subtotals by 一级 and (一级, 二级), total and grade.
 
     ``level1`` / ``level2`` / ``total`` sum the scored leaves; ``weights1`` are the framework's
@@ -130,16 +139,6 @@ class Scorecard:
     def total_weight(self) -> float:
         return _sum(self.weights1.values())
 
-    @property
-    def unscored(self) -> tuple[LeafScore, ...]:
-        """The leaves left unscored (no comparison data, input missing), each with its
-        ``unscored_reason``; leaves that do not apply are not among them."""
-        return tuple(s for s in self.leaves if not s.scored and s.applies)
-
-    @property
-    def not_applicable(self) -> tuple[LeafScore, ...]:
-        """The leaves that do not apply to this entity (不适用), left out of its 满分."""
-        return tuple(s for s in self.leaves if not s.applies)
 
     @property
     def hundred(self) -> float:

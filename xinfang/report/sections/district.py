@@ -98,7 +98,7 @@ def findings(ctx: ReportContext) -> list[str]:
     high growth, 进京登记, 到市集访), each a sentence."""
     from ..findings import findings as found
 
-    return [f.text + "。" for f in found(ctx)]
+    return [f.sentence + "。" for f in found(ctx)]
 
 
 @section("落款")

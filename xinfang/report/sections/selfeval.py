@@ -46,7 +46,7 @@ def leaf_causes(ctx: ReportContext) -> dict[str, str]:
     and target do not (:func:`gap_text`)."""
     from ..findings import findings
 
-    return {f.key: f.text.split("，评分失")[0] for f in findings(ctx) if f.kind not in ("lost_points", "target_missed")}
+    return {f.key: f.text for f in findings(ctx) if f.kind not in ("lost_points", "target_missed")}
 
 
 def gap_text(s) -> str:
@@ -57,9 +57,7 @@ def gap_text(s) -> str:
     diff = nv.shown_percent(s.actual) - nv.shown_percent(s.target)
     if diff == 0:
         return ""
-    points = abs(diff)
-    shown = f"{points.to_integral_value():f}" if points == points.to_integral_value() else f"{points:f}"
-    return f"，{'低于' if diff < 0 else '高于'}目标值{shown}个百分点"
+    return f"，{'低于' if diff < 0 else '高于'}目标值{nv.points(diff)}个百分点"
 
 
 def _deviation(ctx: ReportContext, s, causes: dict[str, str], lines: dict[str, str]) -> str:

@@ -167,7 +167,7 @@ def problems_found(ctx: ReportContext) -> list[tuple[str, str]]:
     points, high growth, counts above the peers' median, 进京登记)."""
     from ..findings import findings
 
-    return [(f.key, f.text) for f in findings(ctx)]
+    return [(f.key, f.sentence) for f in findings(ctx)]
 
 
 @section("工作成效", "工作成效")
